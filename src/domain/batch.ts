@@ -1,0 +1,60 @@
+// The plan of a scan batch: which input files make which documents of which dossiers.
+
+/** One input file, or some of its pages, contributing pages to a document. */
+export interface SourceRef {
+  /** Path relative to the batch root, with forward slashes. */
+  file: string;
+  /** 1-based page numbers to take from a multi-page file; all pages when absent. */
+  pages?: number[];
+}
+
+/** Kind of a dossier: components of an application, or the result of a procedure. */
+export type DossierKind = 'component' | 'result';
+
+export interface DocumentPlan {
+  /** Safe identifier, unique within the dossier; names the output files. */
+  id: string;
+  title?: string;
+  /** Free metadata from the manifest (document type, number, date...), kept as given. */
+  metadata: Record<string, string>;
+  sources: SourceRef[];
+}
+
+export interface DossierPlan {
+  /** Safe identifier, unique within the batch; names the output folder. */
+  id: string;
+  /** Dossier code from the manifest, when given. */
+  code?: string;
+  title?: string;
+  kind: DossierKind;
+  metadata: Record<string, string>;
+  documents: DocumentPlan[];
+}
+
+export interface Batch {
+  id: string;
+  /** Absolute path of the batch folder. */
+  root: string;
+  /** Which manifest was read, relative to root, or undefined when the layout was inferred. */
+  manifestFile?: string;
+  dossiers: DossierPlan[];
+}
+
+/** File extensions accepted as page images. */
+export const imageExtensions = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
+/** Extensions recognised as scans but not yet processed. */
+export const pdfExtensions = ['.pdf'] as const;
+
+export function countSources(batch: Batch): number {
+  return batch.dossiers.reduce((n, d) => n + d.documents.reduce((m, doc) => m + doc.sources.length, 0), 0);
+}
+
+/** Makes a string safe to use as an id and file name: NFC, ASCII-folded, [A-Za-z0-9._-]. */
+export function toSafeId(value: string): string {
+  const folded = value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'));
+  const safe = folded.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return safe.length > 0 ? safe.slice(0, 120) : 'unnamed';
+}

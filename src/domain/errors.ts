@@ -1,0 +1,68 @@
+// Error classes that carry their consequence as data: whether to retry and which exit code the CLI uses.
+
+/** Where in a batch an error happened, so a person can find the file and page. */
+export interface ErrorLocation {
+  /** Path of the input file, relative to the batch root. */
+  file?: string;
+  /** 1-based page number within the input file. */
+  pageNumber?: number;
+  /** 1-based row of the manifest (CSV line or JSON array position) that caused it. */
+  row?: number;
+  /** Manifest field or option name. */
+  field?: string;
+}
+
+export type ErrorKind = 'input' | 'transient' | 'config' | 'internal';
+
+export abstract class SohoaError extends Error {
+  abstract readonly kind: ErrorKind;
+  abstract readonly retryable: boolean;
+  abstract readonly exitCode: number;
+  readonly location: ErrorLocation;
+
+  constructor(message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.location = location;
+  }
+}
+
+/** A bad input file or manifest entry: that page or document fails, the batch goes on, no retry. */
+export class InputError extends SohoaError {
+  readonly kind = 'input';
+  readonly retryable = false;
+  readonly exitCode = 3;
+}
+
+/** Storage or queue faltered: retry with backoff. */
+export class TransientError extends SohoaError {
+  readonly kind = 'transient';
+  readonly retryable = true;
+  readonly exitCode = 4;
+}
+
+/** Bad configuration or pipeline file: stop before touching any page. */
+export class ConfigError extends SohoaError {
+  readonly kind = 'config';
+  readonly retryable = false;
+  readonly exitCode = 2;
+}
+
+/** Exit codes of the CLI (see DESIGN.md). */
+export const ExitCode = {
+  ok: 0,
+  usage: 2,
+  someFailed: 3,
+  unavailable: 4,
+  internal: 70,
+} as const;
+
+export function errorKind(err: unknown): ErrorKind {
+  return err instanceof SohoaError ? err.kind : 'internal';
+}
+
+/** A one-line reason for a report: the message, prefixed by where it happened. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

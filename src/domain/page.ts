@@ -1,0 +1,67 @@
+// A page as it moves through the stages: decoded, normalized, recognized.
+
+/** An axis-aligned box in pixels of the normalized page image, origin top-left. */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface Word {
+  /** Unicode NFC. */
+  text: string;
+  box: Box;
+  /** 0–100 as Tesseract reports it. */
+  confidence: number;
+  /** 0-based index of the text line on the page, to rebuild lines. */
+  lineIndex: number;
+}
+
+/** Identifies a page of a document: where it came from in the input. */
+export interface PageRef {
+  dossierId: string;
+  documentId: string;
+  /** 1-based position of the page in its document. */
+  pageNumber: number;
+  /** Source file relative to the batch root. */
+  file: string;
+  /** 1-based page of the source file. */
+  filePageNumber: number;
+}
+
+/** Colour mode of the normalized page, which decides how it is stored in the PDF. */
+export type ColourMode = 'bitonal' | 'gray' | 'colour';
+
+export interface NormalizedPage {
+  ref: PageRef;
+  /** Path of the upright, deskewed 8-bit image given to OCR (PNG, in the work folder). */
+  ocrImagePath: string;
+  /** Path of the image that goes into the PDF (JPEG for gray/colour, PNG 1-bit for bitonal). */
+  pdfImagePath: string;
+  pdfImageFormat: 'jpeg' | 'png';
+  colourMode: ColourMode;
+  widthPx: number;
+  heightPx: number;
+  dpi: number;
+  /** True when the input carried no resolution and `dpi` is assumed. */
+  dpiAssumed: boolean;
+  /** Clockwise rotation applied to make the page upright, in degrees: 0, 90, 180, 270. */
+  rotationDeg: number;
+  /** Where the rotation came from and how sure it was. */
+  orientation: { source: 'exif' | 'osd' | 'none'; confidence?: number };
+  /** Skew measured and corrected, degrees, positive = counter-clockwise content. */
+  skewDeg: number;
+  inputBytes: number;
+  warnings: string[];
+  durationMs: number;
+}
+
+export interface RecognizedPage extends NormalizedPage {
+  words: Word[];
+  /** Page text, lines joined with \n, NFC. */
+  text: string;
+  /** Mean word confidence 0–100, or 0 when no word was found. */
+  meanConfidence: number;
+  ocrDurationMs: number;
+}
