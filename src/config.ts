@@ -1,0 +1,71 @@
+// Process configuration: environment and flags resolved into one validated Config, all defaults in one object.
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors.ts';
+import { formatIssues, intBetween } from './pipeline/validation.ts';
+
+export const defaults = {
+  out: './out',
+  /** Empty: dossier.yaml for dossier components, result.yaml for procedure results. */
+  pipeline: '',
+  /** One OCR worker per core: Tesseract is single-threaded per page. */
+  poolSize: os.availableParallelism(),
+  /** Recycle an OCR worker after this many pages to bound the wasm heap. */
+  recyclePages: 200,
+  langData: '',
+  workDir: path.join(os.tmpdir(), 'sohoa-work'),
+  logLevel: 'info',
+  force: false,
+  keepWork: false,
+  progress: true,
+} as const;
+
+const configSchema = z.object({
+  batch: z.string({ error: 'expected a batch folder' }).min(1, { error: 'expected a batch folder' }),
+  out: z.string().min(1, { error: 'expected an output folder' }),
+  pipeline: z.string(),
+  poolSize: intBetween(1, 64),
+  recyclePages: intBetween(1, 100_000),
+  langData: z.string(),
+  workDir: z.string().min(1),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }),
+  force: z.boolean(),
+  keepWork: z.boolean(),
+  progress: z.boolean(),
+});
+
+export type RunConfig = z.infer<typeof configSchema>;
+
+/** Environment variables that may set an option; flags win over them. */
+const environment: Partial<Record<keyof RunConfig, string>> = {
+  poolSize: 'SOHOA_POOL_SIZE',
+  recyclePages: 'SOHOA_RECYCLE_PAGES',
+  langData: 'SOHOA_LANG_DATA',
+  workDir: 'SOHOA_WORK_DIR',
+  logLevel: 'SOHOA_LOG_LEVEL',
+};
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig, unknown>> {
+  const values: Partial<Record<keyof RunConfig, unknown>> = {};
+  for (const [key, name] of Object.entries(environment) as Array<[keyof RunConfig, string]>) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    values[key] = key === 'poolSize' || key === 'recyclePages' ? Number(raw) : raw;
+  }
+  return values;
+}
+
+/** Merges defaults, environment and flags (in that order of precedence, lowest first) and validates once. */
+export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RunConfig {
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const merged = { ...defaults, ...fromEnvironment(env), ...defined };
+  const parsed = configSchema.safeParse(merged, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(formatIssues('options', parsed.error.issues).join('\n'));
+  return parsed.data;
+}
+
+export const softwareVersion: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;

@@ -1,0 +1,154 @@
+// The records sohoa publishes: one per document, one per dossier (the commit marker), one report per batch.
+import type { DossierKind } from './batch.ts';
+import type { ColourMode } from './page.ts';
+
+export const documentRecordSchema = 'sohoa.document/1';
+export const dossierRecordSchema = 'sohoa.dossier/1';
+export const batchReportSchema = 'sohoa.report/1';
+
+export interface SourceFileRecord {
+  file: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface OutputRecord {
+  key: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface PageRecord {
+  pageNumber: number;
+  file: string;
+  filePageNumber: number;
+  widthPx: number;
+  heightPx: number;
+  dpi: number;
+  dpiAssumed: boolean;
+  colourMode: ColourMode;
+  rotationDeg: number;
+  orientation: { source: 'exif' | 'osd' | 'none'; confidence?: number };
+  skewDeg: number;
+  meanConfidence: number;
+  wordCount: number;
+  inputBytes: number;
+  /** Reasons a person should look at the page again; the page itself is kept. */
+  flags: string[];
+  warnings: string[];
+  timings: { normalizeMs: number; recognizeMs: number };
+}
+
+export interface EngineRecord {
+  engine: string;
+  engineVersion: string;
+  languages: string[];
+  model: string;
+}
+
+export interface ProvenanceRecord {
+  software: { name: 'sohoa'; version: string };
+  pipeline: { name: string; sha256: string };
+  ocr: EngineRecord;
+}
+
+export interface DocumentRecord {
+  schema: typeof documentRecordSchema;
+  batchId: string;
+  dossierId: string;
+  documentId: string;
+  title?: string;
+  metadata: Record<string, string>;
+  sources: SourceFileRecord[];
+  pageCount: number;
+  pages: PageRecord[];
+  meanConfidence: number;
+  provenance: ProvenanceRecord;
+  timings: { pagesMs: number; assembleMs: number };
+  outputs: OutputRecord[];
+  warnings: string[];
+  createdAt: string;
+}
+
+export interface DossierDocumentEntry {
+  documentId: string;
+  title?: string;
+  status: 'done' | 'failed';
+  pageCount: number;
+  record?: OutputRecord;
+  outputs: OutputRecord[];
+  errors: string[];
+}
+
+export interface DossierRecord {
+  schema: typeof dossierRecordSchema;
+  batchId: string;
+  dossierId: string;
+  code?: string;
+  title?: string;
+  kind: DossierKind;
+  metadata: Record<string, string>;
+  /** Decides whether a later run can skip the dossier: same inputs, same pipeline, same software. */
+  fingerprint: string;
+  provenance: ProvenanceRecord;
+  documents: DossierDocumentEntry[];
+  createdAt: string;
+}
+
+export type PageStatus = 'done' | 'failed';
+
+export interface PageReport {
+  pageNumber: number;
+  file: string;
+  filePageNumber?: number;
+  status: PageStatus;
+  meanConfidence?: number;
+  flags: string[];
+  error?: { kind: string; message: string };
+}
+
+export interface DocumentReport {
+  documentId: string;
+  status: 'done' | 'failed';
+  pages: PageReport[];
+  errors: string[];
+}
+
+export interface DossierReport {
+  dossierId: string;
+  status: 'done' | 'failed' | 'skipped';
+  /** Why a dossier was skipped or failed as a whole. */
+  reason?: string;
+  documents: DocumentReport[];
+  durationMs: number;
+}
+
+export interface BatchReport {
+  schema: typeof batchReportSchema;
+  batchId: string;
+  pipeline: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  totals: { dossiers: number; documents: number; pages: number; pagesDone: number; pagesFailed: number; documentsFailed: number; dossiersSkipped: number };
+  dossiers: DossierReport[];
+  warnings: string[];
+}
+
+/** Flags a page for review without changing it. */
+export function pageFlags(page: { meanConfidence: number; wordCount: number; dpi: number; dpiAssumed: boolean; rotationDeg: number; skewDeg: number }, lowConfidence: number): string[] {
+  const flags: string[] = [];
+  if (page.wordCount === 0) flags.push('no-text');
+  else if (page.meanConfidence < lowConfidence) flags.push('low-confidence');
+  // The national rule for digitized paper asks for at least 200 dpi.
+  if (page.dpi < 200) flags.push('under-200-dpi');
+  if (page.dpiAssumed) flags.push('dpi-assumed');
+  if (page.rotationDeg !== 0) flags.push('rotated');
+  if (Math.abs(page.skewDeg) >= 0.1) flags.push('deskewed');
+  return flags;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}

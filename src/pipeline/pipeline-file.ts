@@ -1,0 +1,148 @@
+// Pipeline files: parsed, validated and resolved into a plan at start-up, so a bad file never fails mid-batch.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../domain/errors.ts';
+import { bool, formatIssues, intBetween, numberBetween } from './validation.ts';
+
+/** Folder of the pipelines shipped with sohoa. */
+export const builtInPipelineDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
+
+const normalizeOptions = z
+  .object({
+    defaultDpi: intBetween(72, 1200).default(300),
+    maxInputPixels: intBetween(1_000_000, 1_000_000_000).default(150_000_000),
+    failOn: z.enum(['none', 'truncated', 'error', 'warning'], { error: 'expected one of "none", "truncated", "error", "warning"' }).default('error'),
+    orientation: bool().default(true),
+    minOrientationConfidence: numberBetween(0, 100).default(2),
+    deskew: bool().default(true),
+    maxSkewDeg: numberBetween(0, 15).default(5),
+    jpegQuality: intBetween(30, 100).default(75),
+    ocrMinDpi: intBetween(72, 1200).default(300),
+  })
+  .strict();
+
+const languageCode = z.string().regex(/^[a-z_]{3,16}$/, { error: 'expected a Tesseract language code such as "vie"' });
+
+const recognizeOptions = z
+  .object({
+    languages: z.array(languageCode, { error: 'expected a list of language codes' }).min(1, { error: 'expected at least one language' }).default(['vie', 'eng']),
+    pageSegMode: intBetween(0, 13).default(3),
+  })
+  .strict();
+
+const assembleOptions = z
+  .object({
+    /** Pages whose mean word confidence is below this are flagged for review. */
+    lowConfidence: numberBetween(0, 100).default(60),
+  })
+  .strict();
+
+const storeOptions = z.object({}).strict();
+
+/** Stage names in the only order they can run; each stage validates its own options. */
+export const stageSchemas = {
+  normalize: normalizeOptions,
+  recognize: recognizeOptions,
+  assemble: assembleOptions,
+  store: storeOptions,
+} as const;
+
+export type StageName = keyof typeof stageSchemas;
+export const stageOrder = Object.keys(stageSchemas) as StageName[];
+
+export type NormalizeStageOptions = z.infer<typeof normalizeOptions>;
+export type RecognizeStageOptions = z.infer<typeof recognizeOptions>;
+export type AssembleStageOptions = z.infer<typeof assembleOptions>;
+
+export interface Pipeline {
+  name: string;
+  description: string;
+  /** Where it was read from, for messages. */
+  source: string;
+  stages: {
+    normalize: NormalizeStageOptions;
+    recognize: RecognizeStageOptions;
+    assemble: AssembleStageOptions;
+    store: z.infer<typeof storeOptions>;
+  };
+  /** SHA-256 of the resolved plan (defaults filled in), so equal plans hash equal whatever the file's layout. */
+  sha256: string;
+}
+
+const fileSchema = z
+  .object({
+    name: z.string({ error: 'expected a pipeline name' }).regex(/^[a-z0-9-]+$/, { error: 'expected a name of lowercase letters, digits and "-"' }),
+    description: z.string({ error: 'expected a text' }).default(''),
+    stages: z.array(z.record(z.string(), z.unknown()), { error: 'expected a list of stages like "- normalize: {…}"' }),
+  })
+  .strict();
+
+/** Validates a parsed pipeline document; throws one ConfigError listing every problem. */
+export function resolvePipeline(document: unknown, source: string): Pipeline {
+  const parsed = fileSchema.safeParse(document, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(formatIssues(source, parsed.error.issues).join('\n'));
+
+  const problems: string[] = [];
+  const options: Partial<Record<StageName, unknown>> = {};
+  const seen = new Set<string>();
+  parsed.data.stages.forEach((entry, index) => {
+    const keys = Object.keys(entry);
+    if (keys.length !== 1) {
+      problems.push(`${source}: stages[${index}]: expected exactly one stage name per entry but received ${JSON.stringify(keys)}`);
+      return;
+    }
+    const name = keys[0] as string;
+    seen.add(name);
+    if (!(name in stageSchemas)) {
+      problems.push(`${source}: stages[${index}]: unknown stage "${name}"; expected one of ${stageOrder.join(', ')}`);
+      return;
+    }
+    const stage = name as StageName;
+    const expectedIndex = stageOrder.indexOf(stage);
+    if (index !== expectedIndex) {
+      problems.push(`${source}: stages[${index}]: stage "${stage}" must be entry ${expectedIndex} (order: ${stageOrder.join(', ')})`);
+      return;
+    }
+    const result = stageSchemas[stage].safeParse(entry[name] ?? {}, { reportInput: true });
+    if (result.success) options[stage] = result.data;
+    else problems.push(...formatIssues(source, result.error.issues, ['stages', index, stage]));
+  });
+  for (const stage of stageOrder) {
+    if (!seen.has(stage)) {
+      problems.push(`${source}: stages: stage "${stage}" is missing; every pipeline lists ${stageOrder.join(', ')} in that order`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  const stages = options as Pipeline['stages'];
+  const sha256 = createHash('sha256').update(JSON.stringify({ name: parsed.data.name, stages })).digest('hex');
+  return { name: parsed.data.name, description: parsed.data.description, source, stages, sha256 };
+}
+
+/** Resolves `dossier` to the built-in file, or takes a path to a YAML file. */
+export function pipelinePath(nameOrPath: string): string {
+  if (nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml')) return path.resolve(nameOrPath);
+  return path.join(builtInPipelineDir, `${nameOrPath}.yaml`);
+}
+
+export async function loadPipeline(nameOrPath: string): Promise<Pipeline> {
+  const file = pipelinePath(nameOrPath);
+  const shown = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new ConfigError(`pipeline "${nameOrPath}" not found at ${shown}; use a built-in name (dossier, result) or a path to a .yaml file`);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${shown}: not valid YAML: ${(err as Error).message}`);
+  }
+  return resolvePipeline(document, shown);
+}

@@ -1,0 +1,345 @@
+// The batch runner: plans every page, processes dossiers through the stages, and writes the batch report.
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Batch, DocumentPlan, DossierPlan } from '../domain/batch.ts';
+import { describeError, errorKind, InputError, SohoaError } from '../domain/errors.ts';
+import type { RecognizedPage } from '../domain/page.ts';
+import {
+  batchReportSchema,
+  documentRecordSchema,
+  dossierRecordSchema,
+  type BatchReport,
+  type DocumentReport,
+  type DossierDocumentEntry,
+  type DossierRecord,
+  type DossierReport,
+  type PageReport,
+  type ProvenanceRecord,
+  type SourceFileRecord,
+} from '../domain/record.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { assembleDocument } from '../stages/assemble-pdf.ts';
+import { listDocumentPages, sha256File, type PageSource } from '../stages/ingest.ts';
+import { normalizePage } from '../stages/normalize.ts';
+import { recognizePage } from '../stages/recognize.ts';
+import { encodeJson, readDossierRecord, removeStrayObjects, sha256Hex, storeDocument, storeDossierRecord, contentTypes } from '../stages/store.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { objectKeys } from '../storage/keys.ts';
+import { createLimiter, type Limiter } from './limiter.ts';
+import type { Pipeline } from './pipeline-file.ts';
+
+export interface BatchProgress {
+  pagesTotal: number;
+  pagesDone: number;
+  pagesFailed: number;
+  /** Pages of dossiers already complete from an earlier run. */
+  pagesSkipped: number;
+}
+
+export interface BatchRunContext {
+  store: ObjectStore;
+  ocr: OcrEngine;
+  /** Scratch folder for page intermediates; emptied per document. */
+  workDir: string;
+  log: Logger;
+  pipelineFor: (dossier: DossierPlan) => Pipeline;
+  softwareVersion: string;
+  /** Pages in flight at once: the OCR pool size plus one keeps the pool fed while a page is normalized. */
+  pageConcurrency: number;
+  /** Redo dossiers even when their record says they are complete. */
+  force: boolean;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+interface PlannedDocument {
+  document: DocumentPlan;
+  pages: PageSource[];
+  problems: PageReport[];
+}
+
+interface PlannedDossier {
+  dossier: DossierPlan;
+  documents: PlannedDocument[];
+}
+
+type PageOutcome = { ok: true; page: RecognizedPage } | { ok: false; report: PageReport };
+
+export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: string[] = []): Promise<BatchReport> {
+  const startedAt = new Date();
+  const log = ctx.log.child({ batchId: batch.id });
+  const plan = await planBatch(batch);
+  const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
+  log.info({ event: 'batch.started', dossiers: plan.length, pages: progress.pagesTotal, store: ctx.store.location }, 'batch.started');
+  ctx.onProgress?.(progress);
+
+  const limiter = createLimiter(ctx.pageConcurrency);
+  const dossiers: DossierReport[] = [];
+  for (const planned of plan) {
+    dossiers.push(await runDossier(batch, planned, { ...ctx, log }, limiter, progress));
+  }
+
+  const report = { ...buildReport(batch, ctx, dossiers, startedAt), warnings };
+  await ctx.store.put(objectKeys.batchReport(batch.id), encodeJson(report), { contentType: contentTypes.json });
+  log.info({ event: 'batch.finished', durationMs: report.durationMs, ...report.totals }, 'batch.finished');
+  return report;
+}
+
+/** Lists every page of every document up front, so progress has a total and bad files are known early. */
+async function planBatch(batch: Batch): Promise<PlannedDossier[]> {
+  const plan: PlannedDossier[] = [];
+  for (const dossier of batch.dossiers) {
+    const documents: PlannedDocument[] = [];
+    for (const document of dossier.documents) {
+      const listed = await listDocumentPages(batch, dossier, document);
+      documents.push({
+        document,
+        pages: listed.pages,
+        problems: listed.problems.map((problem) => ({
+          pageNumber: problem.pageNumber ?? 0,
+          file: problem.file,
+          status: 'failed' as const,
+          flags: [],
+          error: { kind: problem.error.kind, message: problem.error.message },
+        })),
+      });
+    }
+    plan.push({ dossier, documents });
+  }
+  return plan;
+}
+
+function countPages(plan: readonly PlannedDossier[]): number {
+  return plan.reduce((n, d) => n + d.documents.reduce((m, doc) => m + doc.pages.length + doc.problems.length, 0), 0);
+}
+
+async function hashSources(batch: Batch, dossier: DossierPlan): Promise<SourceFileRecord[]> {
+  const files = [...new Set(dossier.documents.flatMap((doc) => doc.sources.map((source) => source.file)))];
+  const records: SourceFileRecord[] = [];
+  for (const file of files) {
+    const absolute = path.join(batch.root, file);
+    try {
+      records.push({ file, sha256: await sha256File(absolute), sizeBytes: (await stat(absolute)).size });
+    } catch {
+      // A missing or unreadable file is reported by its document; the fingerprint just leaves it out.
+    }
+  }
+  return records;
+}
+
+async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunContext, limiter: Limiter, progress: BatchProgress): Promise<DossierReport> {
+  const { dossier } = planned;
+  const started = performance.now();
+  const log = ctx.log.child({ dossierId: dossier.id });
+  const pipeline = ctx.pipelineFor(dossier);
+  const sources = await hashSources(batch, dossier);
+  const fingerprint = sha256Hex(JSON.stringify({ software: ctx.softwareVersion, pipeline: pipeline.sha256, sources, plan: dossier }));
+  const pageCount = planned.documents.reduce((n, d) => n + d.pages.length + d.problems.length, 0);
+
+  const previous = ctx.force ? undefined : await readDossierRecord(ctx.store, batch.id, dossier.id);
+  if (previous && previous.fingerprint === fingerprint && previous.documents.every((doc) => doc.status === 'done')) {
+    progress.pagesSkipped += pageCount;
+    ctx.onProgress?.(progress);
+    log.info({ event: 'dossier.skipped', pages: pageCount }, 'dossier.skipped: already complete with the same inputs and pipeline');
+    return { dossierId: dossier.id, status: 'skipped', reason: 'already complete with the same inputs, pipeline and software', documents: [], durationMs: performance.now() - started };
+  }
+
+  const provenance: ProvenanceRecord = {
+    software: { name: 'sohoa', version: ctx.softwareVersion },
+    pipeline: { name: pipeline.name, sha256: pipeline.sha256 },
+    ocr: { engine: ctx.ocr.info.engine, engineVersion: ctx.ocr.info.engineVersion, languages: ctx.ocr.info.languages, model: ctx.ocr.info.model },
+  };
+  const results = await Promise.all(
+    planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, limiter, progress)),
+  );
+
+  const record: DossierRecord = {
+    schema: dossierRecordSchema,
+    batchId: batch.id,
+    dossierId: dossier.id,
+    ...(dossier.code ? { code: dossier.code } : {}),
+    ...(dossier.title ? { title: dossier.title } : {}),
+    kind: dossier.kind,
+    metadata: dossier.metadata,
+    fingerprint,
+    provenance,
+    documents: results.map((r) => r.entry),
+    createdAt: new Date().toISOString(),
+  };
+  await storeDossierRecord(ctx.store, record);
+  const stray = await removeStrayObjects(ctx.store, record);
+  const failed = results.filter((r) => r.entry.status === 'failed').length;
+  log.info({ event: 'dossier.finished', documents: results.length, documentsFailed: failed, strayRemoved: stray.length, durationMs: Math.round(performance.now() - started) }, 'dossier.finished');
+  return { dossierId: dossier.id, status: failed > 0 ? 'failed' : 'done', documents: results.map((r) => r.report), durationMs: performance.now() - started };
+}
+
+async function runDocument(
+  batch: Batch,
+  dossier: DossierPlan,
+  planned: PlannedDocument,
+  ctx: BatchRunContext,
+  pipeline: Pipeline,
+  provenance: ProvenanceRecord,
+  sources: SourceFileRecord[],
+  limiter: Limiter,
+  progress: BatchProgress,
+): Promise<{ entry: DossierDocumentEntry; report: DocumentReport }> {
+  const { document } = planned;
+  const log = ctx.log.child({ documentId: document.id });
+  const started = performance.now();
+  const workDir = path.join(ctx.workDir, dossier.id, document.id);
+  for (const problem of planned.problems) {
+    progress.pagesFailed++;
+    log.warn({ event: 'page.failed', file: problem.file, pageNumber: problem.pageNumber, reason: problem.error?.message }, 'page.failed');
+  }
+  if (planned.problems.length > 0) ctx.onProgress?.(progress);
+
+  const outcomes = await Promise.all(planned.pages.map((source) => limiter(() => runPage(source, ctx, pipeline, workDir, log, progress))));
+  const pageReports: PageReport[] = [...planned.problems];
+  const recognized: RecognizedPage[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) recognized.push(outcome.page);
+    else pageReports.push(outcome.report);
+  }
+
+  const fail = (errors: string[]) => {
+    const report: DocumentReport = { documentId: document.id, status: 'failed', pages: sortPages([...pageReports, ...recognized.map((p) => donePage(p, []))]), errors };
+    log.warn({ event: 'document.failed', errors }, 'document.failed');
+    return { entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors }, report };
+  };
+
+  try {
+    if (pageReports.length > 0) {
+      // An archive record must be complete: a document with a failed page is not published half-made.
+      return fail(pageReports.map((p) => `${p.file}${p.filePageNumber ? ` page ${p.filePageNumber}` : ''}: ${p.error?.message ?? 'failed'}`));
+    }
+    if (recognized.length === 0) return fail(['the document has no pages']);
+    const assembled = await assembleDocument(dossier, document, recognized, {
+      batchId: batch.id,
+      language: pipeline.stages.recognize.languages.includes('vie') ? 'vi' : 'en',
+      producer: `sohoa ${ctx.softwareVersion}`,
+      lowConfidence: pipeline.stages.assemble.lowConfidence,
+      createdAt: new Date(),
+    });
+    const documentFiles = new Set(document.sources.map((s) => s.file));
+    const stored = await storeDocument(
+      ctx.store,
+      { batchId: batch.id, dossierId: dossier.id, documentId: document.id },
+      { pdf: assembled.pdf, text: assembled.text },
+      {
+        schema: documentRecordSchema,
+        batchId: batch.id,
+        dossierId: dossier.id,
+        documentId: document.id,
+        ...(document.title ? { title: document.title } : {}),
+        metadata: document.metadata,
+        sources: sources.filter((s) => documentFiles.has(s.file)),
+        pageCount: assembled.pages.length,
+        pages: assembled.pages,
+        meanConfidence: Math.round(assembled.meanConfidence * 10) / 10,
+        provenance,
+        timings: {
+          pagesMs: Math.round(recognized.reduce((n, p) => n + p.durationMs + p.ocrDurationMs, 0)),
+          assembleMs: Math.round(assembled.durationMs),
+        },
+        warnings: assembled.warnings,
+        createdAt: new Date().toISOString(),
+      },
+    );
+    log.info({ event: 'document.stored', pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, durationMs: Math.round(performance.now() - started) }, 'document.stored');
+    const report: DocumentReport = {
+      documentId: document.id,
+      status: 'done',
+      pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? []))),
+      errors: [],
+    };
+    return { entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'done', pageCount: assembled.pages.length, record: stored.record, outputs: stored.outputs, errors: [] }, report };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return fail([describeError(err)]);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function runPage(source: PageSource, ctx: BatchRunContext, pipeline: Pipeline, workDir: string, documentLog: Logger, progress: BatchProgress): Promise<PageOutcome> {
+  const log = documentLog.child({ pageNumber: source.ref.pageNumber, file: source.ref.file, filePageNumber: source.ref.filePageNumber });
+  let stage = 'normalize';
+  try {
+    const normalized = await normalizePage(source, {
+      workDir,
+      orientation: ctx.ocr,
+      options: pipeline.stages.normalize,
+      log,
+    });
+    for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage }, warning);
+    stage = 'recognize';
+    const page = await recognizePage(normalized, ctx.ocr);
+    progress.pagesDone++;
+    ctx.onProgress?.(progress);
+    log.info(
+      { event: 'page.done', rotationDeg: page.rotationDeg, skewDeg: Math.round(page.skewDeg * 100) / 100, meanConfidence: Math.round(page.meanConfidence), words: page.words.length, normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
+      'page.done',
+    );
+    return { ok: true, page };
+  } catch (err) {
+    progress.pagesFailed++;
+    ctx.onProgress?.(progress);
+    const kind = errorKind(err);
+    if (err instanceof SohoaError && err.retryable) throw err;
+    if (kind === 'input') log.warn({ event: 'page.failed', stage, reason: describeError(err) }, 'page.failed');
+    else log.error({ event: 'page.failed', stage, err }, 'page.failed: internal error');
+    return {
+      ok: false,
+      report: {
+        pageNumber: source.ref.pageNumber,
+        file: source.ref.file,
+        filePageNumber: source.ref.filePageNumber,
+        status: 'failed',
+        flags: [],
+        error: { kind, message: describeError(err) },
+      },
+    };
+  }
+}
+
+function donePage(page: RecognizedPage, flags: string[]): PageReport {
+  return {
+    pageNumber: page.ref.pageNumber,
+    file: page.ref.file,
+    filePageNumber: page.ref.filePageNumber,
+    status: 'done',
+    meanConfidence: Math.round(page.meanConfidence * 10) / 10,
+    flags,
+  };
+}
+
+function sortPages(pages: PageReport[]): PageReport[] {
+  return pages.sort((a, b) => a.pageNumber - b.pageNumber);
+}
+
+function buildReport(batch: Batch, ctx: BatchRunContext, dossiers: DossierReport[], startedAt: Date): BatchReport {
+  const finishedAt = new Date();
+  const documents = dossiers.flatMap((d) => d.documents);
+  const pages = documents.flatMap((d) => d.pages);
+  const pipelines = [...new Set(batch.dossiers.map((d) => ctx.pipelineFor(d).name))];
+  return {
+    schema: batchReportSchema,
+    batchId: batch.id,
+    pipeline: pipelines.join(', '),
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    totals: {
+      dossiers: dossiers.length,
+      documents: documents.length,
+      pages: pages.length,
+      pagesDone: pages.filter((p) => p.status === 'done').length,
+      pagesFailed: pages.filter((p) => p.status === 'failed').length,
+      documentsFailed: documents.filter((d) => d.status === 'failed').length,
+      dossiersSkipped: dossiers.filter((d) => d.status === 'skipped').length,
+    },
+    dossiers,
+    warnings: [],
+  };
+}

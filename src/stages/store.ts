@@ -1,0 +1,79 @@
+// Store stage: publishes a document's outputs, then its record; the dossier record goes last as the commit marker.
+import { createHash } from 'node:crypto';
+import type { ObjectStore, StoredObject } from '../storage/object-store.ts';
+import { objectKeys } from '../storage/keys.ts';
+import { dossierRecordSchema, type DocumentRecord, type DossierRecord, type OutputRecord } from '../domain/record.ts';
+
+export const contentTypes = {
+  pdf: 'application/pdf',
+  txt: 'text/plain; charset=utf-8',
+  json: 'application/json',
+} as const;
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function toOutput(stored: StoredObject): OutputRecord {
+  return { key: stored.key, contentType: stored.contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 };
+}
+
+export function encodeJson(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes the PDF and text first and the document record after, so the record only names objects that exist. */
+export async function storeDocument(
+  store: ObjectStore,
+  keys: { batchId: string; dossierId: string; documentId: string },
+  outputs: { pdf: Uint8Array; text: string },
+  record: Omit<DocumentRecord, 'outputs'>,
+): Promise<{ record: OutputRecord; outputs: OutputRecord[] }> {
+  const { batchId, dossierId, documentId } = keys;
+  const metadata = { batchId, dossierId, documentId };
+  const pdf = await store.put(objectKeys.document(batchId, dossierId, documentId, 'pdf'), outputs.pdf, { contentType: contentTypes.pdf, metadata });
+  const text = await store.put(objectKeys.document(batchId, dossierId, documentId, 'txt'), new TextEncoder().encode(outputs.text), {
+    contentType: contentTypes.txt,
+    metadata,
+  });
+  const published = [toOutput(pdf), toOutput(text)];
+  const full: DocumentRecord = { ...record, outputs: published };
+  const json = await store.put(objectKeys.document(batchId, dossierId, documentId, 'json'), encodeJson(full), { contentType: contentTypes.json, metadata });
+  return { record: toOutput(json), outputs: published };
+}
+
+export async function readDossierRecord(store: ObjectStore, batchId: string, dossierId: string): Promise<DossierRecord | undefined> {
+  const bytes = await store.get(objectKeys.dossierRecord(batchId, dossierId));
+  if (!bytes) return undefined;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as DossierRecord;
+    return parsed.schema === dossierRecordSchema ? parsed : undefined;
+  } catch {
+    // An unreadable record is treated as absent: the dossier is redone and the record rewritten.
+    return undefined;
+  }
+}
+
+/** The commit marker: written after every other object of the dossier. */
+export async function storeDossierRecord(store: ObjectStore, record: DossierRecord): Promise<OutputRecord> {
+  const stored = await store.put(objectKeys.dossierRecord(record.batchId, record.dossierId), encodeJson(record), {
+    contentType: contentTypes.json,
+    metadata: { batchId: record.batchId, dossierId: record.dossierId },
+  });
+  return toOutput(stored);
+}
+
+/** Removes objects under the dossier's prefix that the new record does not name (leftovers of an older run). */
+export async function removeStrayObjects(store: ObjectStore, record: DossierRecord): Promise<string[]> {
+  const keep = new Set<string>([objectKeys.dossierRecord(record.batchId, record.dossierId)]);
+  for (const doc of record.documents) {
+    if (doc.record) keep.add(doc.record.key);
+    for (const output of doc.outputs) keep.add(output.key);
+  }
+  const stray: string[] = [];
+  for await (const object of store.list(objectKeys.dossierPrefix(record.batchId, record.dossierId))) {
+    if (!keep.has(object.key)) stray.push(object.key);
+  }
+  if (stray.length > 0) await store.delete(stray);
+  return stray;
+}

@@ -1,0 +1,21 @@
+// The object key layout, built only from validated ids so a key can never escape its prefix.
+import { InputError } from '../domain/errors.ts';
+
+/** Rejects keys that are not plain relative paths: control characters, empty or dot segments, leading slash. */
+export function assertSafeKey(key: string): void {
+  const bad =
+    key.length === 0 ||
+    key.startsWith('/') ||
+    /[\u0000-\u001f\u007f\\]/.test(key) ||
+    key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
+  if (bad) throw new InputError(`object key ${JSON.stringify(key)} is not a safe relative key; ids may use letters, digits, ".", "_" and "-"`);
+}
+
+/** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<batchId>/<dossierId>/dossier.json`, `<batchId>/report.json`. */
+export const objectKeys = {
+  dossierPrefix: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/`,
+  document: (batchId: string, dossierId: string, documentId: string, extension: 'pdf' | 'txt' | 'json') =>
+    `${batchId}/${dossierId}/${documentId}.${extension}`,
+  dossierRecord: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/dossier.json`,
+  batchReport: (batchId: string) => `${batchId}/report.json`,
+};
