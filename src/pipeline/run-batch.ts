@@ -81,7 +81,9 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
 
   const report = { ...buildReport(batch, ctx, dossiers, startedAt), warnings };
   await ctx.store.put(objectKeys.batchReport(batch.id), encodeJson(report), { contentType: contentTypes.json });
-  log.info({ event: 'batch.finished', durationMs: report.durationMs, ...report.totals }, 'batch.finished');
+  // maxRSS is the process's peak resident memory so far (KiB on Linux), OCR worker threads included.
+  const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  log.info({ event: 'batch.finished', durationMs: report.durationMs, maxRssMiB, ...report.totals }, 'batch.finished');
   return report;
 }
 

@@ -1,0 +1,150 @@
+// Benchmark: digitizes the samples several times and prints throughput, latency, peak memory and CER,
+// next to the native `tesseract` command run on the same pages with the same parallelism when it is installed.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
+import { createLimiter } from '../src/pipeline/limiter.ts';
+import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from './lib/evaluate.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    'pool-size': { type: 'string', default: String(os.availableParallelism()) },
+    'lang-data': { type: 'string' },
+    batch: { type: 'string', default: sampleBatchDir },
+    'no-tesseract': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(args.runs);
+const poolSize = Number(args['pool-size']);
+const cli = path.resolve(import.meta.dirname, '../bin/sohoa.js');
+
+interface SohoaRun {
+  wallMs: number;
+  pages: number;
+  pagesPerMinute: number;
+  pageMs: number[];
+  maxRssMiB: number;
+  cer: number;
+  cleanCer: number;
+  perPage: Array<{ label: string; cer: number }>;
+}
+
+interface TesseractRun {
+  wallMs: number;
+  pages: number;
+  pagesPerMinute: number;
+  cer: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+function run(command: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function runSohoa(truth: GroundTruth): Promise<SohoaRun> {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-'));
+  try {
+    const argv = [cli, 'run', args.batch, '--out', out, '--no-progress', '--force', '--pool-size', String(poolSize)];
+    if (args['lang-data']) argv.push('--lang-data', args['lang-data']);
+    const started = performance.now();
+    const result = await run(process.execPath, argv);
+    const wallMs = performance.now() - started;
+    if (result.code !== 0) throw new Error(`sohoa exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
+    const events = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number | string>);
+    const finished = events.find((e) => e['event'] === 'batch.finished');
+    const pageMs = events.filter((e) => e['event'] === 'page.done').map((e) => Number(e['normalizeMs']) + Number(e['recognizeMs']));
+    const batchId = String(finished?.['batchId']);
+    const scores = await scoreOutput(out, batchId, truth);
+    return {
+      wallMs,
+      pages: pageMs.length,
+      pagesPerMinute: (pageMs.length * 60_000) / wallMs,
+      pageMs,
+      maxRssMiB: Number(finished?.['maxRssMiB']),
+      cer: scores.cer,
+      cleanCer: scores.cleanCer,
+      perPage: scores.pages.map((s) => ({ label: `${s.page.file}#${s.page.filePageNumber} [${s.page.conditions.join(',')}]`, cer: s.cer })),
+    };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+/** The anchor: Tesseract's own command line, one process per file, `poolSize` at a time, one thread each. */
+async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-tess-'));
+  try {
+    const files = [...new Set(truth.pages.map((p) => p.file))];
+    const limit = createLimiter(poolSize);
+    const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+    const started = performance.now();
+    const texts = new Map<string, string[]>();
+    await Promise.all(
+      files.map((file, i) =>
+        limit(async () => {
+          const base = path.join(out, String(i));
+          const result = await run('tesseract', [path.join(args.batch, file), base, '-l', 'vie+eng', '--psm', '3', 'txt', 'pdf'], env);
+          if (result.code !== 0) throw new Error(`tesseract failed on ${file}: ${result.stderr}`);
+          texts.set(file, (await readFile(`${base}.txt`, 'utf8')).split('\f'));
+        }),
+      ),
+    );
+    const wallMs = performance.now() - started;
+    const scores: CerResult[] = truth.pages.map((p) => characterErrorRate(p.text, texts.get(p.file)?.[p.filePageNumber - 1] ?? ''));
+    return { wallMs, pages: truth.pages.length, pagesPerMinute: (truth.pages.length * 60_000) / wallMs, cer: pooledCer(scores) };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+async function main(): Promise<void> {
+  const truth = await loadGroundTruth();
+  const haveTesseract = !args['no-tesseract'] && spawnSync('tesseract', ['--version']).status === 0;
+  console.log(`sohoa bench: ${truth.pages.length} pages, ${runs} runs, pool ${poolSize}, ${os.availableParallelism()} cores, node ${process.version}${haveTesseract ? ', anchor: tesseract CLI' : ', no tesseract CLI installed'}`);
+  const sohoaRuns: SohoaRun[] = [];
+  const tessRuns: TesseractRun[] = [];
+  for (let i = 1; i <= runs; i++) {
+    const s = await runSohoa(truth);
+    sohoaRuns.push(s);
+    let line = `run ${i}: sohoa ${s.pagesPerMinute.toFixed(1)} pages/min (${(s.wallMs / 1000).toFixed(1)} s), median ${(median(s.pageMs) / 1000).toFixed(2)} s/page, peak ${s.maxRssMiB} MiB, CER ${pct(s.cer)} (clean ${pct(s.cleanCer)})`;
+    if (haveTesseract) {
+      const t = await runTesseract(truth);
+      tessRuns.push(t);
+      line += ` | tesseract ${t.pagesPerMinute.toFixed(1)} pages/min, CER ${pct(t.cer)} | ratio ${(s.pagesPerMinute / t.pagesPerMinute).toFixed(2)}`;
+    }
+    console.log(line);
+  }
+  console.log('\nCER per page (last run):');
+  for (const p of sohoaRuns.at(-1)?.perPage ?? []) console.log(`  ${p.label.padEnd(60)} ${pct(p.cer)}`);
+  console.log('\nmedians:');
+  console.log(`  sohoa pages/min            ${median(sohoaRuns.map((r) => r.pagesPerMinute)).toFixed(1)}`);
+  console.log(`  sohoa s/page (latency)     ${(median(sohoaRuns.flatMap((r) => r.pageMs)) / 1000).toFixed(2)}`);
+  console.log(`  sohoa peak RSS MiB         ${median(sohoaRuns.map((r) => r.maxRssMiB))}`);
+  console.log(`  sohoa CER overall / clean  ${pct(median(sohoaRuns.map((r) => r.cer)))} / ${pct(median(sohoaRuns.map((r) => r.cleanCer)))}`);
+  if (tessRuns.length > 0) {
+    console.log(`  tesseract pages/min        ${median(tessRuns.map((r) => r.pagesPerMinute)).toFixed(1)}`);
+    console.log(`  tesseract CER              ${pct(median(tessRuns.map((r) => r.cer)))}`);
+    console.log(`  ratio sohoa/tesseract      ${median(sohoaRuns.map((r, i) => r.pagesPerMinute / (tessRuns[i] as TesseractRun).pagesPerMinute)).toFixed(2)}`);
+  }
+}
+
+await main();

@@ -1,0 +1,156 @@
+// End to end: the real CLI digitizes the committed samples; outputs are checked against the ground truth.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchReport, DocumentRecord, DossierRecord } from '../../src/domain/record.ts';
+import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from '../../scripts/lib/evaluate.ts';
+
+const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  events: Array<Record<string, unknown>>;
+}
+
+function runCli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, SOHOA_POOL_SIZE: '2' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const events = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      resolve({ code, stdout, stderr, events });
+    });
+  });
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+let out: string;
+let first: CliRun;
+let truth: GroundTruth;
+let batchId: string;
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-e2e-'));
+  truth = await loadGroundTruth();
+  batchId = (JSON.parse(await readFile(path.join(sampleBatchDir, 'manifest.json'), 'utf8')) as { batchId: string }).batchId;
+  first = await runCli(['run', sampleBatchDir, '--out', out, '--no-progress']);
+}, 600_000);
+
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('sohoa run on the samples', () => {
+  it('exits 0 and logs JSON events with batch, dossier, document and page context', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const pageDone = first.events.filter((e) => e['event'] === 'page.done');
+    expect(pageDone).toHaveLength(truth.pages.length);
+    for (const e of pageDone) {
+      expect(e).toMatchObject({ batchId, dossierId: expect.any(String), documentId: expect.any(String), pageNumber: expect.any(Number) });
+    }
+    const noDpi = truth.pages.filter((p) => p.conditions.includes('no-dpi'));
+    expect(first.events.filter((e) => e['event'] === 'page.warning' && String(e['msg']).includes('300 dpi'))).toHaveLength(noDpi.length);
+  });
+
+  it('stores every document with a dossier record listing it, and every checksum matches', async () => {
+    const byDossier = new Map<string, Set<string>>();
+    for (const page of truth.pages) byDossier.set(page.dossierId, (byDossier.get(page.dossierId) ?? new Set()).add(page.documentId));
+    for (const [dossierId, documentIds] of byDossier) {
+      const dossier = JSON.parse(await readFile(path.join(out, batchId, dossierId, 'dossier.json'), 'utf8')) as DossierRecord;
+      expect(dossier.documents.map((d) => d.documentId).sort()).toEqual([...documentIds].sort());
+      for (const entry of dossier.documents) {
+        expect(entry.status).toBe('done');
+        for (const output of [...entry.outputs, entry.record!]) {
+          const bytes = await readFile(path.join(out, ...output.key.split('/')));
+          expect(sha256(bytes), output.key).toBe(output.sha256);
+          expect(bytes.byteLength).toBe(output.sizeBytes);
+        }
+        const record = JSON.parse(await readFile(path.join(out, ...entry.record!.key.split('/')), 'utf8')) as DocumentRecord;
+        for (const source of record.sources) {
+          expect(sha256(await readFile(path.join(sampleBatchDir, source.file)))).toBe(source.sha256);
+        }
+        expect(record.provenance.ocr.languages).toEqual(['vie', 'eng']);
+        expect(record.provenance.pipeline.sha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(record.pages.every((p) => p.dpi > 0 && p.widthPx > 0)).toBe(true);
+      }
+    }
+  });
+
+  it('reads every page close to the ground truth, rotated and degraded ones included', async () => {
+    const scores = await scoreOutput(out, batchId, truth);
+    const lines = scores.pages.map((s) => `${s.page.file}#${s.page.filePageNumber} [${s.page.conditions.join(',')}] CER ${(s.cer * 100).toFixed(2)}%`);
+    console.log(`${lines.join('\n')}\noverall CER ${(scores.cer * 100).toFixed(2)}%, clean ${(scores.cleanCer * 100).toFixed(2)}%`);
+    expect(scores.cer).toBeLessThanOrEqual(0.05);
+    expect(scores.cleanCer).toBeLessThanOrEqual(0.03);
+    for (const s of scores.pages) expect(s.cer, `${s.page.file} page ${s.page.filePageNumber}`).toBeLessThan(0.12);
+  });
+
+  it('turns sideways and upside-down pages upright and records the rotation', async () => {
+    const scores = await scoreOutput(out, batchId, truth);
+    const expected: Record<string, number> = { 'rotated-90': 270, 'rotated-180': 180 };
+    for (const s of scores.pages) {
+      const condition = s.page.conditions.find((c) => c in expected);
+      if (!condition) continue;
+      // The sample page was turned 90° clockwise, so 270° clockwise (90° back) makes it upright.
+      expect(s.rotationDeg, `${s.page.file}`).toBe(expected[condition]);
+      expect(s.cer).toBeLessThan(0.05);
+    }
+    const skewed = scores.pages.find((s) => s.page.conditions.includes('skew-3'));
+    expect(Math.abs(Math.abs(skewed?.skewDeg ?? 0) - 3)).toBeLessThanOrEqual(0.3);
+  });
+
+  it('makes no new outputs on a second run with the same inputs and pipeline', async () => {
+    const dossierFile = path.join(out, batchId, truth.pages[0]!.dossierId, 'dossier.json');
+    const before = await readFile(dossierFile);
+    const second = await runCli(['run', sampleBatchDir, '--out', out, '--no-progress']);
+    expect(second.code).toBe(0);
+    expect(second.events.filter((e) => e['event'] === 'page.done')).toHaveLength(0);
+    const report = JSON.parse(await readFile(path.join(out, batchId, 'report.json'), 'utf8')) as BatchReport;
+    expect(report.totals.dossiersSkipped).toBe(report.totals.dossiers);
+    expect(await readFile(dossierFile)).toEqual(before);
+  });
+});
+
+describe('sohoa run on a batch with bad pages', () => {
+  it('fails only the documents with bad pages, names file and reason, and exits 3', async () => {
+    const batch = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bad-'));
+    const badOut = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bad-out-'));
+    try {
+      const dossierDir = path.join(batch, 'HS-BAD');
+      await cp(path.join(sampleBatchDir, truth.pages[0]!.file), path.join(dossierDir, 'good.png'), { recursive: true });
+      await writeFile(path.join(dossierDir, 'broken.png'), Buffer.from('not really a png'));
+      await writeFile(path.join(dossierDir, 'scan.pdf'), Buffer.from('%PDF-1.4\n%%EOF\n'));
+      const run = await runCli(['run', batch, '--out', badOut, '--no-progress']);
+      expect(run.code).toBe(3);
+      const batchIdBad = path.basename(batch);
+      const report = JSON.parse(await readFile(path.join(badOut, batchIdBad, 'report.json'), 'utf8')) as BatchReport;
+      const docs = report.dossiers[0]!.documents;
+      expect(docs.find((d) => d.documentId === 'good')?.status).toBe('done');
+      const broken = docs.find((d) => d.documentId === 'broken');
+      expect(broken?.status).toBe('failed');
+      expect(broken?.errors.join(' ')).toMatch(/broken\.png/);
+      const pdf = docs.find((d) => d.documentId === 'scan');
+      expect(pdf?.errors.join(' ')).toMatch(/scan\.pdf.*not yet supported/i);
+      const failedEvents = run.events.filter((e) => e['event'] === 'page.failed');
+      expect(failedEvents.length).toBeGreaterThanOrEqual(2);
+      expect(await readFile(path.join(badOut, batchIdBad, 'HS-BAD', 'good.pdf'))).toBeTruthy();
+    } finally {
+      await rm(batch, { recursive: true, force: true });
+      await rm(badOut, { recursive: true, force: true });
+    }
+  });
+});
