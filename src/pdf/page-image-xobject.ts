@@ -1,0 +1,179 @@
+// Turns a page image into the bytes and dictionary of a PDF image XObject, without re-encoding what can pass through.
+import { deflateSync } from 'node:zlib';
+import type { PDFContext, PDFRef } from 'pdf-lib';
+import { InputError } from '../domain/errors.ts';
+
+/**
+ * The page image as the normalize stage hands it over. A JPEG passes through untouched (DCTDecode); a bitonal
+ * page stays 1 bit per pixel. A CCITT G4 variant slots in as one more kind here and one more case in
+ * `describeImageXObject` (Filter CCITTFaxDecode, DecodeParms K -1, Columns, Rows, BlackIs1).
+ */
+export type PdfPageImage =
+  | { kind: 'jpeg'; bytes: Uint8Array; widthPx: number; heightPx: number }
+  | {
+      kind: 'bitonal';
+      /** 1 byte per pixel, 0 = black, 255 = white (anything below 128 counts as black), row-major. */
+      pixels: Uint8Array;
+      widthPx: number;
+      heightPx: number;
+    };
+
+/** Dictionary values as pdf-lib's `context.obj` takes them: strings become names. */
+type XObjectDictValue = string | number | boolean | number[] | { [key: string]: XObjectDictValue };
+
+/** An image XObject described before it is written: the encoded data and its stream dictionary. */
+export interface ImageXObject {
+  data: Uint8Array;
+  dict: Record<string, XObjectDictValue>;
+  warnings: string[];
+}
+
+/** What the frame header of a JPEG says; enough to write its XObject dictionary. */
+export interface JpegFrameInfo {
+  widthPx: number;
+  heightPx: number;
+  bitsPerComponent: number;
+  components: number;
+  /** Adobe APP14 marker present: its CMYK data is stored inverted. */
+  adobe: boolean;
+}
+
+export function describeImageXObject(image: PdfPageImage): ImageXObject {
+  switch (image.kind) {
+    case 'jpeg':
+      return describeJpegXObject(image.bytes, image.widthPx, image.heightPx);
+    case 'bitonal':
+      return describeBitonalXObject(image.pixels, image.widthPx, image.heightPx);
+  }
+}
+
+/** Writes the XObject into the document and returns its reference. */
+export function registerImageXObject(context: PDFContext, xobject: ImageXObject): PDFRef {
+  return context.register(context.stream(xobject.data, xobject.dict));
+}
+
+function describeJpegXObject(bytes: Uint8Array, widthPx: number, heightPx: number): ImageXObject {
+  const frame = readJpegFrameInfo(bytes);
+  if (frame.widthPx !== widthPx || frame.heightPx !== heightPx) {
+    throw new Error(
+      `The page JPEG is ${frame.widthPx}×${frame.heightPx} px but the page says ${widthPx}×${heightPx} px; ` +
+        'pass the size of the JPEG that is embedded, since the word boxes are in its pixels',
+    );
+  }
+  const colorSpace = jpegColorSpace(frame.components);
+  const warnings =
+    colorSpace === 'DeviceCMYK'
+      ? ['a CMYK JPEG page is embedded as is; PDF/A-2b needs a CMYK output intent for it, so convert CMYK pages to sRGB when normalizing']
+      : [];
+  return {
+    data: bytes,
+    dict: {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: frame.widthPx,
+      Height: frame.heightPx,
+      ColorSpace: colorSpace,
+      BitsPerComponent: frame.bitsPerComponent,
+      Filter: 'DCTDecode',
+      // Adobe writes CMYK JPEGs inverted; without this Decode they would show as a negative.
+      ...(colorSpace === 'DeviceCMYK' && frame.adobe ? { Decode: [1, 0, 1, 0, 1, 0, 1, 0] } : {}),
+    },
+    warnings,
+  };
+}
+
+function jpegColorSpace(components: number): 'DeviceGray' | 'DeviceRGB' | 'DeviceCMYK' {
+  if (components === 1) return 'DeviceGray';
+  if (components === 3) return 'DeviceRGB';
+  if (components === 4) return 'DeviceCMYK';
+  throw new InputError(`The page JPEG has ${components} colour components; re-encode it as gray or sRGB when normalizing`);
+}
+
+const startOfFrameMarkers = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/** Walks the JPEG markers up to the frame header (SOFn). Reads through byteOffset, unlike pdf-lib's own parser. */
+export function readJpegFrameInfo(bytes: Uint8Array): JpegFrameInfo {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fail = (why: string): never => {
+    // A damaged scan is bad input: that page fails, the batch goes on.
+    throw new InputError(`The page image is not a readable JPEG (${why}); re-encode it when normalizing`);
+  };
+  if (bytes.length < 4 || view.getUint16(0) !== 0xffd8) fail('no start-of-image marker');
+  let adobe = false;
+  let pos = 2;
+  while (pos + 4 <= bytes.length) {
+    if (bytes[pos] !== 0xff) fail(`no marker at byte ${pos}`);
+    const marker = bytes[pos + 1] ?? 0;
+    if (marker === 0xff) {
+      pos += 1; // fill byte before a marker
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      pos += 2; // standalone markers carry no length
+      continue;
+    }
+    const length = view.getUint16(pos + 2);
+    if (marker === 0xee && length >= 7 && String.fromCharCode(...bytes.subarray(pos + 4, pos + 9)) === 'Adobe') {
+      adobe = true;
+    }
+    if (startOfFrameMarkers.has(marker)) {
+      if (pos + 10 > bytes.length) break;
+      const info = {
+        bitsPerComponent: view.getUint8(pos + 4),
+        heightPx: view.getUint16(pos + 5),
+        widthPx: view.getUint16(pos + 7),
+        components: view.getUint8(pos + 9),
+        adobe,
+      };
+      if (info.heightPx === 0 || info.widthPx === 0) fail('the frame header gives no size');
+      return info;
+    }
+    if (marker === 0xda || marker === 0xd9) break;
+    pos += 2 + length;
+  }
+  return fail('no frame header before the image data');
+}
+
+function describeBitonalXObject(pixels: Uint8Array, widthPx: number, heightPx: number): ImageXObject {
+  if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx <= 0 || heightPx <= 0) {
+    throw new Error(`Expected a positive integer size for the bitonal page but received ${widthPx}×${heightPx}`);
+  }
+  if (pixels.length !== widthPx * heightPx) {
+    throw new Error(
+      `Expected ${widthPx * heightPx} bytes (one per pixel) for the ${widthPx}×${heightPx} bitonal page but ` +
+        `received ${pixels.length}; hand over raw 1-channel pixels (sharp: .toColourspace('b-w').raw())`,
+    );
+  }
+  return {
+    data: deflateSync(packBitonalRows(pixels, widthPx, heightPx)),
+    dict: {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: widthPx,
+      Height: heightPx,
+      ColorSpace: 'DeviceGray',
+      BitsPerComponent: 1,
+      Filter: 'FlateDecode',
+    },
+    warnings: [],
+  };
+}
+
+/**
+ * Packs one byte per pixel into PDF's 1-bit layout: rows start on a byte boundary, most significant bit first,
+ * 1 = white and 0 = black as DeviceGray reads them.
+ */
+export function packBitonalRows(pixels: Uint8Array, widthPx: number, heightPx: number): Uint8Array {
+  const bytesPerRow = Math.ceil(widthPx / 8);
+  const packed = new Uint8Array(bytesPerRow * heightPx);
+  for (let y = 0; y < heightPx; y++) {
+    const rowIn = y * widthPx;
+    const rowOut = y * bytesPerRow;
+    for (let x = 0; x < widthPx; x++) {
+      if ((pixels[rowIn + x] as number) >= 128) {
+        packed[rowOut + (x >> 3)]! |= 0x80 >> (x & 7);
+      }
+    }
+  }
+  return packed;
+}

@@ -1,0 +1,49 @@
+// Checks how page images become XObjects: JPEG header reading, bit packing, and refusing inconsistent input.
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { describeImageXObject, packBitonalRows, readJpegFrameInfo } from '../../../src/pdf/page-image-xobject.ts';
+
+describe('readJpegFrameInfo', () => {
+  it('reads size and components of gray and colour JPEGs, also from a view into a larger buffer', async () => {
+    const gray = await sharp({ create: { width: 37, height: 21, channels: 3, background: '#888' } }).toColourspace('b-w').jpeg().toBuffer();
+    const colour = await sharp({ create: { width: 5, height: 9, channels: 3, background: '#f00' } }).jpeg({ progressive: true }).toBuffer();
+    // pdf-lib's own parser ignores byteOffset; a view at an offset must still read right.
+    const padded = new Uint8Array(gray.length + 7);
+    padded.set(gray, 7);
+    expect(readJpegFrameInfo(padded.subarray(7))).toEqual({ widthPx: 37, heightPx: 21, bitsPerComponent: 8, components: 1, adobe: false });
+    expect(readJpegFrameInfo(colour)).toMatchObject({ widthPx: 5, heightPx: 9, components: 3 });
+  });
+
+  it('says what to do with bytes that are not a JPEG', () => {
+    expect(() => readJpegFrameInfo(new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).toThrow(/not a readable JPEG.*re-encode/);
+    expect(() => readJpegFrameInfo(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]))).toThrow(/no frame header/);
+  });
+});
+
+describe('describeImageXObject', () => {
+  it('makes a colour JPEG DeviceRGB and keeps its bytes', async () => {
+    const bytes = new Uint8Array(await sharp({ create: { width: 8, height: 4, channels: 3, background: '#0a0' } }).jpeg().toBuffer());
+    const xobject = describeImageXObject({ kind: 'jpeg', bytes, widthPx: 8, heightPx: 4 });
+    expect(xobject.dict).toMatchObject({ ColorSpace: 'DeviceRGB', Filter: 'DCTDecode', BitsPerComponent: 8, Width: 8, Height: 4 });
+    expect(xobject.data).toBe(bytes);
+  });
+
+  it('refuses a bitonal page whose pixel count does not match its size', () => {
+    expect(() => describeImageXObject({ kind: 'bitonal', pixels: new Uint8Array(11), widthPx: 3, heightPx: 4 })).toThrow(
+      /Expected 12 bytes.*received 11/,
+    );
+  });
+});
+
+describe('packBitonalRows', () => {
+  it('packs most significant bit first, white as 1, and starts each row on a byte', () => {
+    // 10 px wide: B W B W B W B W | W B, then an all-black row.
+    const row1 = [0, 255, 0, 255, 0, 255, 0, 255, 255, 0];
+    const row2 = new Array<number>(10).fill(0);
+    expect([...packBitonalRows(new Uint8Array([...row1, ...row2]), 10, 2)]).toEqual([0b01010101, 0b10000000, 0, 0]);
+  });
+
+  it('thresholds gray values at 128', () => {
+    expect([...packBitonalRows(new Uint8Array([127, 128, 0, 255, 1, 200, 90, 130]), 8, 1)]).toEqual([0b01010101]);
+  });
+});
