@@ -1,0 +1,386 @@
+// The normalize stage: one decoded input page in, an upright deskewed image for OCR and one for the PDF out.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
+import { InputError } from '../domain/errors.ts';
+import type { ColourMode, NormalizedPage, PageRef } from '../domain/page.ts';
+import { colourMode, measureChroma } from '../image/colour-mode.ts';
+import type { ChromaMeasure } from '../image/colour-mode.ts';
+import { estimateSkewDeg } from '../image/deskew.ts';
+import type { SkewEstimate } from '../image/deskew.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+
+export interface PageSource {
+  ref: PageRef;
+  /** Absolute path of the input file. */
+  path: string;
+  /** 0-based page of a multi-page file. */
+  pageIndex: number;
+  inputBytes: number;
+}
+
+export interface NormalizeOptions {
+  /** Resolution assumed when the file carries none. */
+  defaultDpi: number;
+  /** Larger pages are refused before decoding (a decompression bomb or a mis-scanned roll). */
+  maxInputPixels: number;
+  /** How strictly to decode (sharp's failOn): 'truncated' and stricter refuse a cut-off JPEG. */
+  failOn: 'none' | 'truncated' | 'error' | 'warning';
+  /** Detect and correct 90/180/270° turns with the OCR engine when the file's EXIF did not settle it. */
+  orientation: boolean;
+  /** Engine confidence from which a detected turn is applied (Tesseract OSD scale). */
+  minOrientationConfidence: number;
+  deskew: boolean;
+  /** Largest skew corrected, degrees either way. */
+  maxSkewDeg: number;
+  /** JPEG quality of gray and colour PDF images. */
+  jpegQuality: number;
+  /** The OCR copy of a page scanned below this resolution is upscaled to it. */
+  ocrMinDpi: number;
+}
+
+/**
+ * Defaults. The orientation threshold is low on purpose: Tesseract OSD read an upside-down page at confidence
+ * 12.9, which OCRmyPDF's default of 14 would have left upside down; wrong turns at confidence ≥ 2 were not seen.
+ */
+export const defaultNormalizeOptions: NormalizeOptions = {
+  defaultDpi: 300,
+  maxInputPixels: 150_000_000,
+  failOn: 'error',
+  orientation: true,
+  minOrientationConfidence: 2,
+  deskew: true,
+  maxSkewDeg: 5,
+  jpegQuality: 75,
+  ocrMinDpi: 300,
+};
+
+export interface NormalizeLog {
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface NormalizeContext {
+  /** Folder the page images are written into, under `<dossierId>/<documentId>/`. */
+  workDir: string;
+  orientation: Pick<OcrEngine, 'detectOrientation'>;
+  options: NormalizeOptions;
+  log?: NormalizeLog;
+}
+
+/**
+ * A normalized page plus the geometry of its OCR image, which is upscaled (so larger than the PDF image) when
+ * the scan is below `ocrMinDpi`: word boxes found on it scale back to the PDF image by `widthPx / ocrWidthPx`.
+ */
+export interface NormalizedPageResult extends NormalizedPage {
+  ocrWidthPx: number;
+  ocrHeightPx: number;
+  ocrDpi: number;
+}
+
+/**
+ * Resolution of the copy given to orientation detection (~2000 px long side for A4). Measured with Tesseract OSD
+ * on A4 pages: 8 pt text was read right at 2000 px (confidence ≥ 9.1, 0.45 s) but wrong at 1500 px (an upright
+ * page read as 180° at 1.3, an upside-down one as 0° at 4.2); 11 pt text was right at 1500 px and wrong at 1000 px
+ * with confidence up to 5.8. Full resolution (3508 px) costs 0.6–1.1 s for the same answers.
+ */
+const ORIENTATION_DPI = 170;
+/** Width of the copy the skew is measured on: the measured error stayed under 0.05° at this size. */
+const DESKEW_WIDTH_PX = 1000;
+/** Long side of the copy chroma is measured on: averaging removes JPEG and sensor colour noise. */
+const CHROMA_LONG_SIDE_PX = 600;
+/** Below this the skew is invisible and rotating would only soften the image. */
+const MIN_CORRECTED_SKEW_DEG = 0.1;
+/** Leptonica's minimum confidence for deskewing; text pages measured 25–110, blank and photo pages near 1. */
+const MIN_SKEW_CONFIDENCE = 3;
+/** Resolutions outside this range are taken for a missing or broken tag rather than a real scan. */
+const PLAUSIBLE_DPI = { min: 50, max: 2400 } as const;
+const WHITE = { r: 255, g: 255, b: 255 };
+
+interface RawImage {
+  data: Buffer;
+  widthPx: number;
+  heightPx: number;
+  channels: 1 | 3;
+}
+
+/**
+ * Normalizes one page: decodes it once with safe limits, applies EXIF orientation, decides the colour mode,
+ * turns it upright (OSD), measures and corrects skew in a single rotation cropped back to the page size, and
+ * writes the OCR image (8-bit gray PNG) and the PDF image (JPEG, or a 1-bit PNG for bitonal pages).
+ */
+export async function normalizePage(source: PageSource, ctx: NormalizeContext): Promise<NormalizedPageResult> {
+  const startedMs = performance.now();
+  const { options } = ctx;
+  const warnings: string[] = [];
+  const outputDir = pageOutputDir(ctx.workDir, source);
+
+  const header = await readHeader(source, options);
+  const resolution = resolveDpi(header, options.defaultDpi);
+  if (resolution.warning) warnings.push(resolution.warning);
+  const exif = exifRotation(header.orientation);
+  if (exif.mirrored) warnings.push(`EXIF orientation ${header.orientation} mirrors the page; it was un-mirrored`);
+
+  const decoded = await decodePage(source, header, options);
+  const analysisLongSidePx = Math.round(Math.max(decoded.widthPx, decoded.heightPx) * Math.min(1, ORIENTATION_DPI / resolution.dpi));
+  const analysis = await resize(decoded, analysisLongSidePx);
+  const chroma = decoded.channels === 3 ? measureChroma((await resize(analysis, CHROMA_LONG_SIDE_PX)).data, 3) : undefined;
+  const mode = colourMode({ bitsPerSample: header.bitsPerSample, channels: decoded.channels, ...(chroma ? { chroma } : {}) });
+  const analysisGray = await toGray(analysis);
+
+  const turn = exif.rotationDeg !== 0 || !options.orientation
+    ? { rotateDeg: 0, orientation: { source: exif.rotationDeg !== 0 ? ('exif' as const) : ('none' as const) } }
+    : await detectTurn(analysisGray, source, ctx, warnings);
+
+  const skew = options.deskew ? await measureSkew(analysisGray, turn.rotateDeg, options.maxSkewDeg) : undefined;
+  const skewDeg = skew && isTrusted(skew, options.maxSkewDeg) ? skew.angleDeg : 0;
+  const correctionDeg = Math.abs(skewDeg) >= MIN_CORRECTED_SKEW_DEG ? skewDeg : 0;
+
+  const upright = await rotateUpright(decoded, turn.rotateDeg, correctionDeg, mode === 'colour' ? 3 : 1);
+  const written = await writeOutputs(upright, mode, resolution.dpi, outputDir, source.ref, options);
+
+  const durationMs = Math.round(performance.now() - startedMs);
+  ctx.log?.debug(
+    { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma },
+    'page normalized',
+  );
+  for (const warning of warnings) ctx.log?.warn({ file: source.ref.file, pageNumber: source.pageIndex + 1 }, warning);
+
+  return {
+    ref: source.ref,
+    ocrImagePath: written.ocrImagePath,
+    pdfImagePath: written.pdfImagePath,
+    pdfImageFormat: written.pdfImageFormat,
+    colourMode: mode,
+    widthPx: upright.widthPx,
+    heightPx: upright.heightPx,
+    dpi: resolution.dpi,
+    dpiAssumed: resolution.assumed,
+    rotationDeg: (exif.rotationDeg + turn.rotateDeg) % 360,
+    orientation: turn.orientation,
+    skewDeg,
+    inputBytes: source.inputBytes,
+    warnings,
+    durationMs,
+    ocrWidthPx: written.ocrWidthPx,
+    ocrHeightPx: written.ocrHeightPx,
+    ocrDpi: written.ocrDpi,
+  };
+}
+
+// ── Reading ─────────────────────────────────────────────────────────────────────────────────────────────
+
+function where(source: PageSource): string {
+  return `${source.ref.file}, page ${source.pageIndex + 1}`;
+}
+
+function inputError(source: PageSource, message: string, cause?: unknown): InputError {
+  return new InputError(`${where(source)}: ${message}`, { file: source.ref.file, pageNumber: source.pageIndex + 1 }, cause === undefined ? undefined : { cause });
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Reads the header only; the pixel limit is checked here so the message can give the numbers and the fix. */
+async function readHeader(source: PageSource, options: NormalizeOptions): Promise<Metadata> {
+  let header: Metadata;
+  try {
+    header = await sharp(source.path, { page: source.pageIndex, failOn: options.failOn, limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw inputError(source, `cannot be read as an image (${reasonOf(err)}); check that the file is complete and a supported format (TIFF, JPEG, PNG), or rescan it`, err);
+  }
+  const pixels = header.width * header.height;
+  if (pixels > options.maxInputPixels) {
+    throw inputError(
+      source,
+      `${header.width}×${header.height} = ${pixels} pixels exceeds the limit of ${options.maxInputPixels} pixels; split the scan or raise normalize.maxInputPixels`,
+    );
+  }
+  return header;
+}
+
+/**
+ * Decodes the page once into 8-bit raw pixels, upright per EXIF and flattened on white: 1 channel for gray
+ * and bitonal inputs, 3 (sRGB) for colour inputs. Everything after works from this buffer.
+ */
+async function decodePage(source: PageSource, header: Metadata, options: NormalizeOptions): Promise<RawImage> {
+  const colourChannels = header.channels - (header.hasAlpha ? 1 : 0);
+  const isColourInput = header.bitsPerSample !== 1 && colourChannels >= 3;
+  try {
+    const { data, info } = await sharp(source.path, { page: source.pageIndex, failOn: options.failOn, limitInputPixels: options.maxInputPixels })
+      .autoOrient()
+      .flatten({ background: WHITE })
+      .toColourspace(isColourInput ? 'srgb' : 'b-w')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, widthPx: info.width, heightPx: info.height, channels: info.channels === 3 ? 3 : 1 };
+  } catch (err) {
+    throw inputError(source, `cannot be decoded (${reasonOf(err)}); the file may be truncated or damaged: rescan or re-export it, or set normalize.failOn to "none" to accept what can be read`, err);
+  }
+}
+
+/** The resolution to record: the file's own when it has a plausible one, else the default with a warning. */
+export function resolveDpi(header: Pick<Metadata, 'density' | 'resolutionUnit'>, defaultDpi: number): { dpi: number; assumed: boolean; warning?: string } {
+  // JPEG files without a resolution unit report the JFIF aspect ratio (72) as density: not a resolution.
+  if (header.density === undefined || header.resolutionUnit === undefined) {
+    return { dpi: defaultDpi, assumed: true, warning: `no resolution in file; assumed ${defaultDpi} dpi` };
+  }
+  const dpi = Math.round(header.density);
+  if (dpi < PLAUSIBLE_DPI.min || dpi > PLAUSIBLE_DPI.max) {
+    return { dpi: defaultDpi, assumed: true, warning: `implausible resolution ${dpi} dpi in file; assumed ${defaultDpi} dpi` };
+  }
+  return { dpi, assumed: false };
+}
+
+/** What EXIF orientation 1–8 does: the clockwise turn it applies and whether it also mirrors. */
+export function exifRotation(orientation: number | undefined): { rotationDeg: number; mirrored: boolean } {
+  switch (orientation) {
+    case 2: return { rotationDeg: 0, mirrored: true };
+    case 3: return { rotationDeg: 180, mirrored: false };
+    case 4: return { rotationDeg: 180, mirrored: true };
+    case 5: return { rotationDeg: 90, mirrored: true };
+    case 6: return { rotationDeg: 90, mirrored: false };
+    case 7: return { rotationDeg: 270, mirrored: true };
+    case 8: return { rotationDeg: 270, mirrored: false };
+    default: return { rotationDeg: 0, mirrored: false };
+  }
+}
+
+// ── Analysis ────────────────────────────────────────────────────────────────────────────────────────────
+
+function rawInput(image: RawImage): Sharp {
+  return sharp(image.data, { raw: { width: image.widthPx, height: image.heightPx, channels: image.channels } });
+}
+
+async function toRaw(pipeline: Sharp, channels: 1 | 3): Promise<RawImage> {
+  const { data, info } = await pipeline.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+  return { data, widthPx: info.width, heightPx: info.height, channels };
+}
+
+/** A copy whose long side is at most `longSidePx` (never enlarged). */
+async function resize(image: RawImage, longSidePx: number): Promise<RawImage> {
+  if (Math.max(image.widthPx, image.heightPx) <= longSidePx) return image;
+  return toRaw(rawInput(image).resize({ width: longSidePx, height: longSidePx, fit: 'inside' }), image.channels);
+}
+
+async function toGray(image: RawImage): Promise<RawImage> {
+  return image.channels === 1 ? image : toRaw(rawInput(image), 1);
+}
+
+interface Turn {
+  /** Clockwise turn still to apply to the decoded page. */
+  rotateDeg: 0 | 90 | 180 | 270;
+  orientation: NormalizedPage['orientation'];
+}
+
+/** Asks the engine which way up the page is; a failure or a low confidence leaves the page as it is. */
+async function detectTurn(gray: RawImage, source: PageSource, ctx: NormalizeContext, warnings: string[]): Promise<Turn> {
+  const png = await rawInput(gray).toColourspace('b-w').png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
+  try {
+    const detected = await ctx.orientation.detectOrientation(png);
+    if (detected.confidence >= ctx.options.minOrientationConfidence) {
+      return { rotateDeg: detected.rotateDeg, orientation: { source: 'osd', confidence: detected.confidence } };
+    }
+    return { rotateDeg: 0, orientation: { source: 'none', confidence: detected.confidence } };
+  } catch (err) {
+    // Orientation is an improvement, not a requirement: a page OSD cannot read (blank, a photo) is still kept.
+    ctx.log?.debug({ err, file: source.ref.file, pageNumber: source.pageIndex + 1 }, 'orientation detection failed');
+    warnings.push(`orientation not detected (${reasonOf(err)}); page kept as scanned`);
+    return { rotateDeg: 0, orientation: { source: 'none' } };
+  }
+}
+
+async function measureSkew(gray: RawImage, rotateDeg: number, maxSkewDeg: number): Promise<SkewEstimate> {
+  const turned = rotateDeg === 0 ? rawInput(gray) : rawInput(gray).rotate(rotateDeg);
+  const uprightWidthPx = rotateDeg % 180 === 0 ? gray.widthPx : gray.heightPx;
+  const small = await toRaw(uprightWidthPx > DESKEW_WIDTH_PX ? turned.resize({ width: DESKEW_WIDTH_PX }) : turned, 1);
+  return estimateSkewDeg(small.data, small.widthPx, small.heightPx, { maxSkewDeg });
+}
+
+function isTrusted(skew: SkewEstimate, maxSkewDeg: number): boolean {
+  return skew.confidence >= MIN_SKEW_CONFIDENCE && Math.abs(skew.angleDeg) <= maxSkewDeg;
+}
+
+// ── Geometry and output ─────────────────────────────────────────────────────────────────────────────────
+
+/** Where a canvas of `inner` size sits centred in one of `outer` size. */
+export function centredCrop(outerWidthPx: number, outerHeightPx: number, innerWidthPx: number, innerHeightPx: number): { left: number; top: number; width: number; height: number } {
+  const width = Math.min(outerWidthPx, innerWidthPx);
+  const height = Math.min(outerHeightPx, innerHeightPx);
+  return { left: Math.floor((outerWidthPx - width) / 2), top: Math.floor((outerHeightPx - height) / 2), width, height };
+}
+
+/**
+ * Applies the right-angle turn and the skew correction as one rotation (one resampling). Rotating by an arbitrary
+ * angle enlarges the canvas; the result is cropped back, centred, to the upright page size so a page keeps its
+ * paper size, and the corners uncovered by the rotation are white. Content within the margin the crop removes
+ * (at most ~4.4 % of the page width at 5°) was in the scan's border, not on the page's text block.
+ */
+async function rotateUpright(decoded: RawImage, rotateDeg: number, correctionDeg: number, channels: 1 | 3): Promise<RawImage> {
+  const swap = rotateDeg % 180 !== 0;
+  const uprightWidthPx = swap ? decoded.heightPx : decoded.widthPx;
+  const uprightHeightPx = swap ? decoded.widthPx : decoded.heightPx;
+  if (correctionDeg === 0) {
+    if (rotateDeg === 0 && channels === decoded.channels) return decoded;
+    return toRaw(rotateDeg === 0 ? rawInput(decoded) : rawInput(decoded).rotate(rotateDeg), channels);
+  }
+  // sharp turns clockwise for positive angles, which undoes a counter-clockwise (positive) skew.
+  const rotated = await toRaw(rawInput(decoded).rotate(rotateDeg + correctionDeg, { background: WHITE }), channels);
+  return toRaw(rawInput(rotated).extract(centredCrop(rotated.widthPx, rotated.heightPx, uprightWidthPx, uprightHeightPx)), channels);
+}
+
+/** `<workDir>/<dossierId>/<documentId>`, refusing ids that would leave the work folder. */
+function pageOutputDir(workDir: string, source: PageSource): string {
+  for (const [field, id] of [['dossierId', source.ref.dossierId], ['documentId', source.ref.documentId]] as const) {
+    if (id === '' || id === '.' || id === '..' || /[\\/\0]/.test(id)) {
+      throw new InputError(`${where(source)}: ${field} ${JSON.stringify(id)} cannot be used as a folder name; use letters, digits, '-' or '_'`, { file: source.ref.file, field });
+    }
+  }
+  return path.join(workDir, source.ref.dossierId, source.ref.documentId);
+}
+
+/** File name stem of a page's images, e.g. `p0003`, sorted in page order by any file browser. */
+export function pageStem(pageNumber: number): string {
+  return `p${String(pageNumber).padStart(4, '0')}`;
+}
+
+interface WrittenImages {
+  ocrImagePath: string;
+  pdfImagePath: string;
+  pdfImageFormat: 'jpeg' | 'png';
+  ocrWidthPx: number;
+  ocrHeightPx: number;
+  ocrDpi: number;
+}
+
+/** OCR image size: the page upscaled to `ocrMinDpi` when scanned below it, else as is. */
+export function ocrGeometry(widthPx: number, heightPx: number, dpi: number, ocrMinDpi: number): { widthPx: number; heightPx: number; dpi: number } {
+  if (dpi >= ocrMinDpi) return { widthPx, heightPx, dpi };
+  const scale = ocrMinDpi / dpi;
+  return { widthPx: Math.round(widthPx * scale), heightPx: Math.round(heightPx * scale), dpi: ocrMinDpi };
+}
+
+async function writeOutputs(page: RawImage, mode: ColourMode, dpi: number, outputDir: string, ref: PageRef, options: NormalizeOptions): Promise<WrittenImages> {
+  await mkdir(outputDir, { recursive: true });
+  const stem = path.join(outputDir, pageStem(ref.pageNumber));
+  const ocr = ocrGeometry(page.widthPx, page.heightPx, dpi, options.ocrMinDpi);
+  const ocrImagePath = `${stem}.ocr.png`;
+  const bitonal = mode === 'bitonal';
+  const pdfImagePath = bitonal ? `${stem}.bitonal.png` : `${stem}.pdf.jpg`;
+
+  // Speed over size for the OCR copy: it is read once and deleted with the work folder.
+  let ocrPipeline = rawInput(page);
+  if (ocr.widthPx !== page.widthPx) ocrPipeline = ocrPipeline.resize({ width: ocr.widthPx, height: ocr.heightPx, fit: 'fill', kernel: 'lanczos3' });
+  const writeOcr = ocrPipeline.toColourspace('b-w').withDensity(ocr.dpi).png({ compressionLevel: 1, adaptiveFiltering: false }).toFile(ocrImagePath);
+
+  const pdfPipeline = rawInput(page).withDensity(dpi);
+  const writePdf = bitonal
+    ? // colours: 2 without a palette makes a 1-bit grayscale PNG (values ≥ 128 are white), which a PDF embeds as is.
+      pdfPipeline.toColourspace('b-w').png({ colours: 2, palette: false, compressionLevel: 9, adaptiveFiltering: true }).toFile(pdfImagePath)
+    : pdfPipeline.toColourspace(mode === 'colour' ? 'srgb' : 'b-w').jpeg({ quality: options.jpegQuality }).toFile(pdfImagePath);
+
+  await Promise.all([writeOcr, writePdf]);
+  return { ocrImagePath, pdfImagePath, pdfImageFormat: bitonal ? 'png' : 'jpeg', ocrWidthPx: ocr.widthPx, ocrHeightPx: ocr.heightPx, ocrDpi: ocr.dpi };
+}
