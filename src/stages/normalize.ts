@@ -145,7 +145,6 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
     { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma },
     'page normalized',
   );
-  for (const warning of warnings) ctx.log?.warn({ file: source.ref.file, pageNumber: source.pageIndex + 1 }, warning);
 
   return {
     ref: source.ref,
@@ -373,6 +372,7 @@ async function writeOutputs(page: RawImage, mode: ColourMode, dpi: number, outpu
   // Speed over size for the OCR copy: it is read once and deleted with the work folder.
   let ocrPipeline = rawInput(page);
   if (ocr.widthPx !== page.widthPx) ocrPipeline = ocrPipeline.resize({ width: ocr.widthPx, height: ocr.heightPx, fit: 'fill', kernel: 'lanczos3' });
+  if (process.env['SOHOA_MEDIAN']) ocrPipeline = ocrPipeline.median(Number(process.env['SOHOA_MEDIAN']));
   const writeOcr = ocrPipeline.toColourspace('b-w').withDensity(ocr.dpi).png({ compressionLevel: 1, adaptiveFiltering: false }).toFile(ocrImagePath);
 
   const pdfPipeline = rawInput(page).withDensity(dpi);

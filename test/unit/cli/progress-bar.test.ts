@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { progressFigures } from '../../../src/cli/progress-bar.ts';
+
+describe('progress figures', () => {
+  it('derives pages per minute and time left from pages processed in this run', () => {
+    const figures = progressFigures({ pagesTotal: 100, pagesDone: 18, pagesFailed: 2, pagesSkipped: 40 }, 30_000);
+    expect(figures.pagesPerMinute).toBe(40);
+    // 100 - 20 processed - 40 skipped = 40 pages left at 40 pages/min.
+    expect(figures.etaSeconds).toBe(60);
+  });
+
+  it('has no ETA before the first page', () => {
+    expect(progressFigures({ pagesTotal: 10, pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 }, 5_000).etaSeconds).toBeUndefined();
+  });
+});
