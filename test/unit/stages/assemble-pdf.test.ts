@@ -68,7 +68,7 @@ describe('assemble stage', () => {
     const gray = page({ pdfImagePath: jpeg, pdfImageFormat: 'jpeg', words: [word('Độc', 50, 50, 0), word('lập', 150, 50, 0)], text: 'Độc lập' });
     // The bitonal page was OCRed at twice the PDF image's size: boxes must be halved.
     const bitonal = {
-      ...page({ pdfImagePath: png, pdfImageFormat: 'png', colourMode: 'bitonal', widthPx: 1200, heightPx: 1600, dpi: 200, words: [word('Hạnh', 100, 100, 0), word('phúc', 400, 100, 0)], text: 'Hạnh phúc' }),
+      ...page({ pdfImagePath: png, pdfImageFormat: 'png', colourMode: 'bitonal', widthPx: 1200, heightPx: 1600, dpi: 200, words: [word('Hạnh', 100, 100, 0), word('phúc', 220, 100, 0)], text: 'Hạnh phúc' }),
       ocrWidthPx: 2400,
       ocrHeightPx: 3200,
     };
