@@ -50,6 +50,12 @@ const DEFAULTS = {
   workerStartTimeoutMs: 60_000,
 } as const;
 
+/**
+ * Tesseract prints progress notes ("Detected 680 diacritics", "Invalid resolution") straight to the process's
+ * stderr; sending its debug output to the wasm file system's /dev/null keeps stderr for real errors.
+ */
+const QUIET_DEBUG_FILE = '/dev/null';
+
 /** Modes that need no OSD data in the recognition folder (0, 1 and 12 do, 2 recognizes nothing). */
 const SUPPORTED_PAGE_SEG_MODES = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
 const RESTART_BACKOFF_MS = 500;
@@ -163,7 +169,7 @@ export class TesseractEngine implements OcrEngine {
       languages: langData.languages,
       oem: OEM.LSTM_ONLY,
       options: { langPath: langData.langPath, gzip: langData.gzip },
-      parameters: { tessedit_pageseg_mode: String(pageSegMode) },
+      parameters: { tessedit_pageseg_mode: String(pageSegMode), debug_file: QUIET_DEBUG_FILE },
       create: options.createWorker ?? createWorker,
     };
 
@@ -347,7 +353,7 @@ export class TesseractEngine implements OcrEngine {
           languages: ['osd'],
           oem: OEM.TESSERACT_ONLY,
           options: { langPath, gzip: true, legacyCore: true, legacyLang: true },
-          parameters: {},
+          parameters: { debug_file: QUIET_DEBUG_FILE },
           create: this.#spec.create,
         },
         this.#workerStartTimeoutMs,

@@ -22,6 +22,7 @@ const normalizeOptions = z
     maxSkewDeg: numberBetween(0, 15).default(5),
     jpegQuality: intBetween(30, 100).default(75),
     ocrMinDpi: intBetween(72, 1200).default(300),
+    despeckle: bool().default(true),
   })
   .strict();
 

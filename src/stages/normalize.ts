@@ -38,6 +38,11 @@ export interface NormalizeOptions {
   jpegQuality: number;
   /** The OCR copy of a page scanned below this resolution is upscaled to it. */
   ocrMinDpi: number;
+  /**
+   * A 3×3 median on the OCR copy removes scanner speckle (it halved the error on the noisy sample and cut it on
+   * clean pages too); the PDF image keeps the scan as it was.
+   */
+  despeckle: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export const defaultNormalizeOptions: NormalizeOptions = {
   maxSkewDeg: 5,
   jpegQuality: 75,
   ocrMinDpi: 300,
+  despeckle: true,
 };
 
 export interface NormalizeLog {
@@ -131,7 +137,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
 
   const turn = exif.rotationDeg !== 0 || !options.orientation
     ? { rotateDeg: 0, orientation: { source: exif.rotationDeg !== 0 ? ('exif' as const) : ('none' as const) } }
-    : await detectTurn(analysisGray, source, ctx, warnings);
+    : await detectTurn(analysisGray, (resolution.dpi * analysisLongSidePx) / Math.max(decoded.widthPx, decoded.heightPx), source, ctx, warnings);
 
   const skew = options.deskew ? await measureSkew(analysisGray, turn.rotateDeg, options.maxSkewDeg) : undefined;
   const skewDeg = skew && isTrusted(skew, options.maxSkewDeg) ? skew.angleDeg : 0;
@@ -275,8 +281,8 @@ interface Turn {
 }
 
 /** Asks the engine which way up the page is; a failure or a low confidence leaves the page as it is. */
-async function detectTurn(gray: RawImage, source: PageSource, ctx: NormalizeContext, warnings: string[]): Promise<Turn> {
-  const png = await rawInput(gray).toColourspace('b-w').png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
+async function detectTurn(gray: RawImage, dpi: number, source: PageSource, ctx: NormalizeContext, warnings: string[]): Promise<Turn> {
+  const png = await rawInput(gray).toColourspace('b-w').withDensity(dpi).png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
   try {
     const detected = await ctx.orientation.detectOrientation(png);
     if (detected.confidence >= ctx.options.minOrientationConfidence) {
@@ -372,7 +378,7 @@ async function writeOutputs(page: RawImage, mode: ColourMode, dpi: number, outpu
   // Speed over size for the OCR copy: it is read once and deleted with the work folder.
   let ocrPipeline = rawInput(page);
   if (ocr.widthPx !== page.widthPx) ocrPipeline = ocrPipeline.resize({ width: ocr.widthPx, height: ocr.heightPx, fit: 'fill', kernel: 'lanczos3' });
-  if (process.env['SOHOA_MEDIAN']) ocrPipeline = ocrPipeline.median(Number(process.env['SOHOA_MEDIAN']));
+  if (options.despeckle) ocrPipeline = ocrPipeline.median(3);
   const writeOcr = ocrPipeline.toColourspace('b-w').withDensity(ocr.dpi).png({ compressionLevel: 1, adaptiveFiltering: false }).toFile(ocrImagePath);
 
   const pdfPipeline = rawInput(page).withDensity(dpi);
