@@ -14,6 +14,17 @@ import { runBatch } from './pipeline/run-batch.ts';
 import { loadBatch } from './stages/ingest.ts';
 import { LocalObjectStore } from './storage/local-object-store.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
+import { Writable } from 'node:stream';
+
+/** A stream that hands each written chunk to a function, so log lines can be printed above the progress line. */
+function lineWriter(print: (line: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      print(chunk.toString());
+      done();
+    },
+  });
+}
 
 /** Loads every pipeline the batch may need before any page is touched. */
 async function pipelinesFor(config: RunConfig): Promise<(kind: 'component' | 'result') => Pipeline> {
@@ -32,8 +43,11 @@ export function exitCodeOf(report: BatchReport): number {
 async function runCommand(batchDir: string, flags: Record<string, unknown>): Promise<number> {
   const config = resolveRunConfig({ ...flags, batch: batchDir });
   const interactive = Boolean(process.stderr.isTTY) && config.progress;
-  // On a terminal the progress bar owns the screen and only warnings are printed; elsewhere JSON lines.
-  const log = createLogger({ level: interactive && !flags['logLevel'] ? 'warn' : config.logLevel, pretty: Boolean(process.stdout.isTTY) });
+  const bar = interactive ? createProgressBar() : undefined;
+  // On a terminal the progress line owns the screen and warnings print above it; elsewhere JSON lines on stdout.
+  const log = bar
+    ? createLogger({ level: flags['logLevel'] ? config.logLevel : 'warn', pretty: true, destination: lineWriter((line) => bar.print(line)) })
+    : createLogger({ level: config.logLevel, pretty: false });
   const pipelineFor = await pipelinesFor(config);
   const { batch, warnings } = await loadBatch(path.resolve(config.batch));
   for (const warning of warnings) log.warn({ event: 'batch.warning', batchId: batch.id }, warning);
@@ -50,7 +64,6 @@ async function runCommand(batchDir: string, flags: Record<string, unknown>): Pro
   });
   const workDir = path.join(config.workDir, `${batch.id}-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
-  const bar = interactive ? createProgressBar() : undefined;
   try {
     const report = await runBatch(
       batch,

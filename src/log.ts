@@ -42,7 +42,8 @@ export function createLogger(options: LogOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (options.pretty) {
-    return pino(base, pretty({ colorize: true, destination: 2, ignore: 'pid,hostname,service', sync: true }));
+    const destination = options.destination ?? process.stderr;
+    return pino(base, pretty({ colorize: true, destination, singleLine: true, ignore: 'pid,hostname,service,batchId', sync: true }));
   }
   return options.destination ? pino(base, options.destination) : pino(base);
 }

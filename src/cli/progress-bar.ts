@@ -1,9 +1,10 @@
-// The terminal progress bar: pages done of total, pages per minute and time left.
-import { SingleBar } from 'cli-progress';
+// The terminal progress line: pages done of total, failures, pages per minute and time left.
 import type { BatchProgress } from '../pipeline/run-batch.ts';
 
 export interface ProgressView {
   update(progress: BatchProgress): void;
+  /** Prints a line above the progress line (a warning), then redraws the progress line under it. */
+  print(line: string): void;
   stop(): void;
 }
 
@@ -23,34 +24,43 @@ function formatEta(seconds: number | undefined): string {
   return `${m}:${String(s).padStart(2, '0')}`;
 }
 
+export function progressLine(progress: BatchProgress, elapsedMs: number, widthChars = 30): string {
+  const { pagesPerMinute, etaSeconds } = progressFigures(progress, elapsedMs);
+  const finished = progress.pagesDone + progress.pagesFailed + progress.pagesSkipped;
+  const filled = progress.pagesTotal > 0 ? Math.round((finished / progress.pagesTotal) * widthChars) : 0;
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(widthChars - filled)}`;
+  const failed = progress.pagesFailed > 0 ? ` | ${progress.pagesFailed} failed` : '';
+  const skipped = progress.pagesSkipped > 0 ? ` | ${progress.pagesSkipped} already done` : '';
+  return `pages ${bar} ${finished}/${progress.pagesTotal}${failed}${skipped} | ${pagesPerMinute.toFixed(1)} pages/min | ETA ${formatEta(etaSeconds)}`;
+}
+
+const clearLine = '\r\x1b[2K';
+
 export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): ProgressView {
   const started = performance.now();
-  const bar = new SingleBar(
-    {
-      stream,
-      format: 'pages {bar} {value}/{total} | {failed} failed | {rate} pages/min | ETA {etaText}',
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 1,
-    },
-    undefined,
-  );
-  let startedBar = false;
+  let last: BatchProgress | undefined;
+  let stopped = false;
+  const draw = () => {
+    if (last && !stopped) stream.write(`${clearLine}${progressLine(last, performance.now() - started)}`);
+  };
+  // Redraw once a second so the rate and ETA move while a slow page is being read.
+  const timer = setInterval(draw, 1000);
+  timer.unref();
   return {
     update(progress) {
-      const { pagesPerMinute, etaSeconds } = progressFigures(progress, performance.now() - started);
-      const payload = { failed: progress.pagesFailed, rate: pagesPerMinute.toFixed(1), etaText: formatEta(etaSeconds) };
-      const value = progress.pagesDone + progress.pagesFailed + progress.pagesSkipped;
-      if (!startedBar) {
-        bar.start(progress.pagesTotal, value, payload);
-        startedBar = true;
-      } else {
-        bar.setTotal(progress.pagesTotal);
-        bar.update(value, payload);
-      }
+      last = { ...progress };
+      draw();
+    },
+    print(line) {
+      stream.write(`${clearLine}${line.endsWith('\n') ? line : `${line}\n`}`);
+      draw();
     },
     stop() {
-      if (startedBar) bar.stop();
+      if (stopped) return;
+      clearInterval(timer);
+      draw();
+      stopped = true;
+      if (last) stream.write('\n');
     },
   };
 }

@@ -13,3 +13,11 @@ describe('progress figures', () => {
     expect(progressFigures({ pagesTotal: 10, pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 }, 5_000).etaSeconds).toBeUndefined();
   });
 });
+
+describe('progress line', () => {
+  it('shows done/total, failures, already-done pages, rate and ETA', async () => {
+    const { progressLine } = await import('../../../src/cli/progress-bar.ts');
+    const line = progressLine({ pagesTotal: 10, pagesDone: 4, pagesFailed: 1, pagesSkipped: 0 }, 60_000, 10);
+    expect(line).toBe('pages █████░░░░░ 5/10 | 1 failed | 5.0 pages/min | ETA 1:00');
+  });
+});
