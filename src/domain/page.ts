@@ -30,6 +30,12 @@ export interface PageRef {
   filePageNumber: number;
 }
 
+/**
+ * How a page's orientation was settled: the file's EXIF tag, the text-line profile (fast, decides most pages),
+ * Tesseract's OSD (for pages the profile is unsure of), or nothing (the page was kept as scanned).
+ */
+export type OrientationSource = 'exif' | 'profile' | 'osd' | 'none';
+
 /** Colour mode of the normalized page, which decides how it is stored in the PDF. */
 export type ColourMode = 'bitonal' | 'gray' | 'colour';
 
@@ -49,7 +55,7 @@ export interface NormalizedPage {
   /** Clockwise rotation applied to make the page upright, in degrees: 0, 90, 180, 270. */
   rotationDeg: number;
   /** Where the rotation came from and how sure it was. */
-  orientation: { source: 'exif' | 'osd' | 'none'; confidence?: number };
+  orientation: { source: OrientationSource; confidence?: number };
   /** Skew measured and corrected, degrees, positive = counter-clockwise content. */
   skewDeg: number;
   inputBytes: number;

@@ -1,6 +1,6 @@
 // The records sohoa publishes: one per document, one per dossier (the commit marker), one report per batch.
 import type { DossierKind } from './batch.ts';
-import type { ColourMode } from './page.ts';
+import type { ColourMode, OrientationSource } from './page.ts';
 
 export const documentRecordSchema = 'sohoa.document/1';
 export const dossierRecordSchema = 'sohoa.dossier/1';
@@ -29,7 +29,7 @@ export interface PageRecord {
   dpiAssumed: boolean;
   colourMode: ColourMode;
   rotationDeg: number;
-  orientation: { source: 'exif' | 'osd' | 'none'; confidence?: number };
+  orientation: { source: OrientationSource; confidence?: number };
   skewDeg: number;
   meanConfidence: number;
   wordCount: number;

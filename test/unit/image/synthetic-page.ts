@@ -68,3 +68,85 @@ export async function downscaleGray(data: Buffer, widthPx: number, heightPx: num
     .toBuffer({ resolveWithObject: true });
   return { data: out.data, widthPx: out.info.width, heightPx: out.info.height };
 }
+
+export const sansFontFile = path.resolve('node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+
+const documentHeadings = ['QUYẾT ĐỊNH', 'VỀ VIỆC CÔNG NHẬN KẾT QUẢ XÉT TUYỂN VIÊN CHỨC', 'CHƯƠNG I. NHỮNG QUY ĐỊNH CHUNG', 'ỦY BAN NHÂN DÂN HUYỆN QUỲNH LƯU'];
+
+/** Text of an administrative page with an all-caps heading after every `headingEvery` body lines. */
+export function documentText(lineCount = 28, headingEvery = 6): string {
+  const lines = ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', ''];
+  for (let i = 0; i < lineCount; i++) {
+    if (i % headingEvery === 0) lines.push(documentHeadings[(i / headingEvery) % documentHeadings.length]!);
+    lines.push(bodyLines[i % bodyLines.length]!);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Renders `text` in DejaVu Serif or Sans at `fontPt` as a 1-channel raw page of exactly `widthPx`×`heightPx`
+ * at `dpi`, from the top-left margin; text that does not fit is cut off.
+ */
+export async function renderDocumentPage(options: {
+  widthPx: number;
+  heightPx: number;
+  dpi: number;
+  fontPt: number;
+  family: 'serif' | 'sans';
+  text: string;
+}): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
+  const marginPx = Math.round(options.widthPx * 0.08);
+  const serif = options.family === 'serif';
+  const text = await sharp({
+    text: {
+      text: options.text,
+      fontfile: serif ? fontFile : sansFontFile,
+      font: `DejaVu ${serif ? 'Serif' : 'Sans'} ${options.fontPt}`,
+      dpi: options.dpi,
+      width: options.widthPx - 2 * marginPx,
+      spacing: Math.round((options.fontPt * options.dpi) / 72 / 4),
+      wrap: 'word',
+    },
+  })
+    .negate()
+    .toColourspace('b-w')
+    .png()
+    .toBuffer({ resolveWithObject: true });
+  const textWidthPx = Math.min(text.info.width, options.widthPx - 2 * marginPx);
+  const textHeightPx = Math.min(text.info.height, options.heightPx - 2 * marginPx);
+  const data = await sharp({ create: { width: options.widthPx, height: options.heightPx, channels: 3, background: '#ffffff' } })
+    .composite([{ input: await sharp(text.data).extract({ left: 0, top: 0, width: textWidthPx, height: textHeightPx }).toBuffer(), left: marginPx, top: marginPx }])
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  return { data, widthPx: options.widthPx, heightPx: options.heightPx };
+}
+
+/** Turns a 1-channel raw page clockwise by a right angle, as sharp's `rotate(deg)`. */
+export async function turnPage(page: { data: Buffer; widthPx: number; heightPx: number }, clockwiseDeg: 0 | 90 | 180 | 270): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
+  if (clockwiseDeg === 0) return page;
+  const out = await sharp(page.data, { raw: { width: page.widthPx, height: page.heightPx, channels: 1 } })
+    .rotate(clockwiseDeg)
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: out.data, widthPx: out.info.width, heightPx: out.info.height };
+}
+
+/** A copy with seeded dark specks on `speckFraction` of the pixels and white drop-outs on as many, like a dusty scan. */
+export function addSpeckles(page: { data: Buffer; widthPx: number; heightPx: number }, speckFraction: number, seed = 1): { data: Buffer; widthPx: number; heightPx: number } {
+  const data = Buffer.from(page.data);
+  let state = seed >>> 0;
+  const random = (): number => {
+    // mulberry32: small, seeded, good enough for noise.
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const count = Math.round(speckFraction * data.length);
+  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 20;
+  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 245;
+  return { data, widthPx: page.widthPx, heightPx: page.heightPx };
+}
