@@ -1,7 +1,9 @@
 // Benchmark: digitizes the samples several times and prints throughput, latency, peak memory and CER,
 // next to the native `tesseract` command run on the same pages with the same parallelism when it is installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +18,8 @@ const { values: args } = parseArgs({
     'lang-data': { type: 'string' },
     batch: { type: 'string', default: sampleBatchDir },
     'no-tesseract': { type: 'boolean', default: false },
+    /** `npm`: give the tesseract command the same models sohoa loads by default (gunzipped from the npm packages). */
+    'anchor-tessdata': { type: 'string' },
   },
 });
 const runs = Number(args.runs);
@@ -87,6 +91,19 @@ async function runSohoa(truth: GroundTruth): Promise<SohoaRun> {
   }
 }
 
+/** A tessdata folder with the npm packages' 4.0.0_best_int models, so the anchor can run on sohoa's own models. */
+async function npmTessdata(): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-tessdata-'));
+  for (const lang of ['vie', 'eng']) {
+    const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
+    await writeFile(path.join(dir, `${lang}.traineddata`), gunzipSync(await readFile(path.join(pkg, '4.0.0_best_int', `${lang}.traineddata.gz`))));
+  }
+  return dir;
+}
+
+let anchorTessdata: string | undefined;
+
 /** The anchor: Tesseract's own command line, one process per file, `poolSize` at a time, one thread each. */
 async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-tess-'));
@@ -100,7 +117,8 @@ async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
       files.map((file, i) =>
         limit(async () => {
           const base = path.join(out, String(i));
-          const result = await run('tesseract', [path.join(args.batch, file), base, '-l', 'vie+eng', '--psm', '3', 'txt', 'pdf'], env);
+          const tessdata = anchorTessdata ? ['--tessdata-dir', anchorTessdata] : [];
+          const result = await run('tesseract', [path.join(args.batch, file), base, ...tessdata, '-l', 'vie+eng', '--psm', '3', 'txt', 'pdf'], env);
           if (result.code !== 0) throw new Error(`tesseract failed on ${file}: ${result.stderr}`);
           texts.set(file, (await readFile(`${base}.txt`, 'utf8')).split('\f'));
         }),
@@ -119,7 +137,10 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 async function main(): Promise<void> {
   const truth = await loadGroundTruth();
   const haveTesseract = !args['no-tesseract'] && spawnSync('tesseract', ['--version']).status === 0;
-  console.log(`sohoa bench: ${truth.pages.length} pages, ${runs} runs, pool ${poolSize}, ${os.availableParallelism()} cores, node ${process.version}${haveTesseract ? ', anchor: tesseract CLI' : ', no tesseract CLI installed'}`);
+  if (haveTesseract && args['anchor-tessdata']) anchorTessdata = args['anchor-tessdata'] === 'npm' ? await npmTessdata() : args['anchor-tessdata'];
+  const sohoaModels = args['lang-data'] ?? 'npm 4.0.0_best_int';
+  const anchorModels = args['anchor-tessdata'] ?? 'its default tessdata';
+  console.log(`sohoa bench: ${truth.pages.length} pages, ${runs} runs, pool ${poolSize}, ${os.availableParallelism()} cores, node ${process.version}; sohoa models: ${sohoaModels}${haveTesseract ? `; anchor: tesseract CLI (${anchorModels}), ${poolSize} processes, 1 thread each` : '; no tesseract CLI installed'}`);
   const sohoaRuns: SohoaRun[] = [];
   const tessRuns: TesseractRun[] = [];
   for (let i = 1; i <= runs; i++) {
