@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Command, CommanderError } from 'commander';
 import sharp from 'sharp';
-import { resolveRunConfig, softwareVersion, type RunConfig } from './config.ts';
+import { resolveRunConfig, softwareVersion, storeOptions, type RunConfig } from './config.ts';
 import { ExitCode, SohoaError } from './domain/errors.ts';
 import type { BatchReport } from './domain/record.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -12,7 +12,10 @@ import { TesseractEngine } from './ocr/tesseract-engine.ts';
 import { loadPipeline, type Pipeline } from './pipeline/pipeline-file.ts';
 import { runBatch } from './pipeline/run-batch.ts';
 import { loadBatch } from './stages/ingest.ts';
-import { LocalObjectStore } from './storage/local-object-store.ts';
+import { openObjectStore, parseStoreLocation } from './storage/store-location.ts';
+import { stageBatch } from './stages/stage-batch.ts';
+import { verifyRecords } from './verify/verify-records.ts';
+import { toSafeId } from './domain/batch.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
 import { Writable } from 'node:stream';
 
@@ -40,59 +43,101 @@ export function exitCodeOf(report: BatchReport): number {
   return report.totals.pagesFailed > 0 || report.totals.documentsFailed > 0 ? ExitCode.someFailed : ExitCode.ok;
 }
 
-async function runCommand(batchDir: string, flags: Record<string, unknown>): Promise<number> {
-  const config = resolveRunConfig({ ...flags, batch: batchDir });
+/** A batch in an object store is copied to the work folder first; a local batch is read where it is. */
+async function openBatch(config: RunConfig, workDir: string, log: Logger): Promise<{ root: string; batchId?: string }> {
+  const location = parseStoreLocation(config.batch);
+  if (location.kind === 'local') return { root: path.resolve(location.path) };
+  const inbox = openObjectStore(location, storeOptions(config));
+  try {
+    const root = path.join(workDir, 'input');
+    await stageBatch(inbox, root, log);
+    const lastSegment = location.prefix.split('/').filter(Boolean).at(-1);
+    return { root, ...(lastSegment ? { batchId: toSafeId(lastSegment) } : {}) };
+  } finally {
+    await inbox.close();
+  }
+}
+
+async function runCommand(batchArgument: string, flags: Record<string, unknown>): Promise<number> {
+  const config = resolveRunConfig({ ...flags, batch: batchArgument });
   const interactive = Boolean(process.stderr.isTTY) && config.progress;
   const bar = interactive ? createProgressBar() : undefined;
   // On a terminal the progress line owns the screen and warnings print above it; elsewhere JSON lines on stdout.
   const log = bar
     ? createLogger({ level: flags['logLevel'] ? config.logLevel : 'warn', pretty: true, destination: lineWriter((line) => bar.print(line)) })
     : createLogger({ level: config.logLevel, pretty: false });
+  // Everything that can be wrong with the configuration is found before any page is touched.
   const pipelineFor = await pipelinesFor(config);
-  const { batch, warnings } = await loadBatch(path.resolve(config.batch));
-  for (const warning of warnings) log.warn({ event: 'batch.warning', batchId: batch.id }, warning);
-
-  sharp.cache(false);
-  const languages = pipelineFor('component').stages.recognize.languages;
-  const ocr = await TesseractEngine.create({
-    languages,
-    poolSize: config.poolSize,
-    recyclePages: config.recyclePages,
-    ...(config.langData ? { langDataDir: config.langData } : {}),
-    pageSegMode: pipelineFor('component').stages.recognize.pageSegMode,
-    logger: log,
-  });
-  const workDir = path.join(config.workDir, `${batch.id}-${randomUUID().slice(0, 8)}`);
+  const store = openObjectStore(config.out, storeOptions(config));
+  const workDir = path.join(config.workDir, `run-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
+  let ocr: TesseractEngine | undefined;
   try {
+    const input = await openBatch(config, workDir, log);
+    const { batch, warnings } = await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {});
+    for (const warning of warnings) log.warn({ event: 'batch.warning', batchId: batch.id }, warning);
+
+    sharp.cache(false);
+    ocr = await TesseractEngine.create({
+      languages: pipelineFor('component').stages.recognize.languages,
+      poolSize: config.poolSize,
+      recyclePages: config.recyclePages,
+      ...(config.langData ? { langDataDir: config.langData } : {}),
+      pageSegMode: pipelineFor('component').stages.recognize.pageSegMode,
+      logger: log,
+    });
     const report = await runBatch(
       batch,
       {
-        store: new LocalObjectStore(config.out),
+        store,
         ocr,
-        workDir,
+        workDir: path.join(workDir, 'pages'),
         log,
         pipelineFor: (dossier) => pipelineFor(dossier.kind),
         softwareVersion,
         pageConcurrency: config.poolSize + 1,
         force: config.force,
+        ...(config.objectLock ? { objectLock: config.objectLock } : {}),
         ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       },
       warnings,
     );
     bar?.stop();
-    printSummary(report, config, log);
+    printSummary(report, store.location, log);
     return exitCodeOf(report);
   } finally {
     bar?.stop();
-    await ocr.close();
+    await ocr?.close();
+    await store.close();
     if (!config.keepWork) await rm(workDir, { recursive: true, force: true });
   }
 }
 
-function printSummary(report: BatchReport, config: RunConfig, log: Logger): void {
+async function verifyCommand(location: string, flags: Record<string, unknown>): Promise<number> {
+  const config = resolveRunConfig({ ...flags, batch: location });
+  const store = openObjectStore(location, storeOptions(config));
+  try {
+    const result = await verifyRecords(store);
+    const json = Boolean(flags['json']) || !process.stdout.isTTY;
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ location: store.location, ...result, ok: result.problems.length === 0 && result.dossiers > 0 })}\n`);
+    } else {
+      for (const problem of result.problems) process.stdout.write(`${problem.kind.padEnd(17)} ${problem.key}: ${problem.detail}\n`);
+      process.stdout.write(`${store.location}: ${result.dossiers} dossiers, ${result.objectsChecked} objects (${result.bytesChecked} bytes) re-read, ${result.problems.length} problems\n`);
+    }
+    if (result.dossiers === 0) {
+      process.stderr.write(`sohoa verify: no dossier.json found under ${store.location}; point it at an output folder, a batch or a dossier\n`);
+      return ExitCode.someFailed;
+    }
+    return result.problems.length === 0 ? ExitCode.ok : ExitCode.someFailed;
+  } finally {
+    await store.close();
+  }
+}
+
+function printSummary(report: BatchReport, location: string, log: Logger): void {
   const t = report.totals;
-  const line = `${report.batchId}: ${t.pagesDone}/${t.pages} pages done, ${t.pagesFailed} failed, ${t.documents - t.documentsFailed}/${t.documents} documents stored, ${t.dossiersSkipped} dossiers already complete → ${path.resolve(config.out)}/${report.batchId}/ (${(report.durationMs / 1000).toFixed(1)} s)`;
+  const line = `${report.batchId}: ${t.pagesDone}/${t.pages} pages done, ${t.pagesFailed} failed, ${t.documents - t.documentsFailed}/${t.documents} documents stored, ${t.dossiersSkipped} dossiers already complete → ${location}/${report.batchId}/ (${(report.durationMs / 1000).toFixed(1)} s)`;
   if (process.stderr.isTTY) {
     process.stderr.write(`${line}\n`);
     for (const dossier of report.dossiers)
@@ -103,16 +148,26 @@ function printSummary(report: BatchReport, config: RunConfig, log: Logger): void
   }
 }
 
+/** S3 settings shared by every command that opens a store; the standard AWS environment fills the rest. */
+function withStoreOptions(command: Command): Command {
+  return command
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS_ENDPOINT_URL_S3, else AWS)')
+    .option('--s3-region <region>', 'region (default: AWS_REGION)')
+    .option('--s3-path-style', 'path-style URLs (/bucket/key), as MinIO and Ceph usually need')
+    .option('--sse <kind>', 'server-side encryption: AES256 or aws:kms')
+    .option('--sse-kms-key-id <id>', 'KMS key for --sse aws:kms');
+}
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('sohoa')
     .description('Digitize scanned Vietnamese administrative records: OCR to searchable PDF, text and metadata records')
     .version(softwareVersion)
     .exitOverride();
-  program
+  const run = program
     .command('run')
     .description('process one scan batch folder in this process and write the records to a folder')
-    .argument('<batch>', 'batch folder: page files plus manifest.json or manifest.csv (or one sub-folder per dossier)')
-    .option('-o, --out <folder>', 'output folder (the local object store)', './out')
+    .argument('<batch>', 'batch folder or s3://bucket/prefix: page files plus manifest.json or manifest.csv (or one sub-folder per dossier)')
+    .option('-o, --out <location>', 'output folder or s3://bucket/prefix', './out')
     .option('-p, --pipeline <name>', 'pipeline name (dossier, result) or path to a .yaml file; default: by dossier kind')
     .option('--pool-size <n>', 'OCR workers (default: one per core)', (v) => Number(v))
     .option('--recycle-pages <n>', 'restart an OCR worker after this many pages', (v) => Number(v))
@@ -122,9 +177,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--force', 'redo dossiers that are already complete')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--no-progress', 'no progress bar even on a terminal')
-    .action(async (batch: string, options: Record<string, unknown>) => {
-      setExit(await runCommand(batch, options));
-    });
+    .option('--object-lock <mode>', 'lock every object for its dossier\'s retention: GOVERNANCE or COMPLIANCE (S3 buckets with object lock)');
+  withStoreOptions(run).action(async (batch: string, options: Record<string, unknown>) => {
+    setExit(await runCommand(batch, options));
+  });
+  const verify = program
+    .command('verify')
+    .description('re-read every object of an output folder, batch or dossier and check it against the records')
+    .argument('<location>', 'output folder or s3://bucket/prefix (the store root, a batch or one dossier)')
+    .option('--json', 'print the result as one JSON object (the default when stdout is not a terminal)');
+  withStoreOptions(verify).action(async (location: string, options: Record<string, unknown>) => {
+    setExit(await verifyCommand(location, options));
+  });
   return program;
 }
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { formatIssues, intBetween } from './pipeline/validation.ts';
+import type { OpenObjectStoreOptions } from './storage/store-location.ts';
 
 export const defaults = {
   out: './out',
@@ -20,6 +21,13 @@ export const defaults = {
   force: false,
   keepWork: false,
   progress: true,
+  /** S3-compatible endpoint; empty: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL as the AWS SDK reads them, else AWS. */
+  s3Endpoint: '',
+  s3Region: '',
+  s3PathStyle: false,
+  sse: '',
+  sseKmsKeyId: '',
+  objectLock: '',
 } as const;
 
 const configSchema = z.object({
@@ -34,6 +42,12 @@ const configSchema = z.object({
   force: z.boolean(),
   keepWork: z.boolean(),
   progress: z.boolean(),
+  s3Endpoint: z.union([z.literal(''), z.url({ error: 'expected a URL such as http://127.0.0.1:9000' })]),
+  s3Region: z.string(),
+  s3PathStyle: z.boolean(),
+  sse: z.enum(['', 'AES256', 'aws:kms'], { error: 'expected AES256 or aws:kms' }),
+  sseKmsKeyId: z.string(),
+  objectLock: z.enum(['', 'GOVERNANCE', 'COMPLIANCE'], { error: 'expected GOVERNANCE or COMPLIANCE' }),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -45,6 +59,10 @@ const environment: Partial<Record<keyof RunConfig, string>> = {
   langData: 'SOHOA_LANG_DATA',
   workDir: 'SOHOA_WORK_DIR',
   logLevel: 'SOHOA_LOG_LEVEL',
+  s3PathStyle: 'SOHOA_S3_PATH_STYLE',
+  sse: 'SOHOA_SSE',
+  sseKmsKeyId: 'SOHOA_SSE_KMS_KEY_ID',
+  objectLock: 'SOHOA_OBJECT_LOCK',
 };
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig, unknown>> {
@@ -52,7 +70,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig
   for (const [key, name] of Object.entries(environment) as Array<[keyof RunConfig, string]>) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    values[key] = key === 'poolSize' || key === 'recyclePages' ? Number(raw) : raw;
+    values[key] = key === 'poolSize' || key === 'recyclePages' ? Number(raw) : key === 's3PathStyle' ? raw === '1' || raw === 'true' : raw;
   }
   return values;
 }
@@ -64,6 +82,17 @@ export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.Pro
   const parsed = configSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) throw new ConfigError(formatIssues('options', parsed.error.issues).join('\n'));
   return parsed.data;
+}
+
+/** The store options of a run, for `openObjectStore`: only what was set, so the AWS SDK's own chain fills the rest. */
+export function storeOptions(config: Pick<RunConfig, 's3Endpoint' | 's3Region' | 's3PathStyle' | 'sse' | 'sseKmsKeyId'>): OpenObjectStoreOptions {
+  return {
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+    ...(config.s3Region ? { region: config.s3Region } : {}),
+    ...(config.s3PathStyle ? { forcePathStyle: true } : {}),
+    ...(config.sse === 'AES256' ? { sse: { kind: 'AES256' as const } } : {}),
+    ...(config.sse === 'aws:kms' ? { sse: { kind: 'aws:kms' as const, ...(config.sseKmsKeyId ? { keyId: config.sseKmsKeyId } : {}) } } : {}),
+  };
 }
 
 export const softwareVersion: string = (

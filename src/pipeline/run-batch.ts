@@ -27,6 +27,8 @@ import { encodeJson, readDossierRecord, removeStrayObjects, sha256Hex, storeDocu
 import type { ObjectStore } from '../storage/object-store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
+import { parseRetention, retainUntil } from '../domain/retention.ts';
+import type { ObjectLock } from '../stages/store.ts';
 import type { Pipeline } from './pipeline-file.ts';
 
 export interface BatchProgress {
@@ -50,6 +52,8 @@ export interface BatchRunContext {
   /** Redo dossiers even when their record says they are complete. */
   force: boolean;
   onProgress?: (progress: BatchProgress) => void;
+  /** Object-lock mode; each dossier's objects are then locked for its retention period. Off when absent. */
+  objectLock?: 'GOVERNANCE' | 'COMPLIANCE';
 }
 
 interface PlannedDocument {
@@ -80,7 +84,11 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
   }
 
   const report = { ...buildReport(batch, ctx, dossiers, startedAt), warnings };
-  await ctx.store.put(objectKeys.batchReport(batch.id), encodeJson(report), { contentType: contentTypes.json });
+  // A run that found every dossier complete writes nothing at all, not even a new report.
+  const changed = dossiers.some((d) => d.status !== 'skipped');
+  if (changed || !(await ctx.store.exists(objectKeys.batchReport(batch.id)))) {
+    await ctx.store.put(objectKeys.batchReport(batch.id), encodeJson(report), { contentType: contentTypes.json });
+  }
   // maxRSS is the process's peak resident memory so far (KiB on Linux), OCR worker threads included.
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   log.info({ event: 'batch.finished', durationMs: report.durationMs, maxRssMiB, ...report.totals }, 'batch.finished');
@@ -140,6 +148,9 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
 
   const previous = ctx.force ? undefined : await readDossierRecord(ctx.store, batch.id, dossier.id);
   if (previous && previous.fingerprint === fingerprint && previous.documents.every((doc) => doc.status === 'done')) {
+    // A run killed after writing dossier.json but before removing an older run's leftovers finishes that here.
+    const stray = await removeStrayObjects(ctx.store, previous);
+    if (stray.length > 0) log.info({ event: 'dossier.cleaned', strayRemoved: stray.length }, 'dossier.cleaned: removed objects no record names');
     progress.pagesSkipped += pageCount;
     ctx.onProgress?.(progress);
     log.info({ event: 'dossier.skipped', pages: pageCount }, 'dossier.skipped: already complete with the same inputs and pipeline');
@@ -151,8 +162,9 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
     pipeline: { name: pipeline.name, sha256: pipeline.sha256 },
     ocr: { engine: ctx.ocr.info.engine, engineVersion: ctx.ocr.info.engineVersion, languages: ctx.ocr.info.languages, model: ctx.ocr.info.model },
   };
+  const lock = objectLockFor(dossier, ctx, log);
   const results = await Promise.all(
-    planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, limiter, progress)),
+    planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, limiter, progress, lock)),
   );
 
   const record: DossierRecord = {
@@ -168,7 +180,7 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
     documents: results.map((r) => r.entry),
     createdAt: new Date().toISOString(),
   };
-  await storeDossierRecord(ctx.store, record);
+  await storeDossierRecord(ctx.store, record, lock);
   const stray = await removeStrayObjects(ctx.store, record);
   const failed = results.filter((r) => r.entry.status === 'failed').length;
   log.info({ event: 'dossier.finished', documents: results.length, documentsFailed: failed, strayRemoved: stray.length, durationMs: Math.round(performance.now() - started) }, 'dossier.finished');
@@ -185,6 +197,7 @@ async function runDocument(
   sources: SourceFileRecord[],
   limiter: Limiter,
   progress: BatchProgress,
+  lock: ObjectLock | undefined,
 ): Promise<{ entry: DossierDocumentEntry; report: DocumentReport }> {
   const { document } = planned;
   const log = ctx.log.child({ documentId: document.id });
@@ -247,6 +260,7 @@ async function runDocument(
         warnings: assembled.warnings,
         createdAt: new Date().toISOString(),
       },
+      lock,
     );
     log.info({ event: 'document.stored', pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, durationMs: Math.round(performance.now() - started) }, 'document.stored');
     const report: DocumentReport = {
@@ -303,6 +317,17 @@ async function runPage(source: PageSource, ctx: BatchRunContext, pipeline: Pipel
       },
     };
   }
+}
+
+/** The dossier's retention decides how long its objects stay locked; unknown retention means no lock, said once. */
+function objectLockFor(dossier: DossierPlan, ctx: BatchRunContext, log: Logger): ObjectLock | undefined {
+  if (!ctx.objectLock) return undefined;
+  const until = retainUntil(parseRetention(dossier.metadata['retention']), new Date());
+  if (!until) {
+    log.warn({ event: 'dossier.unlocked', retention: dossier.metadata['retention'] ?? null }, 'object lock requested but the dossier has no readable retention (VINH_VIEN or a number of years); its objects are not locked');
+    return undefined;
+  }
+  return { mode: ctx.objectLock, retainUntil: until };
 }
 
 function donePage(page: RecognizedPage, flags: string[]): PageReport {

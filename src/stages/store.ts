@@ -10,6 +10,16 @@ export const contentTypes = {
   json: 'application/json',
 } as const;
 
+/** Object-lock settings for every object of a dossier, when the operator asked for them. */
+export interface ObjectLock {
+  mode: 'GOVERNANCE' | 'COMPLIANCE';
+  retainUntil: Date;
+}
+
+function lockOptions(lock: ObjectLock | undefined): { lockMode?: ObjectLock['mode']; retainUntil?: Date } {
+  return lock ? { lockMode: lock.mode, retainUntil: lock.retainUntil } : {};
+}
+
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -22,23 +32,39 @@ export function encodeJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * Key identifiers travel as object metadata too, so a store's own search and lifecycle rules can use them
+ * (values may be Vietnamese; the S3 adapter encodes them for the wire). Personal data never goes here.
+ */
+export function objectMetadata(keys: { batchId: string; dossierId: string; documentId: string }, record: Pick<DocumentRecord, 'metadata' | 'title'>): Record<string, string> {
+  const picked: Record<string, string> = { batchId: keys.batchId, dossierId: keys.dossierId, documentId: keys.documentId };
+  for (const field of ['documentType', 'number', 'issueDate'] as const) {
+    const value = record.metadata[field];
+    if (value) picked[field] = value;
+  }
+  if (record.title) picked['title'] = record.title;
+  return picked;
+}
+
 /** Writes the PDF and text first and the document record after, so the record only names objects that exist. */
 export async function storeDocument(
   store: ObjectStore,
   keys: { batchId: string; dossierId: string; documentId: string },
   outputs: { pdf: Uint8Array; text: string },
   record: Omit<DocumentRecord, 'outputs'>,
+  lock?: ObjectLock,
 ): Promise<{ record: OutputRecord; outputs: OutputRecord[] }> {
   const { batchId, dossierId, documentId } = keys;
-  const metadata = { batchId, dossierId, documentId };
-  const pdf = await store.put(objectKeys.document(batchId, dossierId, documentId, 'pdf'), outputs.pdf, { contentType: contentTypes.pdf, metadata });
+  const metadata = objectMetadata(keys, record);
+  const pdf = await store.put(objectKeys.document(batchId, dossierId, documentId, 'pdf'), outputs.pdf, { contentType: contentTypes.pdf, metadata, ...lockOptions(lock) });
   const text = await store.put(objectKeys.document(batchId, dossierId, documentId, 'txt'), new TextEncoder().encode(outputs.text), {
     contentType: contentTypes.txt,
     metadata,
+    ...lockOptions(lock),
   });
   const published = [toOutput(pdf), toOutput(text)];
   const full: DocumentRecord = { ...record, outputs: published };
-  const json = await store.put(objectKeys.document(batchId, dossierId, documentId, 'json'), encodeJson(full), { contentType: contentTypes.json, metadata });
+  const json = await store.put(objectKeys.document(batchId, dossierId, documentId, 'json'), encodeJson(full), { contentType: contentTypes.json, metadata, ...lockOptions(lock) });
   return { record: toOutput(json), outputs: published };
 }
 
@@ -55,10 +81,11 @@ export async function readDossierRecord(store: ObjectStore, batchId: string, dos
 }
 
 /** The commit marker: written after every other object of the dossier. */
-export async function storeDossierRecord(store: ObjectStore, record: DossierRecord): Promise<OutputRecord> {
+export async function storeDossierRecord(store: ObjectStore, record: DossierRecord, lock?: ObjectLock): Promise<OutputRecord> {
   const stored = await store.put(objectKeys.dossierRecord(record.batchId, record.dossierId), encodeJson(record), {
     contentType: contentTypes.json,
-    metadata: { batchId: record.batchId, dossierId: record.dossierId },
+    metadata: { batchId: record.batchId, dossierId: record.dossierId, ...(record.code ? { dossierCode: record.code } : {}) },
+    ...lockOptions(lock),
   });
   return toOutput(stored);
 }
