@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, CommanderError } from 'commander';
 import sharp from 'sharp';
 import { resolveRunConfig, softwareVersion, storeOptions, type RunConfig } from './config.ts';
-import { ExitCode, SohoaError } from './domain/errors.ts';
+import { ConfigError, ExitCode, SohoaError } from './domain/errors.ts';
 import type { BatchReport } from './domain/record.ts';
 import { createLogger, type Logger } from './log.ts';
 import { TesseractEngine } from './ocr/tesseract-engine.ts';
@@ -68,7 +68,10 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
     : createLogger({ level: config.logLevel, pretty: false });
   // Everything that can be wrong with the configuration is found before any page is touched.
   const pipelineFor = await pipelinesFor(config);
-  const store = openObjectStore(config.out, storeOptions(config));
+  if (config.objectLock && parseStoreLocation(config.out).kind === 'local') {
+    throw new ConfigError(`--object-lock needs an S3 bucket with object lock enabled; ${config.out} is a folder, which cannot lock files`);
+  }
+  const store = openObjectStore(config.out, { ...storeOptions(config), logger: log });
   const workDir = path.join(config.workDir, `run-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
   let ocr: TesseractEngine | undefined;

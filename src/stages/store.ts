@@ -36,13 +36,13 @@ export function encodeJson(value: unknown): Uint8Array {
  * Key identifiers travel as object metadata too, so a store's own search and lifecycle rules can use them
  * (values may be Vietnamese; the S3 adapter encodes them for the wire). Personal data never goes here.
  */
-export function objectMetadata(keys: { batchId: string; dossierId: string; documentId: string }, record: Pick<DocumentRecord, 'metadata' | 'title'>): Record<string, string> {
+export function objectMetadata(keys: { batchId: string; dossierId: string; documentId: string }, record: Pick<DocumentRecord, 'metadata'>): Record<string, string> {
   const picked: Record<string, string> = { batchId: keys.batchId, dossierId: keys.dossierId, documentId: keys.documentId };
   for (const field of ['documentType', 'number', 'issueDate'] as const) {
     const value = record.metadata[field];
     if (value) picked[field] = value;
   }
-  if (record.title) picked['title'] = record.title;
+  // Titles stay in the JSON record: S3 allows 2 KiB of metadata per object, and a title can be long.
   return picked;
 }
 

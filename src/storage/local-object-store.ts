@@ -1,14 +1,20 @@
 // The embedded default store: a folder with the same key layout as the object store, written atomically.
 import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TransientError } from '../domain/errors.ts';
-import type { ObjectInfo, ObjectStore, PutOptions, StoredObject } from './object-store.ts';
+import type { ObjectHead, ObjectInfo, ObjectStore, PutOptions, StoredObject } from './object-store.ts';
 import { assertSafeKey } from './keys.ts';
 
 /** Suffix of temporary files; a crash can leave them behind and they are never listed as objects. */
 const tempSuffix = '.sohoa-tmp';
 
+/**
+ * A folder keeps no user metadata, content type or retention: `put` ignores `metadata`, `retainUntil` and
+ * `lockMode`, and `head` answers `metadata: {}` and no content type. The JSON records next to each object carry
+ * that information, so nothing is lost; retention must be enforced by the archive's own storage.
+ */
 export class LocalObjectStore implements ObjectStore {
   readonly location: string;
   private readonly root: string;
@@ -60,6 +66,21 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  async head(key: string): Promise<ObjectHead | undefined> {
+    const file = this.pathOf(key);
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return undefined;
+      // Hashing by stream keeps memory flat for large PDFs; a folder has no stored checksum to read instead.
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+      return { key, sizeBytes: info.size, sha256: hash.digest('hex'), metadata: {} };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
   async *list(prefix: string): AsyncIterable<ObjectInfo> {
     const found: ObjectInfo[] = [];
     await this.walk(this.root, found);
@@ -70,6 +91,9 @@ export class LocalObjectStore implements ObjectStore {
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((key) => rm(this.pathOf(key), { force: true })));
   }
+
+  /** Nothing to release: every call opens and closes its own files. */
+  async close(): Promise<void> {}
 
   private pathOf(key: string): string {
     assertSafeKey(key);

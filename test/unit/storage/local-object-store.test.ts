@@ -54,4 +54,20 @@ describe('LocalObjectStore', () => {
     await expect(store.put('a/b', new Uint8Array([1]), { contentType: 'x', sha256: '0'.repeat(64) })).rejects.toThrow(/differs from the expected/);
     expect(await store.exists('a/b')).toBe(false);
   });
+
+  it('heads an object by hashing it, keeps no metadata, and answers undefined for a missing key', async () => {
+    const store = new LocalObjectStore(root);
+    const body = new TextEncoder().encode('Quyết định');
+    await store.put('b/d/a.txt', body, { contentType: 'text/plain', metadata: { dossierId: 'd' } });
+    expect(await store.head('b/d/a.txt')).toEqual({
+      key: 'b/d/a.txt',
+      sizeBytes: body.byteLength,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      metadata: {},
+    });
+    expect(await store.head('b/d/missing.txt')).toBeUndefined();
+    expect(await store.head('b/d')).toBeUndefined();
+    await expect(store.head('../x')).rejects.toBeInstanceOf(InputError);
+    await store.close();
+  });
 });

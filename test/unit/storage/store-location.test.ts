@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/domain/errors.ts';
+import { LocalObjectStore } from '../../../src/storage/local-object-store.ts';
+import { S3ObjectStore } from '../../../src/storage/s3-object-store.ts';
+import { bucketNameProblem, openObjectStore, parseStoreLocation } from '../../../src/storage/store-location.ts';
+
+describe('parseStoreLocation', () => {
+  it('reads s3://bucket/prefix with any slashes at the ends', () => {
+    expect(parseStoreLocation('s3://so-hoa.archive/out/2024/')).toEqual({ kind: 's3', bucket: 'so-hoa.archive', prefix: 'out/2024' });
+    expect(parseStoreLocation('s3://archive')).toEqual({ kind: 's3', bucket: 'archive', prefix: '' });
+    expect(parseStoreLocation('S3://archive/')).toEqual({ kind: 's3', bucket: 'archive', prefix: '' });
+  });
+
+  it('treats everything without a scheme as a folder', () => {
+    expect(parseStoreLocation('out')).toEqual({ kind: 'local', path: 'out' });
+    expect(parseStoreLocation('/srv/sohoa/out')).toEqual({ kind: 'local', path: '/srv/sohoa/out' });
+    expect(parseStoreLocation('./s3-copy')).toEqual({ kind: 'local', path: './s3-copy' });
+  });
+
+  it('names the value and the broken rule for bad buckets, prefixes and schemes', () => {
+    for (const [value, rule] of [
+      ['s3://ab/x', /3–63/],
+      ['s3://Archive/x', /lowercase/],
+      ['s3://archive_1', /lowercase/],
+      ['s3://-archive', /begin and end/],
+      ['s3://a..b', /adjacent periods/],
+      ['s3://192.168.1.1', /IP address/],
+      ['s3://xn--abc', /xn--/],
+      ['s3://bucket-s3alias', /-s3alias/],
+      ['s3://', /3–63/],
+      ['s3://archive/a/../b', /not a plain path/],
+      ['gs://archive/x', /gs:\/\/ scheme is not supported/],
+      ['  ', /empty/],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        parseStoreLocation(value);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, value).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toMatch(rule);
+      if (value.trim()) expect((thrown as Error).message).toContain(JSON.stringify(value));
+    }
+    expect(bucketNameProblem('a'.repeat(63))).toBeUndefined();
+    expect(bucketNameProblem('a'.repeat(64))).toMatch(/63/);
+  });
+});
+
+describe('openObjectStore', () => {
+  it('opens a folder store or an S3 store', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'sohoa-open-'));
+    try {
+      const local = openObjectStore(root);
+      expect(local).toBeInstanceOf(LocalObjectStore);
+      expect(local.location).toBe(root);
+      const s3 = openObjectStore('s3://archive/out', { endpoint: 'http://127.0.0.1:9', region: 'us-east-1' });
+      expect(s3).toBeInstanceOf(S3ObjectStore);
+      expect(s3.location).toBe('s3://archive/out');
+      await s3.close();
+      await local.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
