@@ -115,13 +115,16 @@ describe('sohoa run on the samples', () => {
 
   it('makes no new outputs on a second run with the same inputs and pipeline', async () => {
     const dossierFile = path.join(out, batchId, truth.pages[0]!.dossierId, 'dossier.json');
-    const before = await readFile(dossierFile);
+    const reportFile = path.join(out, batchId, 'report.json');
+    const before = { dossier: await readFile(dossierFile), report: await readFile(reportFile) };
     const second = await runCli(['run', sampleBatchDir, '--out', out, '--no-progress']);
     expect(second.code).toBe(0);
     expect(second.events.filter((e) => e['event'] === 'page.done')).toHaveLength(0);
-    const report = JSON.parse(await readFile(path.join(out, batchId, 'report.json'), 'utf8')) as BatchReport;
-    expect(report.totals.dossiersSkipped).toBe(report.totals.dossiers);
-    expect(await readFile(dossierFile)).toEqual(before);
+    const report = JSON.parse(before.report.toString()) as BatchReport;
+    expect(second.events.filter((e) => e['event'] === 'dossier.skipped')).toHaveLength(report.totals.dossiers);
+    // Nothing is rewritten, not even the report: it still describes the run that did the work.
+    expect(await readFile(dossierFile)).toEqual(before.dossier);
+    expect(await readFile(reportFile)).toEqual(before.report);
   });
 });
 
