@@ -101,6 +101,7 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
         pageConcurrency: config.poolSize + 1,
         force: config.force,
         ...(config.objectLock ? { objectLock: config.objectLock } : {}),
+        pdfText: config.pdfText,
         ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       },
       warnings,
@@ -180,6 +181,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--force', 'redo dossiers that are already complete')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--no-progress', 'no progress bar even on a terminal')
+    .option('--pdf-text <mode>', 'PDF pages that already have text: skip (keep their text, default), redo or force (OCR them again)')
     .option('--object-lock <mode>', 'lock every object for its dossier\'s retention: GOVERNANCE or COMPLIANCE (S3 buckets with object lock)');
   withStoreOptions(run).action(async (batch: string, options: Record<string, unknown>) => {
     setExit(await runCommand(batch, options));

@@ -28,6 +28,8 @@ export const defaults = {
   sse: '',
   sseKmsKeyId: '',
   objectLock: '',
+  /** Pages of PDF inputs that already carry text: keep it (skip OCR), OCR them again (redo), or OCR everything (force). */
+  pdfText: 'skip',
 } as const;
 
 const configSchema = z.object({
@@ -48,6 +50,7 @@ const configSchema = z.object({
   sse: z.enum(['', 'AES256', 'aws:kms'], { error: 'expected AES256 or aws:kms' }),
   sseKmsKeyId: z.string(),
   objectLock: z.enum(['', 'GOVERNANCE', 'COMPLIANCE'], { error: 'expected GOVERNANCE or COMPLIANCE' }),
+  pdfText: z.enum(['skip', 'redo', 'force'], { error: 'expected skip, redo or force' }),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -63,6 +66,7 @@ const environment: Partial<Record<keyof RunConfig, string>> = {
   sse: 'SOHOA_SSE',
   sseKmsKeyId: 'SOHOA_SSE_KMS_KEY_ID',
   objectLock: 'SOHOA_OBJECT_LOCK',
+  pdfText: 'SOHOA_PDF_TEXT',
 };
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig, unknown>> {

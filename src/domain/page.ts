@@ -43,9 +43,14 @@ export interface NormalizedPage {
   ref: PageRef;
   /** Path of the upright, deskewed 8-bit image given to OCR (PNG, in the work folder). */
   ocrImagePath: string;
-  /** Path of the image that goes into the PDF (JPEG for gray/colour, PNG 1-bit for bitonal). */
+  /**
+   * Path of the image that goes into the PDF: a JPEG for gray/colour pages (the input file's own bytes when the
+   * page needed no pixel change), a single-strip CCITT G4 TIFF for bitonal pages.
+   */
   pdfImagePath: string;
-  pdfImageFormat: 'jpeg' | 'png';
+  pdfImageFormat: 'jpeg' | 'ccitt-g4';
+  /** True when the PDF image is the input JPEG as it was, copied without re-encoding. */
+  pdfImagePassthrough?: boolean;
   colourMode: ColourMode;
   widthPx: number;
   heightPx: number;
@@ -59,6 +64,8 @@ export interface NormalizedPage {
   /** Skew measured and corrected, degrees, positive = counter-clockwise content. */
   skewDeg: number;
   inputBytes: number;
+  /** No text or marks on the page (flagged for review, never dropped). */
+  blank?: boolean;
   warnings: string[];
   durationMs: number;
 }

@@ -34,6 +34,8 @@ export interface PageRecord {
   meanConfidence: number;
   wordCount: number;
   inputBytes: number;
+  /** Encoded bytes of the page's image stream in the PDF; with `inputBytes`, what storing the page cost. */
+  outputBytes: number;
   /** Reasons a person should look at the page again; the page itself is kept. */
   flags: string[];
   warnings: string[];
@@ -137,9 +139,10 @@ export interface BatchReport {
 }
 
 /** Flags a page for review without changing it. */
-export function pageFlags(page: { meanConfidence: number; wordCount: number; dpi: number; dpiAssumed: boolean; rotationDeg: number; skewDeg: number }, lowConfidence: number): string[] {
+export function pageFlags(page: { meanConfidence: number; wordCount: number; dpi: number; dpiAssumed: boolean; rotationDeg: number; skewDeg: number; blank?: boolean }, lowConfidence: number): string[] {
   const flags: string[] = [];
-  if (page.wordCount === 0) flags.push('no-text');
+  if (page.blank) flags.push('blank');
+  if (page.wordCount === 0 && !page.blank) flags.push('no-text');
   else if (page.meanConfidence < lowConfidence) flags.push('low-confidence');
   // The national rule for digitized paper asks for at least 200 dpi.
   if (page.dpi < 200) flags.push('under-200-dpi');

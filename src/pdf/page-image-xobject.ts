@@ -5,11 +5,20 @@ import { InputError } from '../domain/errors.ts';
 
 /**
  * The page image as the normalize stage hands it over. A JPEG passes through untouched (DCTDecode); a bitonal
- * page stays 1 bit per pixel. A CCITT G4 variant slots in as one more kind here and one more case in
- * `describeImageXObject` (Filter CCITTFaxDecode, DecodeParms K -1, Columns, Rows, BlackIs1).
+ * page stays 1 bit per pixel, as one CCITT G4 stream (the smallest lossless 1-bit coding a PDF/A may carry) or,
+ * from raw pixels, as packed Flate.
  */
 export type PdfPageImage =
   | { kind: 'jpeg'; bytes: Uint8Array; widthPx: number; heightPx: number }
+  | {
+      kind: 'ccitt-g4';
+      /** One G4 (T.6) stream for the whole page, e.g. the single strip of a G4 TIFF. */
+      bytes: Uint8Array;
+      widthPx: number;
+      heightPx: number;
+      /** True when the stream's "white" runs are the ink (a min-is-black TIFF); see `G4Page.blackIs1`. */
+      blackIs1: boolean;
+    }
   | {
       kind: 'bitonal';
       /** 1 byte per pixel, 0 = black, 255 = white (anything below 128 counts as black), row-major. */
@@ -36,12 +45,21 @@ export interface JpegFrameInfo {
   components: number;
   /** Adobe APP14 marker present: its CMYK data is stored inverted. */
   adobe: boolean;
+  /** The SOFn marker's second byte: 0xc0 baseline, 0xc1 extended, 0xc2 progressive; others few PDF readers decode. */
+  sofMarker: number;
+}
+
+/** Baseline, extended sequential and progressive Huffman JPEGs: what PDF readers' DCTDecode filters all read. */
+export function isPdfSafeJpeg(frame: JpegFrameInfo): boolean {
+  return (frame.sofMarker === 0xc0 || frame.sofMarker === 0xc1 || frame.sofMarker === 0xc2) && frame.bitsPerComponent === 8;
 }
 
 export function describeImageXObject(image: PdfPageImage): ImageXObject {
   switch (image.kind) {
     case 'jpeg':
       return describeJpegXObject(image.bytes, image.widthPx, image.heightPx);
+    case 'ccitt-g4':
+      return describeCcittXObject(image.bytes, image.widthPx, image.heightPx, image.blackIs1);
     case 'bitonal':
       return describeBitonalXObject(image.pixels, image.widthPx, image.heightPx);
   }
@@ -124,6 +142,7 @@ export function readJpegFrameInfo(bytes: Uint8Array): JpegFrameInfo {
         widthPx: view.getUint16(pos + 7),
         components: view.getUint8(pos + 9),
         adobe,
+        sofMarker: marker,
       };
       if (info.heightPx === 0 || info.widthPx === 0) fail('the frame header gives no size');
       return info;
@@ -134,10 +153,34 @@ export function readJpegFrameInfo(bytes: Uint8Array): JpegFrameInfo {
   return fail('no frame header before the image data');
 }
 
-function describeBitonalXObject(pixels: Uint8Array, widthPx: number, heightPx: number): ImageXObject {
+function describeCcittXObject(bytes: Uint8Array, widthPx: number, heightPx: number, blackIs1: boolean): ImageXObject {
+  assertPageSize(widthPx, heightPx);
+  if (bytes.length === 0) throw new InputError('The page CCITT G4 stream is empty; re-encode the bitonal page when normalizing');
+  return {
+    data: bytes,
+    dict: {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: widthPx,
+      Height: heightPx,
+      ColorSpace: 'DeviceGray',
+      BitsPerComponent: 1,
+      Filter: 'CCITTFaxDecode',
+      // K -1 = pure two-dimensional (G4). BlackIs1 is written even when false, so a reader never has to guess.
+      DecodeParms: { K: -1, Columns: widthPx, Rows: heightPx, BlackIs1: blackIs1 },
+    },
+    warnings: [],
+  };
+}
+
+function assertPageSize(widthPx: number, heightPx: number): void {
   if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx <= 0 || heightPx <= 0) {
     throw new Error(`Expected a positive integer size for the bitonal page but received ${widthPx}×${heightPx}`);
   }
+}
+
+function describeBitonalXObject(pixels: Uint8Array, widthPx: number, heightPx: number): ImageXObject {
+  assertPageSize(widthPx, heightPx);
   if (pixels.length !== widthPx * heightPx) {
     throw new Error(
       `Expected ${widthPx * heightPx} bytes (one per pixel) for the ${widthPx}×${heightPx} bitonal page but ` +

@@ -15,6 +15,7 @@ const normalizeOptions = z
   .object({
     defaultDpi: intBetween(72, 1200).default(300),
     maxInputPixels: intBetween(1_000_000, 1_000_000_000).default(150_000_000),
+    maxDpi: intBetween(150, 2400).default(600),
     failOn: z.enum(['none', 'truncated', 'error', 'warning'], { error: 'expected one of "none", "truncated", "error", "warning"' }).default('error'),
     orientation: bool().default(true),
     minOrientationConfidence: numberBetween(0, 100).default(2),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Batch, DocumentPlan, DossierPlan } from '../domain/batch.ts';
 import { describeError, errorKind, InputError, SohoaError } from '../domain/errors.ts';
-import type { RecognizedPage } from '../domain/page.ts';
+import type { RecognizedPage, Word } from '../domain/page.ts';
 import {
   batchReportSchema,
   documentRecordSchema,
@@ -21,7 +21,8 @@ import {
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { assembleDocument } from '../stages/assemble-pdf.ts';
 import { listDocumentPages, sha256File, type PageSource } from '../stages/ingest.ts';
-import { normalizePage } from '../stages/normalize.ts';
+import { normalizePage, type NormalizedPageResult } from '../stages/normalize.ts';
+import { extractPdfPage } from '../pdf/read-scanned-pdf.ts';
 import { recognizePage } from '../stages/recognize.ts';
 import { encodeJson, readDossierRecord, removeStrayObjects, sha256Hex, storeDocument, storeDossierRecord, contentTypes } from '../stages/store.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -54,6 +55,8 @@ export interface BatchRunContext {
   onProgress?: (progress: BatchProgress) => void;
   /** Object-lock mode; each dossier's objects are then locked for its retention period. Off when absent. */
   objectLock?: 'GOVERNANCE' | 'COMPLIANCE';
+  /** PDF pages that already carry text: `skip` keeps that text and does not OCR the page; `redo`/`force` OCR it. */
+  pdfText?: 'skip' | 'redo' | 'force';
 }
 
 interface PlannedDocument {
@@ -280,17 +283,18 @@ async function runDocument(
 
 async function runPage(source: PageSource, ctx: BatchRunContext, pipeline: Pipeline, workDir: string, documentLog: Logger, progress: BatchProgress): Promise<PageOutcome> {
   const log = documentLog.child({ pageNumber: source.ref.pageNumber, file: source.ref.file, filePageNumber: source.ref.filePageNumber });
-  let stage = 'normalize';
+  let stage = 'extract';
   try {
-    const normalized = await normalizePage(source, {
-      workDir,
-      orientation: ctx.ocr,
-      options: pipeline.stages.normalize,
-      log,
-    });
+    const input = await pageInput(source, ctx, workDir);
+    stage = 'normalize';
+    // A page whose PDF text is kept must not move under that text: no turn, no deskew.
+    const keepText = input.text !== undefined;
+    const options = keepText ? { ...pipeline.stages.normalize, orientation: false, deskew: false } : pipeline.stages.normalize;
+    const normalized = await normalizePage(input.source, { workDir, orientation: ctx.ocr, options, log });
+    normalized.warnings.unshift(...input.warnings);
     for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage }, warning);
     stage = 'recognize';
-    const page = await recognizePage(normalized, ctx.ocr);
+    const page = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizePage(normalized, ctx.ocr);
     progress.pagesDone++;
     ctx.onProgress?.(progress);
     log.info(
@@ -328,6 +332,41 @@ function objectLockFor(dossier: DossierPlan, ctx: BatchRunContext, log: Logger):
     return undefined;
   }
   return { mode: ctx.objectLock, retainUntil: until };
+}
+
+interface PageInput {
+  source: PageSource;
+  warnings: string[];
+  /** Words of a PDF page's own text layer, kept instead of OCR (`--pdf-text skip`). */
+  text?: Word[];
+  /** Width of the image the kept words were measured on. */
+  widthPx: number;
+}
+
+/** Image files are read where they are; a PDF page's image is taken out (or rendered) into the work folder first. */
+async function pageInput(source: PageSource, ctx: BatchRunContext, workDir: string): Promise<PageInput> {
+  if (!source.path.toLowerCase().endsWith('.pdf')) return { source, warnings: [], widthPx: 0 };
+  const outDir = path.join(workDir, `p${String(source.ref.pageNumber).padStart(4, '0')}-pdf`);
+  const extracted = await extractPdfPage(source.path, source.pageIndex, outDir, { name: source.ref.file });
+  const keep = extracted.text.hasText && (ctx.pdfText ?? 'skip') === 'skip';
+  const warnings = [...extracted.warnings];
+  if (keep) warnings.push('the PDF page already has text; it was kept and the page was not OCRed (--pdf-text redo to read it again)');
+  return {
+    source: { ...source, path: extracted.imagePath, pageIndex: 0, dpi: extracted.dpi, inputBytes: extracted.inputBytes },
+    warnings,
+    ...(keep ? { text: extracted.text.words } : {}),
+    widthPx: extracted.widthPx,
+  };
+}
+
+/** A page that keeps its PDF text: the words are moved onto the OCR image's pixel grid, as OCR words would be. */
+function keptTextPage(page: NormalizedPageResult, words: Word[], measuredWidthPx: number): RecognizedPage {
+  const scale = measuredWidthPx > 0 ? page.ocrWidthPx / measuredWidthPx : 1;
+  const placed = words.map((w) => ({ ...w, box: { x0: w.box.x0 * scale, y0: w.box.y0 * scale, x1: w.box.x1 * scale, y1: w.box.y1 * scale } }));
+  const lines = new Map<number, string[]>();
+  for (const w of placed) lines.set(w.lineIndex, [...(lines.get(w.lineIndex) ?? []), w.text]);
+  const text = [...lines.values()].map((l) => l.join(' ')).join('\n').normalize('NFC');
+  return { ...page, words: placed, text, meanConfidence: placed.length > 0 ? 100 : 0, ocrDurationMs: 0 };
 }
 
 function donePage(page: RecognizedPage, flags: string[]): PageReport {

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { DocumentPlan, DossierPlan } from '../domain/batch.ts';
 import type { RecognizedPage, Word } from '../domain/page.ts';
 import { mean, pageFlags, type PageRecord } from '../domain/record.ts';
+import { readTiffStrips, singleG4Strip } from '../image/tiff-strips.ts';
 import { writeSearchablePdf, type PdfPageImage, type PdfPageInput } from '../pdf/write-searchable-pdf.ts';
 
 export interface AssembledDocument {
@@ -37,7 +38,8 @@ export function scaleWords(words: readonly Word[], scaleX: number, scaleY: numbe
   }));
 }
 
-export function pageRecord(page: RecognizedPage, lowConfidence: number): PageRecord {
+/** `outputBytes`: the page's image stream in the PDF, as the writer reports it. */
+export function pageRecord(page: RecognizedPage, lowConfidence: number, outputBytes: number): PageRecord {
   const summary = {
     meanConfidence: page.meanConfidence,
     wordCount: page.words.length,
@@ -45,6 +47,7 @@ export function pageRecord(page: RecognizedPage, lowConfidence: number): PageRec
     dpiAssumed: page.dpiAssumed,
     rotationDeg: page.rotationDeg,
     skewDeg: page.skewDeg,
+    ...(page.blank ? { blank: true } : {}),
   };
   return {
     pageNumber: page.ref.pageNumber,
@@ -61,21 +64,34 @@ export function pageRecord(page: RecognizedPage, lowConfidence: number): PageRec
     meanConfidence: Math.round(page.meanConfidence * 10) / 10,
     wordCount: page.words.length,
     inputBytes: page.inputBytes,
+    outputBytes,
     flags: pageFlags(summary, lowConfidence),
     warnings: page.warnings,
     timings: { normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
   };
 }
 
+/** Reads the PDF image normalize wrote; its encoded bytes go into the PDF as they are, never decoded. */
 async function pdfImageOf(page: RecognizedPage): Promise<PdfPageImage> {
-  if (page.pdfImageFormat === 'jpeg') {
-    return { kind: 'jpeg', bytes: await readFile(page.pdfImagePath), widthPx: page.widthPx, heightPx: page.heightPx };
+  const bytes = await readFile(page.pdfImagePath);
+  if (page.pdfImageFormat === 'jpeg') return { kind: 'jpeg', bytes, widthPx: page.widthPx, heightPx: page.heightPx };
+  const tiff = readTiffStrips(bytes);
+  const image: PdfPageImage =
+    tiff.strips.length === 1
+      ? { kind: 'ccitt-g4', ...singleG4Strip(tiff) }
+      : await bitonalPixels(bytes); // a page too tall for one strip: still 1-bit, packed from pixels
+  if (image.widthPx !== page.widthPx || image.heightPx !== page.heightPx) {
+    // Word boxes are in the page's pixels: an image of another size would misplace the text layer. A bug, not input.
+    throw new Error(
+      `page ${page.ref.pageNumber}: the bitonal image is ${image.widthPx}×${image.heightPx} px but the page is ${page.widthPx}×${page.heightPx} px`,
+    );
   }
-  const { data, info } = await sharp(page.pdfImagePath).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  // Bitonal pages stay bitonal: threshold the decoded 1-bit PNG back to pure black and white.
-  const pixels = new Uint8Array(info.width * info.height);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = (data[i] as number) < 128 ? 0 : 255;
-  return { kind: 'bitonal', pixels, widthPx: info.width, heightPx: info.height };
+  return image;
+}
+
+async function bitonalPixels(file: Uint8Array): Promise<PdfPageImage> {
+  const { data, info } = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return { kind: 'bitonal', pixels: data, widthPx: info.width, heightPx: info.height };
 }
 
 export async function assembleDocument(
@@ -94,7 +110,7 @@ export async function assembleDocument(
     pdfPages.push({ image, dpi: page.dpi, words: scaleWords(page.words, scaleX, scaleY) });
   }
   const title = document.title ?? dossier.title ?? document.id;
-  const { bytes, warnings } = await writeSearchablePdf({
+  const written = await writeSearchablePdf({
     pages: pdfPages,
     info: {
       title,
@@ -107,11 +123,11 @@ export async function assembleDocument(
     },
   });
   return {
-    pdf: bytes,
+    pdf: written.bytes,
     text: documentText(pages),
-    pages: pages.map((page) => pageRecord(page, ctx.lowConfidence)),
+    pages: pages.map((page, index) => pageRecord(page, ctx.lowConfidence, written.pages[index]?.imageBytes ?? 0)),
     meanConfidence: mean(pages.map((page) => page.meanConfidence)),
-    warnings,
+    warnings: written.warnings,
     durationMs: performance.now() - started,
   };
 }

@@ -19,19 +19,22 @@ import {
 } from '../domain/manifest.ts';
 import type { FileReference, FolderListing, ManifestProblem } from '../domain/manifest.ts';
 import type { PageRef } from '../domain/page.ts';
+import { inspectPdf } from '../pdf/read-scanned-pdf.ts';
 
 /** One page to work on: which file, which page of it, and where it goes in its document. */
 export interface PageSource {
   ref: PageRef;
   /** Absolute path of the input file. */
   path: string;
-  /** 0-based page of the file (sharp's `page` option). */
+  /** 0-based page of the file (sharp's `page` option; for a PDF, the page its image is taken from). */
   pageIndex: number;
   /**
    * The file's size spread evenly over its pages (the first pages take the remainder bytes), so that the
    * input bytes of all pages of a file add up to its size; a measure for reports, not the page's own size.
    */
   inputBytes: number;
+  /** Resolution known from outside the file (a page image taken out of a PDF); wins over the file's own. */
+  dpi?: number;
 }
 
 /** A file or page of a document that cannot be used; the document fails, the batch goes on. */
@@ -216,7 +219,8 @@ async function findOnDisk(
 
 /**
  * Lists the pages of a document in order: every page of each file, or the pages its manifest entry selects.
- * Files that cannot be used (PDFs for now, unreadable images, pages beyond the end) come back as problems.
+ * Files that cannot be used (unreadable images; encrypted, damaged or scripted PDFs; pages beyond the end) come
+ * back as problems.
  */
 export async function listDocumentPages(
   batch: Batch,
@@ -228,13 +232,9 @@ export async function listDocumentPages(
   for (const source of document.sources) {
     const shown = source.file.normalize('NFC');
     const filePath = path.join(batch.root, source.file);
-    if (fileType(source.file) === 'pdf') {
-      problems.push(fileProblem(shown, 'PDF input is not yet supported: convert it to TIFF (e.g. one page per scan) or wait for PDF support'));
-      continue;
-    }
-    const probed = await probe(filePath);
+    const probed = fileType(source.file) === 'pdf' ? await probePdf(filePath, shown) : await probe(filePath);
     if ('error' in probed) {
-      problems.push(fileProblem(shown, probed.error));
+      problems.push(typeof probed.error === 'string' ? fileProblem(shown, probed.error) : { file: shown, error: probed.error });
       continue;
     }
     const selected = source.pages ?? Array.from({ length: probed.pageCount }, (_, i) => i + 1);
@@ -276,6 +276,17 @@ async function probe(filePath: string): Promise<{ pageCount: number; sizeBytes: 
     if (code === 'ENOENT') return { error: 'the file is no longer in the batch folder; put it back or remove it from the manifest' };
     const reason = err instanceof Error ? err.message : String(err);
     return { error: `could not be read as an image (${reason}); re-scan it or export it again as JPEG, PNG or TIFF` };
+  }
+}
+
+/** Page count from the PDF's objects; refusals (encrypted, damaged, JavaScript) arrive as InputErrors naming the file. */
+async function probePdf(filePath: string, shown: string): Promise<{ pageCount: number; sizeBytes: number } | { error: InputError }> {
+  try {
+    const { pageCount } = await inspectPdf(filePath, { name: shown });
+    return { pageCount, sizeBytes: (await stat(filePath)).size };
+  } catch (err) {
+    if (err instanceof InputError) return { error: err };
+    throw err;
   }
 }
 

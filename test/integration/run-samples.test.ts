@@ -147,7 +147,7 @@ describe('sohoa run on a batch with bad pages', () => {
       expect(broken?.status).toBe('failed');
       expect(broken?.errors.join(' ')).toMatch(/broken\.png/);
       const pdf = docs.find((d) => d.documentId === 'scan');
-      expect(pdf?.errors.join(' ')).toMatch(/scan\.pdf.*not yet supported/i);
+      expect(pdf?.errors.join(' ')).toMatch(/scan\.pdf.*damaged/i);
       const failedEvents = run.events.filter((e) => e['event'] === 'page.failed');
       expect(failedEvents.length).toBeGreaterThanOrEqual(2);
       expect(await readFile(path.join(badOut, batchIdBad, 'HS-BAD', 'good.pdf'))).toBeTruthy();

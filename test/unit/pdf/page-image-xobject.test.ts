@@ -1,7 +1,7 @@
 // Checks how page images become XObjects: JPEG header reading, bit packing, and refusing inconsistent input.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { describeImageXObject, packBitonalRows, readJpegFrameInfo } from '../../../src/pdf/page-image-xobject.ts';
+import { describeImageXObject, isPdfSafeJpeg, packBitonalRows, readJpegFrameInfo } from '../../../src/pdf/page-image-xobject.ts';
 
 describe('readJpegFrameInfo', () => {
   it('reads size and components of gray and colour JPEGs, also from a view into a larger buffer', async () => {
@@ -10,8 +10,10 @@ describe('readJpegFrameInfo', () => {
     // pdf-lib's own parser ignores byteOffset; a view at an offset must still read right.
     const padded = new Uint8Array(gray.length + 7);
     padded.set(gray, 7);
-    expect(readJpegFrameInfo(padded.subarray(7))).toEqual({ widthPx: 37, heightPx: 21, bitsPerComponent: 8, components: 1, adobe: false });
-    expect(readJpegFrameInfo(colour)).toMatchObject({ widthPx: 5, heightPx: 9, components: 3 });
+    expect(readJpegFrameInfo(padded.subarray(7))).toEqual({ widthPx: 37, heightPx: 21, bitsPerComponent: 8, components: 1, adobe: false, sofMarker: 0xc0 });
+    expect(readJpegFrameInfo(colour)).toMatchObject({ widthPx: 5, heightPx: 9, components: 3, sofMarker: 0xc2 });
+    expect(isPdfSafeJpeg(readJpegFrameInfo(colour))).toBe(true);
+    expect(isPdfSafeJpeg({ ...readJpegFrameInfo(colour), sofMarker: 0xc9 })).toBe(false); // arithmetic coding
   });
 
   it('says what to do with bytes that are not a JPEG', () => {
@@ -26,6 +28,23 @@ describe('describeImageXObject', () => {
     const xobject = describeImageXObject({ kind: 'jpeg', bytes, widthPx: 8, heightPx: 4 });
     expect(xobject.dict).toMatchObject({ ColorSpace: 'DeviceRGB', Filter: 'DCTDecode', BitsPerComponent: 8, Width: 8, Height: 4 });
     expect(xobject.data).toBe(bytes);
+  });
+
+  it('writes a G4 stream as it is, CCITTFaxDecode with K -1, its size and polarity', () => {
+    const bytes = new Uint8Array([0x26, 0xa0, 0x00, 0x10, 0x01]);
+    const xobject = describeImageXObject({ kind: 'ccitt-g4', bytes, widthPx: 2480, heightPx: 3508, blackIs1: false });
+    expect(xobject.data).toBe(bytes);
+    expect(xobject.dict).toEqual({
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: 2480,
+      Height: 3508,
+      ColorSpace: 'DeviceGray',
+      BitsPerComponent: 1,
+      Filter: 'CCITTFaxDecode',
+      DecodeParms: { K: -1, Columns: 2480, Rows: 3508, BlackIs1: false },
+    });
+    expect(() => describeImageXObject({ kind: 'ccitt-g4', bytes: new Uint8Array(), widthPx: 1, heightPx: 1, blackIs1: true })).toThrow(/G4 stream is empty/);
   });
 
   it('refuses a bitonal page whose pixel count does not match its size', () => {

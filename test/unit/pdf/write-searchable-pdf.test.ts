@@ -1,4 +1,5 @@
 // Writes real PDFs from generated scans and checks them the way a reader and a PDF/A validator would.
+import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import {
   decodePDFRawStream,
@@ -17,6 +18,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/domain/errors.ts';
 import type { Word } from '../../../src/domain/page.ts';
+import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
 import { extractPdfText } from '../../../src/pdf/extract-text.ts';
 import { documentIdHex, writeSearchablePdf } from '../../../src/pdf/write-searchable-pdf.ts';
 import type { PdfDocumentInput } from '../../../src/pdf/write-searchable-pdf.ts';
@@ -357,5 +359,75 @@ describe('writeSearchablePdf on unusual input', () => {
 
   it('rejects a document without pages', async () => {
     await expect(writeSearchablePdf({ pages: [], info })).rejects.toThrow(/at least one page/);
+  });
+});
+
+/** Renders page 1 with pdf.js (its own CCITT decoder, loaded as WebAssembly) and returns the gray levels. */
+async function renderGray(pdf: Uint8Array): Promise<{ gray: Uint8Array; widthPx: number; heightPx: number }> {
+  const wasmUrl = `${path.resolve('node_modules/pdfjs-dist/wasm')}/`;
+  const task = getDocument({ data: pdf.slice(), wasmUrl, verbosity: 0 });
+  const doc = await task.promise;
+  const page = await doc.getPage(1);
+  const viewport = page.getViewport({ scale: 1 });
+  // pdf.js in Node makes its canvases with @napi-rs/canvas; its factory is not in the public types.
+  type Context = { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+  const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: unknown; context: Context } } }).canvasFactory;
+  const { canvas, context } = factory.create(viewport.width, viewport.height);
+  await page.render({ canvasContext: context as never, viewport, canvas: canvas as never }).promise;
+  const rgba = context.getImageData(0, 0, viewport.width, viewport.height).data;
+  const gray = new Uint8Array(viewport.width * viewport.height);
+  for (let i = 0; i < gray.length; i++) gray[i] = rgba[i * 4]!;
+  await task.destroy();
+  return { gray, widthPx: viewport.width, heightPx: viewport.height };
+}
+
+describe('writeSearchablePdf with a CCITT G4 page', () => {
+  const info = { title: 'T', identifier: 'g4', language: 'vi', createdAt: new Date(0), producer: 'sohoa test' };
+  const widthPx = 300;
+  const heightPx = 200;
+
+  async function g4Page(miniswhite: boolean): Promise<{ tiff: Buffer; pixels: Buffer }> {
+    // A black bar on white, drawn at 72 dpi so one PDF point is one pixel when rendered at scale 1.
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${widthPx}" height="${heightPx}"><rect width="100%" height="100%" fill="white"/><rect x="20" y="30" width="120" height="40" fill="black"/></svg>`;
+    const pixels = await sharp(Buffer.from(svg)).threshold(128).toColourspace('b-w').raw().toBuffer();
+    const tiff = await sharp(pixels, { raw: { width: widthPx, height: heightPx, channels: 1 } })
+      .toColourspace('b-w')
+      .tiff({ compression: 'ccittfax4', bitdepth: 1, miniswhite, tileHeight: heightPx })
+      .toBuffer();
+    return { tiff, pixels };
+  }
+
+  for (const miniswhite of [true, false]) {
+    it(`embeds the TIFF strip as it is and renders black on white (${miniswhite ? 'min-is-white' : 'min-is-black'})`, async () => {
+      const { tiff, pixels } = await g4Page(miniswhite);
+      const g4 = readSingleG4Strip(tiff);
+      const out = await writeSearchablePdf({ pages: [{ image: { kind: 'ccitt-g4', ...g4 }, dpi: 72, words: [] }], info });
+      const doc = await PDFDocument.load(out.bytes);
+      const image = pageImage(doc, 0);
+      expect(nameAt(image.dict, 'Filter')).toBe('/CCITTFaxDecode');
+      const parms = image.dict.get(PDFName.of('DecodeParms'));
+      expect(String(parms)).toContain('/K -1');
+      expect(String(parms)).toContain(`/BlackIs1 ${!miniswhite}`);
+      expect(Buffer.from(image.getContents()).equals(Buffer.from(g4.bytes))).toBe(true);
+      expect(out.pages[0]!.imageBytes).toBe(g4.bytes.length);
+
+      const rendered = await renderGray(out.bytes);
+      expect([rendered.widthPx, rendered.heightPx]).toEqual([widthPx, heightPx]);
+      let differing = 0;
+      for (let i = 0; i < pixels.length; i++) if ((rendered.gray[i]! < 128) !== (pixels[i]! < 128)) differing++;
+      expect(differing).toBe(0);
+      expect(rendered.gray[50 * widthPx + 60]).toBeLessThan(64); // inside the bar
+      expect(rendered.gray[150 * widthPx + 200]).toBeGreaterThan(192); // paper
+    });
+  }
+
+  it('reports each page\'s image and content stream bytes as stored', async () => {
+    const { tiff } = await g4Page(true);
+    const g4 = readSingleG4Strip(tiff);
+    const word: Word = { text: 'Hạnh', box: { x0: 20, y0: 30, x1: 140, y1: 70 }, confidence: 90, lineIndex: 0 };
+    const out = await writeSearchablePdf({ pages: [{ image: { kind: 'ccitt-g4', ...g4 }, dpi: 72, words: [word] }], info });
+    const doc = await PDFDocument.load(out.bytes);
+    const content = streamAt(doc, doc.getPage(0).node, 'Contents');
+    expect(out.pages).toEqual([{ imageBytes: pageImage(doc, 0).getContents().length, contentBytes: content.getContents().length }]);
   });
 });

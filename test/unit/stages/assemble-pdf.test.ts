@@ -1,10 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentPlan, DossierPlan } from '../../../src/domain/batch.ts';
 import type { RecognizedPage, Word } from '../../../src/domain/page.ts';
+import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
 import { extractPdfText } from '../../../src/pdf/extract-text.ts';
 import { assembleDocument, documentText, pageRecord, scaleWords } from '../../../src/stages/assemble-pdf.ts';
 
@@ -52,23 +54,27 @@ describe('assemble stage', () => {
   });
 
   it('flags pages for review without failing them', () => {
-    const low = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [word('x', 0, 0, 0)], text: 'x', meanConfidence: 40, dpi: 150, rotationDeg: 180, skewDeg: 2.5 }), 60);
+    const low = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [word('x', 0, 0, 0)], text: 'x', meanConfidence: 40, dpi: 150, rotationDeg: 180, skewDeg: 2.5 }), 60, 4321);
     expect(low.flags).toEqual(['low-confidence', 'under-200-dpi', 'rotated', 'deskewed']);
-    const blank = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [], text: '', meanConfidence: 0, dpiAssumed: true }), 60);
+    expect([low.inputBytes, low.outputBytes]).toEqual([1000, 4321]);
+    const blank = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [], text: '', meanConfidence: 0, dpiAssumed: true }), 60, 0);
     expect(blank.flags).toEqual(['no-text', 'under-200-dpi', 'dpi-assumed']);
   });
 
   it('writes a PDF whose extracted text is the OCR text, gray and bitonal pages alike', async () => {
     const jpeg = path.join(dir, 'p1.jpg');
-    const png = path.join(dir, 'p2.png');
+    const tif = path.join(dir, 'p2.tif');
     await sharp({ create: { width: 600, height: 800, channels: 3, background: '#fff' } }).toColourspace('b-w').jpeg().toFile(jpeg);
-    await sharp({ create: { width: 1200, height: 1600, channels: 3, background: '#fff' } }).toColourspace('b-w').png({ colours: 2, palette: false }).toFile(png);
+    await sharp({ create: { width: 1200, height: 1600, channels: 3, background: '#fff' } })
+      .toColourspace('b-w')
+      .tiff({ compression: 'ccittfax4', bitdepth: 1, miniswhite: true, tileHeight: 1600 })
+      .toFile(tif);
     const dossier: DossierPlan = { id: 'HS-001', kind: 'component', metadata: {}, documents: [] };
     const document: DocumentPlan = { id: 'QD-15', title: 'Quyết định 15', metadata: { number: '15/QĐ-UBND' }, sources: [] };
     const gray = page({ pdfImagePath: jpeg, pdfImageFormat: 'jpeg', words: [word('Độc', 50, 50, 0), word('lập', 150, 50, 0)], text: 'Độc lập' });
     // The bitonal page was OCRed at twice the PDF image's size: boxes must be halved.
     const bitonal = {
-      ...page({ pdfImagePath: png, pdfImageFormat: 'png', colourMode: 'bitonal', widthPx: 1200, heightPx: 1600, dpi: 200, words: [word('Hạnh', 100, 100, 0), word('phúc', 220, 100, 0)], text: 'Hạnh phúc' }),
+      ...page({ pdfImagePath: tif, pdfImageFormat: 'ccitt-g4', colourMode: 'bitonal', widthPx: 1200, heightPx: 1600, dpi: 200, words: [word('Hạnh', 100, 100, 0), word('phúc', 220, 100, 0)], text: 'Hạnh phúc' }),
       ocrWidthPx: 2400,
       ocrHeightPx: 3200,
     };
@@ -76,5 +82,40 @@ describe('assemble stage', () => {
     expect(await extractPdfText(assembled.pdf)).toEqual(['Độc lập', 'Hạnh phúc']);
     expect(assembled.pages.map((p) => p.pageNumber)).toEqual([1, 1]);
     expect(assembled.text).toBe('Độc lập\n\fHạnh phúc\n');
+  });
+
+  it('puts the JPEG and the G4 strip into the PDF byte for byte and records their sizes per page', async () => {
+    const jpegPath = path.join(dir, 'pass.jpg');
+    const tifPath = path.join(dir, 'page.tif');
+    const jpeg = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#ddd' } }).toColourspace('b-w').jpeg({ quality: 60 }).toBuffer();
+    await writeFile(jpegPath, jpeg);
+    const tiff = await sharp(Buffer.from('<svg width="300" height="400"><rect width="300" height="400" fill="#fff"/><rect x="30" y="40" width="200" height="20"/></svg>'))
+      .flatten({ background: '#fff' })
+      .toColourspace('b-w')
+      .tiff({ compression: 'ccittfax4', bitdepth: 1, miniswhite: true, tileHeight: 400 })
+      .toBuffer();
+    await writeFile(tifPath, tiff);
+    const pages = [
+      page({ pdfImagePath: jpegPath, pdfImageFormat: 'jpeg', pdfImagePassthrough: true, widthPx: 300, heightPx: 400, words: [], text: '', inputBytes: jpeg.length }),
+      page({ pdfImagePath: tifPath, pdfImageFormat: 'ccitt-g4', colourMode: 'bitonal', widthPx: 300, heightPx: 400, words: [], text: '', inputBytes: tiff.length }),
+    ];
+    const dossier: DossierPlan = { id: 'HS-001', kind: 'component', metadata: {}, documents: [] };
+    const document: DocumentPlan = { id: 'CV-1', metadata: {}, sources: [] };
+    const assembled = await assembleDocument(dossier, document, pages, { batchId: 'b', language: 'vi', producer: 'sohoa test', lowConfidence: 60, createdAt: new Date(0) });
+    const doc = await PDFDocument.load(assembled.pdf);
+    const images = [0, 1].map((index) => {
+      const resources = doc.getPage(index).node.Resources()!;
+      const xobjects = resources.lookup(PDFName.of('XObject'), PDFDict);
+      const image = xobjects.lookup(PDFName.of('Im0'));
+      if (!(image instanceof PDFRawStream)) throw new Error(`page ${index + 1} has no image stream`);
+      return image;
+    });
+    expect(images.map((image) => image.dict.get(PDFName.of('Filter'))?.toString())).toEqual(['/DCTDecode', '/CCITTFaxDecode']);
+    expect(Buffer.from(images[0]!.getContents()).equals(jpeg)).toBe(true);
+    const strip = readSingleG4Strip(tiff).bytes;
+    expect(Buffer.from(images[1]!.getContents()).equals(Buffer.from(strip))).toBe(true);
+    expect(assembled.pages.map((p) => p.outputBytes)).toEqual([jpeg.length, strip.length]);
+    // A bitonal page costs no more than its G4 TIFF: the strip is the file minus its header and directory.
+    expect(assembled.pages[1]!.outputBytes).toBeLessThanOrEqual(assembled.pages[1]!.inputBytes);
   });
 });

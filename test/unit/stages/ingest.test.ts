@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch } from '../../../src/domain/batch.ts';
@@ -253,16 +254,45 @@ describe('listDocumentPages', () => {
     expect(problems[0]?.error.location).toEqual({ file: 'tb.tif', pageNumber: 5 });
   });
 
-  it('fails a PDF document with a clear problem while other documents list their pages', async () => {
-    const root = await makeBatch({ 'HS-001/a.png': png, 'HS-001/b.pdf': '%PDF-1.7\n' });
+  it('lists the pages of a PDF, applies page selections, and fails a damaged PDF with a clear problem', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([100, 100]);
+    doc.addPage([100, 100]);
+    doc.addPage([100, 100]);
+    const pdf = Buffer.from(await doc.save());
+    const root = await makeBatch({ 'HS-001/a.png': png, 'HS-001/b.pdf': '%PDF-1.7\n', 'HS-001/c.pdf': pdf });
     const { batch } = await loadBatch(root);
-    const pdf = documentOf(batch, 'HS-001', 'b');
-    const image = documentOf(batch, 'HS-001', 'a');
-    const pdfResult = await listDocumentPages(batch, pdf.dossier, pdf.document);
-    expect(pdfResult.pages).toEqual([]);
-    expect(pdfResult.problems.map((p) => [p.file, p.error.message])).toEqual([
-      ['HS-001/b.pdf', '"HS-001/b.pdf": PDF input is not yet supported: convert it to TIFF (e.g. one page per scan) or wait for PDF support'],
+    const broken = documentOf(batch, 'HS-001', 'b');
+    const brokenResult = await listDocumentPages(batch, broken.dossier, broken.document);
+    expect(brokenResult.pages).toEqual([]);
+    expect(brokenResult.problems.map((p) => [p.file, p.error.message])).toEqual([
+      [
+        'HS-001/b.pdf',
+        '"HS-001/b.pdf": the PDF is damaged: it ends without %%EOF, so it was cut short; open it in a PDF reader to check it, then copy it again from its source or print it to a new PDF',
+      ],
     ]);
+    expect(brokenResult.problems[0]?.error).toBeInstanceOf(InputError);
+    expect(brokenResult.problems[0]?.error.location).toEqual({ file: 'HS-001/b.pdf' });
+
+    const whole = documentOf(batch, 'HS-001', 'c');
+    const wholeResult = await listDocumentPages(batch, whole.dossier, whole.document);
+    expect(wholeResult.problems).toEqual([]);
+    expect(wholeResult.pages.map((p) => [p.ref.pageNumber, p.ref.filePageNumber, p.pageIndex, p.path])).toEqual([
+      [1, 1, 0, path.join(root, 'HS-001/c.pdf')],
+      [2, 2, 1, path.join(root, 'HS-001/c.pdf')],
+      [3, 3, 2, path.join(root, 'HS-001/c.pdf')],
+    ]);
+    expect(wholeResult.pages.reduce((sum, p) => sum + p.inputBytes, 0)).toBe(pdf.length);
+
+    const selected = await loadBatch(await makeBatch({ 'c.pdf': pdf, 'manifest.csv': 'file,pages\nc.pdf,"3,5"\n' }));
+    const only = documentOf(selected.batch, 'dossier-01', 'document-01');
+    const selectedResult = await listDocumentPages(selected.batch, only.dossier, only.document);
+    expect(selectedResult.pages.map((p) => p.pageIndex)).toEqual([2]);
+    expect(selectedResult.problems.map((p) => p.error.message)).toEqual([
+      '"c.pdf" page 5 was asked for but the file has 3 pages; fix the "pages" of this file in manifest.csv',
+    ]);
+
+    const image = documentOf(batch, 'HS-001', 'a');
     const imageResult = await listDocumentPages(batch, image.dossier, image.document);
     expect(imageResult.problems).toEqual([]);
     expect(imageResult.pages).toEqual([

@@ -1,4 +1,5 @@
 // The normalize stage turns real image files into upright, deskewed OCR and PDF images, or fails with an InputError.
+import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -219,7 +220,7 @@ describe('normalizePage: resolution, colour and formats', () => {
     expect([page.dpi, page.dpiAssumed, page.warnings]).toEqual([200, false, []]);
   });
 
-  it('keeps a 1-bit CCITT G4 TIFF bitonal, as a 1-bit PNG, even when deskewed', async () => {
+  it('keeps a 1-bit CCITT G4 TIFF bitonal, as a single-strip G4 TIFF, even when deskewed', async () => {
     const textPage = await renderTextPage({ widthPx: 1240, heightPx: 1754, dpi: 150 });
     const g4 = await sharp(await skewPage(textPage, 1.2), { raw: { width: textPage.widthPx, height: textPage.heightPx, channels: 1 } })
       .toColourspace('b-w')
@@ -227,15 +228,16 @@ describe('normalizePage: resolution, colour and formats', () => {
       .toBuffer();
     const page = await normalizePage(source(await writeInput('g4.tif', g4)), context());
     expect(page.colourMode).toBe('bitonal');
-    expect(page.pdfImageFormat).toBe('png');
-    expect(page.pdfImagePath).toMatch(/HS-001\/TL-01\/p0003\.bitonal\.png$/);
+    expect(page.pdfImageFormat).toBe('ccitt-g4');
+    expect(page.pdfImagePath).toMatch(/HS-001\/TL-01\/p0003\.pdf\.tif$/);
     expect(page.dpi).toBe(150);
     expect(Math.abs(page.skewDeg - 1.2)).toBeLessThanOrEqual(0.3);
-    expect(await pngHeader(page.pdfImagePath)).toEqual({ bitDepth: 1, colourType: 0 });
+    const strip = readSingleG4Strip(await readFile(page.pdfImagePath));
+    expect([strip.widthPx, strip.heightPx]).toEqual([1240, 1754]);
     const pdfImage = await sharp(page.pdfImagePath).metadata();
     expect([pdfImage.width, pdfImage.height, pdfImage.density]).toEqual([1240, 1754, 150]);
     expect(await pngHeader(page.ocrImagePath)).toEqual({ bitDepth: 8, colourType: 0 });
-    console.info(`bitonal A4 150 dpi: G4 TIFF ${g4.length} bytes -> 1-bit PNG ${(await stat(page.pdfImagePath)).size} bytes`);
+    console.info(`bitonal A4 150 dpi: G4 TIFF ${g4.length} bytes -> G4 strip ${(await stat(page.pdfImagePath)).size} bytes`);
   });
 
   it('detects a colour page and writes a colour JPEG', async () => {

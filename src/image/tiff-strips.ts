@@ -1,0 +1,130 @@
+// Reads the encoded strips of a TIFF's first page without decoding them, so CCITT G4 data can go into a PDF as it is.
+import { InputError } from '../domain/errors.ts';
+
+/** The first image of a TIFF as stored: its tags that matter for passing data through, and its strips. */
+export interface TiffStrips {
+  widthPx: number;
+  heightPx: number;
+  /** TIFF Compression tag: 1 none, 3 CCITT G3, 4 CCITT G4, 5 LZW, 7 JPEG, 8 Deflate... */
+  compression: number;
+  /** TIFF PhotometricInterpretation: 0 = WhiteIsZero (min-is-white), 1 = BlackIsZero (min-is-black). */
+  photometric: number;
+  bitsPerSample: number;
+  /** 1 = most significant bit first (what PDF filters read), 2 = least significant first. */
+  fillOrder: number;
+  rowsPerStrip: number;
+  /** Encoded bytes of each strip, top to bottom; views into the input, not copies. */
+  strips: Uint8Array[];
+}
+
+/** One CCITT G4 stream for a whole bitonal page, with the polarity a PDF CCITTFaxDecode filter needs. */
+export interface G4Page {
+  bytes: Uint8Array;
+  widthPx: number;
+  heightPx: number;
+  /**
+   * G4 codes white and black runs; libtiff codes 0 bits as "white" runs. With min-is-white data those are paper
+   * (BlackIs1 false, PDF's default); with min-is-black data the "white" runs are ink, so the PDF must say BlackIs1.
+   */
+  blackIs1: boolean;
+}
+
+const TAG = {
+  width: 256,
+  height: 257,
+  bitsPerSample: 258,
+  compression: 259,
+  photometric: 262,
+  fillOrder: 266,
+  stripOffsets: 273,
+  rowsPerStrip: 278,
+  stripByteCounts: 279,
+  tileWidth: 322,
+} as const;
+
+/** Bytes per value of the TIFF field types used by the tags read here (BYTE, SHORT, LONG). */
+const TYPE_SIZE: Record<number, number> = { 1: 1, 3: 2, 4: 4 };
+
+function fail(why: string): never {
+  throw new InputError(`The TIFF cannot be passed through (${why}); decode and re-encode it instead`);
+}
+
+/** Parses the header and first IFD of a classic (not Big) TIFF, either byte order. */
+export function readTiffStrips(bytes: Uint8Array): TiffStrips {
+  if (bytes.length < 8) fail('shorter than a TIFF header');
+  const order = String.fromCharCode(bytes[0]!, bytes[1]!);
+  if (order !== 'II' && order !== 'MM') fail('no byte-order mark');
+  const le = order === 'II';
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint16(2, le) !== 42) fail('not a classic TIFF (BigTIFF or another format)');
+
+  const tags = readIfd(view, view.getUint32(4, le), le);
+  const scalar = (tag: number, fallback?: number): number => {
+    const value = tags.get(tag)?.[0] ?? fallback;
+    if (value === undefined) fail(`tag ${tag} missing`);
+    return value;
+  };
+  if (tags.has(TAG.tileWidth)) fail('tiled, not stripped');
+  const widthPx = scalar(TAG.width);
+  const heightPx = scalar(TAG.height);
+  const offsets = tags.get(TAG.stripOffsets) ?? fail('no strip offsets');
+  const counts = tags.get(TAG.stripByteCounts) ?? fail('no strip byte counts');
+  if (offsets.length !== counts.length) fail('strip offsets and byte counts differ in number');
+  const strips = offsets.map((offset, i) => {
+    const end = offset + counts[i]!;
+    if (end > bytes.length) fail(`strip ${i} runs past the end of the file`);
+    return bytes.subarray(offset, end);
+  });
+  return {
+    widthPx,
+    heightPx,
+    compression: scalar(TAG.compression, 1),
+    photometric: scalar(TAG.photometric),
+    bitsPerSample: scalar(TAG.bitsPerSample, 1),
+    fillOrder: scalar(TAG.fillOrder, 1),
+    // The TIFF default (2^32 − 1) means "one strip".
+    rowsPerStrip: scalar(TAG.rowsPerStrip, 0xffffffff),
+    strips,
+  };
+}
+
+function readIfd(view: DataView, offset: number, le: boolean): Map<number, number[]> {
+  if (offset + 2 > view.byteLength) fail('the first directory lies past the end of the file');
+  const entryCount = view.getUint16(offset, le);
+  if (offset + 2 + entryCount * 12 > view.byteLength) fail('the first directory is cut off');
+  const tags = new Map<number, number[]>();
+  for (let i = 0; i < entryCount; i++) {
+    const entry = offset + 2 + i * 12;
+    const type = view.getUint16(entry + 2, le);
+    const size = TYPE_SIZE[type];
+    if (size === undefined) continue; // rationals, strings and the like: none of the tags read here
+    const count = view.getUint32(entry + 4, le);
+    const start = count * size <= 4 ? entry + 8 : view.getUint32(entry + 8, le);
+    if (start + count * size > view.byteLength) fail(`tag ${view.getUint16(entry, le)} points past the end of the file`);
+    const values: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const at = start + k * size;
+      values.push(size === 1 ? view.getUint8(at) : size === 2 ? view.getUint16(at, le) : view.getUint32(at, le));
+    }
+    tags.set(view.getUint16(entry, le), values);
+  }
+  return tags;
+}
+
+/**
+ * The page's G4 data when it is one strip: a G4 strip is coded against the strip's own first line, so strips
+ * cannot be joined into one stream. Write the TIFF with rows-per-strip ≥ height (sharp: `tileHeight`).
+ */
+export function readSingleG4Strip(bytes: Uint8Array): G4Page {
+  return singleG4Strip(readTiffStrips(bytes));
+}
+
+/** As `readSingleG4Strip`, for a TIFF already parsed. */
+export function singleG4Strip(tiff: TiffStrips): G4Page {
+  if (tiff.compression !== 4) fail(`compression ${tiff.compression}, not CCITT G4 (4)`);
+  if (tiff.bitsPerSample !== 1) fail(`${tiff.bitsPerSample} bits per sample, not 1`);
+  if (tiff.fillOrder !== 1) fail('bits stored least significant first, which PDF filters do not read');
+  if (tiff.photometric !== 0 && tiff.photometric !== 1) fail(`photometric interpretation ${tiff.photometric}, not black and white`);
+  if (tiff.strips.length !== 1) fail(`${tiff.strips.length} strips; one strip for the whole page is needed`);
+  return { bytes: tiff.strips[0]!, widthPx: tiff.widthPx, heightPx: tiff.heightPx, blackIs1: tiff.photometric === 1 };
+}

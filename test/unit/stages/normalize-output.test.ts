@@ -1,0 +1,123 @@
+// What normalize hands the PDF: G4 for bitonal pages, the input JPEG itself when untouched, a smaller JPEG otherwise.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
+import { readJpegFrameInfo } from '../../../src/pdf/page-image-xobject.ts';
+import { canPassJpegThrough, defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
+import type { NormalizeContext, PageSource } from '../../../src/stages/normalize.ts';
+import { renderTextPage } from '../image/synthetic-page.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'sohoa-normalize-output-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function source(name: string, bytes: Buffer): Promise<PageSource> {
+  const file = path.join(dir, `${counter++}-${name}`);
+  await writeFile(file, bytes);
+  return { ref: { dossierId: 'HS-001', documentId: `D${counter}`, pageNumber: 1, file: name, filePageNumber: 1 }, path: file, pageIndex: 0, inputBytes: bytes.length };
+}
+
+const context = (): NormalizeContext => ({
+  workDir: path.join(dir, 'work'),
+  orientation: { async detectOrientation() { return { rotateDeg: 0, confidence: 0 }; } },
+  options: { ...defaultNormalizeOptions },
+});
+
+/** An A4 text page at 150 dpi with the paper grain of a real gray scan (±8 levels), as 1-channel raw pixels. */
+async function scannedTextPage(): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
+  const page = await renderTextPage({ widthPx: 1240, heightPx: 1754, dpi: 150 });
+  let seed = 7;
+  const data = Buffer.from(page.data.map((v) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return Math.max(0, Math.min(255, Math.round(v * 0.92 + 8 + ((seed % 17) - 8))));
+  }));
+  return { ...page, data };
+}
+
+const raw = (page: { widthPx: number; heightPx: number }) => ({ raw: { width: page.widthPx, height: page.heightPx, channels: 1 as const } });
+
+describe('normalize output: the PDF image', () => {
+  it('passes an untouched gray JPEG through byte for byte', async () => {
+    const page = await scannedTextPage();
+    const jpeg = await sharp(page.data, raw(page)).toColourspace('b-w').withDensity(150).jpeg({ quality: 85 }).toBuffer();
+    const result = await normalizePage(await source('scan.jpg', jpeg), context());
+    // A skew under 0.1° is measured but not corrected, so the pixels stay the file's.
+    expect([result.rotationDeg, Math.abs(result.skewDeg) < 0.1, result.colourMode]).toEqual([0, true, 'gray']);
+    expect([result.pdfImageFormat, result.pdfImagePassthrough]).toEqual(['jpeg', true]);
+    expect((await readFile(result.pdfImagePath)).equals(jpeg)).toBe(true);
+  });
+
+  it('re-encodes a gray page stored as an RGB JPEG as gray: the colour mode changed', async () => {
+    const page = await scannedTextPage();
+    const jpeg = await sharp(page.data, raw(page)).withDensity(150).jpeg({ quality: 85 }).toBuffer(); // sharp writes 3 channels
+    const result = await normalizePage(await source('rgb.jpg', jpeg), context());
+    expect([result.colourMode, result.pdfImagePassthrough]).toEqual(['gray', false]);
+    expect(readJpegFrameInfo(await readFile(result.pdfImagePath)).components).toBe(1);
+  });
+
+  it('re-encodes a JPEG that EXIF turns, since its pixels change', async () => {
+    const page = await scannedTextPage();
+    const jpeg = await sharp(page.data, raw(page)).toColourspace('b-w').withMetadata({ orientation: 6 }).withDensity(150).jpeg().toBuffer();
+    const result = await normalizePage(await source('turned.jpg', jpeg), context());
+    expect(result.pdfImagePassthrough).toBe(false);
+    const frame = readJpegFrameInfo(await readFile(result.pdfImagePath));
+    expect([frame.widthPx, frame.heightPx]).toEqual([1754, 1240]);
+  });
+
+  it('never passes a CMYK JPEG: PDF/A-2b has no CMYK output intent here', async () => {
+    const jpeg = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#c03030' } }).toColourspace('cmyk').jpeg().toBuffer();
+    const result = await normalizePage(await source('cmyk.jpg', jpeg), context());
+    expect(result.pdfImagePassthrough).toBe(false);
+    expect(readJpegFrameInfo(await readFile(result.pdfImagePath)).components).toBe(3);
+  });
+
+  it('keeps a G4 TIFF page 1-bit as one G4 strip no larger than 1.1 × the input', async () => {
+    const page = await renderTextPage({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    const g4 = await sharp(page.data, raw(page)).toColourspace('b-w').tiff({ compression: 'ccittfax4', bitdepth: 1, xres: 300 / 25.4, yres: 300 / 25.4 }).toBuffer();
+    const result = await normalizePage(await source('g4.tif', g4), context());
+    expect([result.colourMode, result.pdfImageFormat]).toEqual(['bitonal', 'ccitt-g4']);
+    const strip = readSingleG4Strip(await readFile(result.pdfImagePath));
+    expect([strip.widthPx, strip.heightPx, strip.blackIs1]).toEqual([2480, 3508, false]);
+    expect(strip.bytes.length).toBeLessThanOrEqual(1.1 * g4.length);
+    console.info(`G4 A4 300 dpi: input TIFF ${g4.length} bytes -> PDF G4 stream ${strip.bytes.length} bytes (${(strip.bytes.length / g4.length).toFixed(3)})`);
+  });
+
+  it('stores a losslessly saved gray scan as a JPEG of at most 0.6 × the PNG', async () => {
+    const page = await scannedTextPage();
+    const png = await sharp(page.data, raw(page)).withDensity(150).png().toBuffer();
+    const result = await normalizePage(await source('scan.png', png), context());
+    expect([result.pdfImageFormat, result.pdfImagePassthrough]).toEqual(['jpeg', false]);
+    const jpegBytes = (await readFile(result.pdfImagePath)).length;
+    expect(jpegBytes / png.length).toBeLessThanOrEqual(0.6);
+    console.info(`gray A4 150 dpi with paper grain: PNG ${png.length} bytes -> JPEG q${defaultNormalizeOptions.jpegQuality} ${jpegBytes} bytes (${(jpegBytes / png.length).toFixed(3)})`);
+  });
+});
+
+describe('canPassJpegThrough', () => {
+  const header = { format: 'jpeg' as const, orientation: 1, space: 'b-w' as const, channels: 1 as const, width: 100, height: 200, icc: undefined };
+  const change = { widthPx: 100, heightPx: 200, mode: 'gray' as const, rotated: false };
+
+  it('passes an unchanged gray or sRGB JPEG', () => {
+    expect(canPassJpegThrough(header, change)).toBe(true);
+    expect(canPassJpegThrough({ ...header, space: 'srgb', channels: 3 }, { ...change, mode: 'colour' })).toBe(true);
+  });
+
+  it('refuses any pixel change: turn, EXIF, resampling, colour mode, CMYK, a non-sRGB profile, not a JPEG', () => {
+    expect(canPassJpegThrough(header, { ...change, rotated: true })).toBe(false);
+    expect(canPassJpegThrough({ ...header, orientation: 2 }, change)).toBe(false);
+    expect(canPassJpegThrough(header, { ...change, widthPx: 99 })).toBe(false);
+    expect(canPassJpegThrough(header, { ...change, mode: 'bitonal' })).toBe(false);
+    expect(canPassJpegThrough({ ...header, space: 'srgb', channels: 3 }, change)).toBe(false);
+    expect(canPassJpegThrough({ ...header, space: 'cmyk', channels: 4 }, { ...change, mode: 'colour' })).toBe(false);
+    expect(canPassJpegThrough({ ...header, space: 'srgb', channels: 3, icc: Buffer.from('Adobe RGB (1998)') }, { ...change, mode: 'colour' })).toBe(false);
+    expect(canPassJpegThrough({ ...header, format: 'png' }, change)).toBe(false);
+  });
+});
