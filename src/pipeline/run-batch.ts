@@ -1,5 +1,5 @@
 // The batch runner: plans every page, processes dossiers through the stages, and writes the batch report.
-import { rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Batch, DocumentPlan, DossierPlan } from '../domain/batch.ts';
@@ -347,6 +347,7 @@ interface PageInput {
 async function pageInput(source: PageSource, ctx: BatchRunContext, workDir: string): Promise<PageInput> {
   if (!source.path.toLowerCase().endsWith('.pdf')) return { source, warnings: [], widthPx: 0 };
   const outDir = path.join(workDir, `p${String(source.ref.pageNumber).padStart(4, '0')}-pdf`);
+  await mkdir(outDir, { recursive: true });
   const extracted = await extractPdfPage(source.path, source.pageIndex, outDir, { name: source.ref.file });
   const keep = extracted.text.hasText && (ctx.pdfText ?? 'skip') === 'skip';
   const warnings = [...extracted.warnings];

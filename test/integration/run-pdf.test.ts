@@ -1,0 +1,93 @@
+// End to end with scanned PDFs: a JPEG page, a G4 page and a page that already has text, plus an encrypted PDF.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../../scripts/lib/evaluate.ts';
+import type { BatchReport, DocumentRecord } from '../../src/domain/record.ts';
+import { characterErrorRate } from '../../src/domain/text-metrics.ts';
+import { extractPdfText } from '../../src/pdf/extract-text.ts';
+import { addImagePage, encryptedPdf, g4Image, g4StripOf, saved } from '../fixtures/pdf/test-pdfs.ts';
+
+const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
+const a4 = { widthPt: 595.2, heightPt: 841.92 };
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; events: Array<Record<string, unknown>> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, SOHOA_POOL_SIZE: '2' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, events: stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) }));
+  });
+}
+
+let work: string;
+let truth: GroundTruth;
+let run: Awaited<ReturnType<typeof runCli>>;
+let keptText: string;
+const textOf = (file: string, page = 1) => truth.pages.find((p) => p.file === file && p.filePageNumber === page)!.text;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'sohoa-pdf-'));
+  truth = await loadGroundTruth();
+  // An already-OCRed page: sohoa's own output for one sample page.
+  const earlier = path.join(work, 'earlier');
+  await mkdir(path.join(earlier, 'HS'), { recursive: true });
+  await writeFile(path.join(earlier, 'HS', 'qd.png'), await readFile(path.join(sampleBatchDir, 'HS-002/qd-15-p1.png')));
+  expect((await runCli(['run', earlier, '--out', path.join(work, 'earlier-out'), '--no-progress'])).code).toBe(0);
+  const ocred = await readFile(path.join(work, 'earlier-out', 'earlier', 'HS', 'qd.pdf'));
+  keptText = (await extractPdfText(ocred))[0]!;
+
+  const doc = await PDFDocument.create();
+  const jpeg = await readFile(path.join(sampleBatchDir, 'HS-001/cv-125.jpg'));
+  const jpegPage = doc.addPage([a4.widthPt, a4.heightPt]);
+  jpegPage.drawImage(await doc.embedJpg(jpeg), { x: 0, y: 0, width: a4.widthPt, height: a4.heightPt });
+  const { data, info } = await sharp(path.join(sampleBatchDir, 'HS-002/tb-02.tif'), { page: 0 }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  addImagePage(doc, g4Image(await g4StripOf(new Uint8Array(data), info.width, info.height), info.width, info.height, true), a4.widthPt, a4.heightPt);
+  const [copied] = await doc.copyPages(await PDFDocument.load(ocred), [0]);
+  doc.addPage(copied!);
+  const batch = path.join(work, 'pdf-batch');
+  await mkdir(path.join(batch, 'HS-PDF'), { recursive: true });
+  await writeFile(path.join(batch, 'HS-PDF', 'scan.pdf'), await saved(doc));
+  await writeFile(path.join(batch, 'HS-PDF', 'locked.pdf'), await encryptedPdf());
+  run = await runCli(['run', batch, '--out', path.join(work, 'out'), '--no-progress']);
+}, 300_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('sohoa run on scanned PDFs', () => {
+  it('reads the JPEG and the G4 page, keeps the text page as it was, and fails only the encrypted PDF', async () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(3);
+    const out = path.join(work, 'out', 'pdf-batch');
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as BatchReport;
+    const docs = report.dossiers[0]!.documents;
+    expect(docs.find((d) => d.documentId === 'locked')?.errors.join(' ')).toMatch(/locked\.pdf.*encrypted.*qpdf --decrypt/);
+    expect(docs.find((d) => d.documentId === 'scan')?.errors).toEqual([]);
+
+    const texts = await extractPdfText(await readFile(path.join(out, 'HS-PDF', 'scan.pdf')));
+    expect(texts).toHaveLength(3);
+    const jpegCer = characterErrorRate(textOf('HS-001/cv-125.jpg'), texts[0]!).cer;
+    const g4Cer = characterErrorRate(textOf('HS-002/tb-02.tif'), texts[1]!).cer;
+    console.log(`PDF input: JPEG page CER ${(jpegCer * 100).toFixed(2)}%, G4 page CER ${(g4Cer * 100).toFixed(2)}%`);
+    expect(jpegCer).toBeLessThan(0.03);
+    expect(g4Cer).toBeLessThan(0.03);
+    // --pdf-text skip (the default): the page's own text is kept, not OCRed again.
+    expect(characterErrorRate(keptText, texts[2]!).cer).toBeLessThan(0.01);
+    expect(run.events.some((e) => e['event'] === 'page.warning' && String(e['msg']).includes('already has text'))).toBe(true);
+
+    const record = JSON.parse(await readFile(path.join(out, 'HS-PDF', 'scan.json'), 'utf8')) as DocumentRecord;
+    expect(record.pages.map((p) => p.dpi)).toEqual([300, 300, 300]);
+    expect(record.pages[1]!.colourMode).toBe('bitonal');
+    // The G4 page stays 1-bit G4 and no bigger than 1.1 × its embedded image.
+    expect(record.pages[1]!.outputBytes).toBeLessThanOrEqual(record.pages[1]!.inputBytes * 1.1);
+  });
+});
