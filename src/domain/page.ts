@@ -36,6 +36,22 @@ export interface PageRef {
  */
 export type OrientationSource = 'exif' | 'profile' | 'osd' | 'none';
 
+/** One page to work on: which file, which page of it, and where it goes in its document. */
+export interface PageSource {
+  ref: PageRef;
+  /** Absolute path of the input file. */
+  path: string;
+  /** 0-based page of the file (sharp's `page` option; for a PDF, the page its image is taken from). */
+  pageIndex: number;
+  /**
+   * The file's size spread evenly over its pages (the first pages take the remainder bytes), so that the
+   * input bytes of all pages of a file add up to its size; a measure for reports, not the page's own size.
+   */
+  inputBytes: number;
+  /** Resolution known from outside the file (a page image taken out of a PDF); wins over the file's own. */
+  dpi?: number;
+}
+
 /** Colour mode of the normalized page, which decides how it is stored in the PDF. */
 export type ColourMode = 'bitonal' | 'gray' | 'colour';
 

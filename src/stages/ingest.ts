@@ -18,24 +18,10 @@ import {
   withResolvedFiles,
 } from '../domain/manifest.ts';
 import type { FileReference, FolderListing, ManifestProblem } from '../domain/manifest.ts';
-import type { PageRef } from '../domain/page.ts';
+import type { PageRef, PageSource } from '../domain/page.ts';
 import { inspectPdf } from '../pdf/read-scanned-pdf.ts';
 
-/** One page to work on: which file, which page of it, and where it goes in its document. */
-export interface PageSource {
-  ref: PageRef;
-  /** Absolute path of the input file. */
-  path: string;
-  /** 0-based page of the file (sharp's `page` option; for a PDF, the page its image is taken from). */
-  pageIndex: number;
-  /**
-   * The file's size spread evenly over its pages (the first pages take the remainder bytes), so that the
-   * input bytes of all pages of a file add up to its size; a measure for reports, not the page's own size.
-   */
-  inputBytes: number;
-  /** Resolution known from outside the file (a page image taken out of a PDF); wins over the file's own. */
-  dpi?: number;
-}
+export type { PageSource } from '../domain/page.ts';
 
 /** A file or page of a document that cannot be used; the document fails, the batch goes on. */
 export interface PageProblem {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 import { InputError } from '../domain/errors.ts';
-import type { ColourMode, NormalizedPage, PageRef } from '../domain/page.ts';
+import type { ColourMode, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
 import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import type { ChromaMeasure } from '../image/colour-mode.ts';
 import { estimateSkewDeg } from '../image/deskew.ts';
@@ -19,16 +19,7 @@ import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { estimateOrientation, minConfidentOrientation } from '../image/orientation.ts';
 import { isPdfSafeJpeg, readJpegFrameInfo } from '../pdf/page-image-xobject.ts';
 
-export interface PageSource {
-  ref: PageRef;
-  /** Absolute path of the input file. */
-  path: string;
-  /** 0-based page of a multi-page file. */
-  pageIndex: number;
-  inputBytes: number;
-  /** Resolution known from outside the file (a page image taken out of a PDF); wins over the file's own. */
-  dpi?: number;
-}
+export type { PageSource } from '../domain/page.ts';
 
 export interface NormalizeOptions {
   /** Resolution assumed when the file carries none. */

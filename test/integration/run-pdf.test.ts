@@ -1,5 +1,4 @@
 // End to end with scanned PDFs: a JPEG page, a G4 page and a page that already has text, plus an encrypted PDF.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,22 +9,10 @@ import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../../scripts
 import type { BatchReport, DocumentRecord } from '../../src/domain/record.ts';
 import { characterErrorRate } from '../../src/domain/text-metrics.ts';
 import { extractPdfText } from '../../src/pdf/extract-text.ts';
+import { runCli } from '../support/cli.ts';
 import { addImagePage, encryptedPdf, g4Image, g4StripOf, saved } from '../fixtures/pdf/test-pdfs.ts';
 
-const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
 const a4 = { widthPt: 595.2, heightPt: 841.92 };
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; events: Array<Record<string, unknown>> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, SOHOA_POOL_SIZE: '2' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, events: stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) }));
-  });
-}
 
 let work: string;
 let truth: GroundTruth;

@@ -1,39 +1,13 @@
 // End to end: the real CLI digitizes the committed samples; outputs are checked against the ground truth.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchReport, DocumentRecord, DossierRecord } from '../../src/domain/record.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from '../../scripts/lib/evaluate.ts';
 
-const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  events: Array<Record<string, unknown>>;
-}
-
-function runCli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, SOHOA_POOL_SIZE: '2' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const events = stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, stdout, stderr, events });
-    });
-  });
-}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,38 +1,17 @@
 // End to end against a real S3-compatible server on 127.0.0.1: the samples from an S3 inbox to an S3 archive,
 // idempotent re-runs, a SIGKILL part-way, a faulty network, and verify catching changes behind sohoa's back.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleBatchDir } from '../../scripts/lib/evaluate.ts';
 import type { S3ObjectStore } from '../../src/storage/s3-object-store.ts';
+import { startCli as startCliWith, type CliRun } from '../support/cli.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { makeTestS3Store, s3TestEnv, startS3Server, type S3TestServer } from '../support/s3-server.ts';
 
-const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
 const batchId = 'samples-2024-03';
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-}
-
-function startCli(args: string[], endpoint: string): { child: ChildProcess; done: Promise<CliRun> } {
-  const started = performance.now();
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...s3TestEnv({ endpoint }), SOHOA_POOL_SIZE: '2' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<CliRun>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, durationMs: performance.now() - started }));
-  });
-  return { child, done };
-}
-
+/** sohoa talking to the S3 server at `endpoint` through the standard AWS variables. */
+const startCli = (args: string[], endpoint: string) => startCliWith(args, s3TestEnv({ endpoint }));
 const runCli = (args: string[], endpoint: string) => startCli(args, endpoint).done;
 
 async function keysUnder(store: S3ObjectStore, prefix: string): Promise<Map<string, number>> {

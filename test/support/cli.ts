@@ -1,0 +1,39 @@
+// Runs the real `sohoa` command in a child process and collects its exit code, output and JSON log events.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const cliPath = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The pino JSON lines of stdout, parsed. */
+  events: Array<Record<string, unknown>>;
+  durationMs: number;
+}
+
+/** Starts the command (two OCR workers, whatever the machine) and returns the child with a promise of its end. */
+export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, SOHOA_POOL_SIZE: '2', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const events = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      resolve({ code, stdout, stderr, events, durationMs: performance.now() - started });
+    });
+  });
+  return { child, done };
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return startCli(args, env).done;
+}
