@@ -22,7 +22,7 @@ import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { assembleDocument } from '../stages/assemble-pdf.ts';
 import { listDocumentPages, sha256File, type PageSource } from '../stages/ingest.ts';
 import { normalizePage, type NormalizedPageResult } from '../stages/normalize.ts';
-import { extractPdfPage } from '../pdf/read-scanned-pdf.ts';
+import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { recognizePage } from '../stages/recognize.ts';
 import { encodeJson, readDossierRecord, removeStrayObjects, sha256Hex, storeDocument, storeDossierRecord, contentTypes } from '../stages/store.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -212,7 +212,16 @@ async function runDocument(
   }
   if (planned.problems.length > 0) ctx.onProgress?.(progress);
 
-  const outcomes = await Promise.all(planned.pages.map((source) => limiter(() => runPage(source, ctx, pipeline, workDir, log, progress))));
+  // A PDF is parsed once for all its pages in this document, not once per page.
+  const pdfs = new Map<string, Promise<ScannedPdf>>();
+  const openPdf = (source: PageSource) => {
+    let pdf = pdfs.get(source.path);
+    if (!pdf) pdfs.set(source.path, (pdf = openScannedPdf(source.path, { name: source.ref.file })));
+    return pdf;
+  };
+  const outcomes = await Promise.all(planned.pages.map((source) => limiter(() => runPage(source, ctx, pipeline, workDir, log, progress, openPdf)))).finally(() =>
+    Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined))),
+  );
   const pageReports: PageReport[] = [...planned.problems];
   const recognized: RecognizedPage[] = [];
   for (const outcome of outcomes) {
@@ -281,11 +290,19 @@ async function runDocument(
   }
 }
 
-async function runPage(source: PageSource, ctx: BatchRunContext, pipeline: Pipeline, workDir: string, documentLog: Logger, progress: BatchProgress): Promise<PageOutcome> {
+async function runPage(
+  source: PageSource,
+  ctx: BatchRunContext,
+  pipeline: Pipeline,
+  workDir: string,
+  documentLog: Logger,
+  progress: BatchProgress,
+  openPdf: (source: PageSource) => Promise<ScannedPdf>,
+): Promise<PageOutcome> {
   const log = documentLog.child({ pageNumber: source.ref.pageNumber, file: source.ref.file, filePageNumber: source.ref.filePageNumber });
   let stage = 'extract';
   try {
-    const input = await pageInput(source, ctx, workDir);
+    const input = await pageInput(source, ctx, workDir, openPdf);
     stage = 'normalize';
     // A page whose PDF text is kept must not move under that text: no turn, no deskew.
     const keepText = input.text !== undefined;
@@ -344,11 +361,11 @@ interface PageInput {
 }
 
 /** Image files are read where they are; a PDF page's image is taken out (or rendered) into the work folder first. */
-async function pageInput(source: PageSource, ctx: BatchRunContext, workDir: string): Promise<PageInput> {
+async function pageInput(source: PageSource, ctx: BatchRunContext, workDir: string, openPdf: (source: PageSource) => Promise<ScannedPdf>): Promise<PageInput> {
   if (!source.path.toLowerCase().endsWith('.pdf')) return { source, warnings: [], widthPx: 0 };
   const outDir = path.join(workDir, `p${String(source.ref.pageNumber).padStart(4, '0')}-pdf`);
   await mkdir(outDir, { recursive: true });
-  const extracted = await extractPdfPage(source.path, source.pageIndex, outDir, { name: source.ref.file });
+  const extracted = await (await openPdf(source)).extractPage(source.pageIndex, outDir, { name: source.ref.file });
   const keep = extracted.text.hasText && (ctx.pdfText ?? 'skip') === 'skip';
   const warnings = [...extracted.warnings];
   if (keep) warnings.push('the PDF page already has text; it was kept and the page was not OCRed (--pdf-text redo to read it again)');
