@@ -1,4 +1,4 @@
-// The font of the invisible text layer: DejaVu Sans, subset per document, one CID per character so text extracts exactly.
+// The font of the invisible text layer: one blank glyph, one CID per character so text extracts exactly.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -8,7 +8,7 @@ import type { Font } from '@pdf-lib/fontkit';
 import { PDFString } from 'pdf-lib';
 import type { PDFContext, PDFRef } from 'pdf-lib';
 
-/** DejaVu Sans covers Vietnamese (precomposed letters and combining marks) and ships as an npm package. */
+/** DejaVu Sans gives the blank glyph and the vertical metrics; it ships as an npm package. */
 export const textLayerFontPath = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
 
 let cachedProgram: Promise<Font> | undefined;
@@ -28,78 +28,72 @@ export function loadTextLayerFontProgram(): Promise<Font> {
 
 /** A string encoded for a Tj operator, and its advance width in ems at horizontal scaling 100. */
 export interface EncodedText {
+  /** The 2-byte CIDs in hex, for a `<…>` string. */
   hex: string;
   widthEm: number;
-}
-
-interface CidEntry {
-  codePoint: number;
-  glyphId: number;
-  /** Advance width in 1/1000 em, as the W array wants it. */
-  width: number;
 }
 
 /**
  * Assigns CIDs to characters as a document's words are encoded, then writes the font once all pages are done.
  *
- * Why not pdf-lib's `embedFont`: it shapes text (ligatures would merge two characters into one glyph), keys
- * ToUnicode by glyph (two characters sharing a glyph would extract wrongly), names the subset with Math.random
- * (output would differ run to run) and has no answer for characters the font lacks. Here every distinct
- * character gets its own CID whose ToUnicode entry is exactly that character; a character without a glyph is
- * drawn with U+FFFD's glyph (PDF/A forbids showing .notdef) yet still extracts as itself.
+ * The text layer is never seen (rendering mode 3), so the font program holds one blank glyph, DejaVu Sans's space,
+ * and every CID maps to it: ~1.7 KB a document instead of a ~12 KB subset of real outlines, which on a bitonal
+ * page weighs as much as a third of the G4 image. Every character, whichever script, gets its own CID whose
+ * ToUnicode entry is exactly that character, so extraction returns the OCR text. Every glyph has the same width
+ * in the font program and in the PDF's widths (PDF/A asks that they agree); words are fitted to their boxes with
+ * horizontal scaling. OCRmyPDF and Tesseract's PDF renderer use the same kind of font.
+ *
+ * Why not pdf-lib's `embedFont`: it shapes text (ligatures merge characters), keys ToUnicode by glyph and names
+ * the subset with Math.random (output would differ run to run).
  */
 export class TextLayerFont {
   readonly ascentEm: number;
   readonly descentEm: number;
+  /** Advance of the one glyph, in ems. */
+  readonly glyphWidthEm: number;
   private readonly font: Font;
-  private readonly fallbackGlyphId: number;
+  private readonly glyphId: number;
   private readonly cidByCodePoint = new Map<number, number>();
-  private readonly entries: CidEntry[] = [];
+  private readonly codePointsByCid: number[] = [];
 
   constructor(font: Font) {
     this.font = font;
     this.ascentEm = font.ascent / font.unitsPerEm;
     this.descentEm = font.descent / font.unitsPerEm;
-    const fallback = [0xfffd, 0x3f].find((cp) => font.hasGlyphForCodePoint(cp));
-    if (fallback === undefined) throw new Error('The text-layer font has neither U+FFFD nor "?"; use another font');
-    this.fallbackGlyphId = font.glyphForCodePoint(fallback).id;
-  }
-
-  /** True when the font has a real glyph for the character; otherwise it is drawn with a substitute. */
-  hasGlyph(codePoint: number): boolean {
-    return this.font.hasGlyphForCodePoint(codePoint);
+    const space = font.glyphForCodePoint(0x20);
+    if (space.id === 0 || space.advanceWidth <= 0) throw new Error('The text-layer font has no space glyph; use another font');
+    this.glyphId = space.id;
+    this.glyphWidthEm = Math.round((space.advanceWidth * 1000) / font.unitsPerEm) / 1000;
   }
 
   encode(text: string): EncodedText {
     let hex = '';
-    let width = 0;
+    let count = 0;
     for (const char of text) {
-      const entry = this.entryFor(char.codePointAt(0) as number);
-      hex += entry.cidHex;
-      width += entry.width;
+      hex += hex4(this.cidFor(char.codePointAt(0) as number));
+      count++;
     }
-    return { hex, widthEm: width / 1000 };
+    return { hex, widthEm: count * this.glyphWidthEm };
   }
 
   /** Characters encoded so far, in CID order. */
   get codePoints(): number[] {
-    return this.entries.map((e) => e.codePoint);
+    return [...this.codePointsByCid];
   }
 
   /** Writes the Type0 font and everything it points to, at `ref` (reserved before the pages used it). */
   async embed(context: PDFContext, ref: PDFRef): Promise<void> {
     const baseFont = `${subsetTag(this.codePoints)}+${this.font.postscriptName ?? 'DejaVuSans'}`;
     const subset = this.font.createSubset();
-    const cidToGid = new Uint8Array((this.entries.length + 1) * 2);
-    this.entries.forEach((entry, index) => {
-      const subsetGlyphId = subset.includeGlyph(entry.glyphId);
-      cidToGid[(index + 1) * 2] = subsetGlyphId >> 8;
-      cidToGid[(index + 1) * 2 + 1] = subsetGlyphId & 0xff;
-    });
+    const glyph = subset.includeGlyph(this.glyphId);
+    const cidToGid = new Uint8Array((this.codePointsByCid.length + 1) * 2);
+    for (let cid = 1; cid <= this.codePointsByCid.length; cid++) {
+      cidToGid[cid * 2] = glyph >> 8;
+      cidToGid[cid * 2 + 1] = glyph & 0xff;
+    }
     const fontProgram = await encodeSubset(subset);
+    const widthUnits = this.glyphWidthEm * 1000;
 
-    const scale = 1000 / this.font.unitsPerEm;
-    const { minX, minY, maxX, maxY } = this.font.bbox;
     const fontFileRef = context.register(
       context.stream(deflateSync(fontProgram), { Filter: 'FlateDecode', Length1: fontProgram.length }),
     );
@@ -109,11 +103,11 @@ export class TextLayerFont {
         FontName: baseFont,
         // Symbolic: glyphs are reached through CIDs, not a standard Latin encoding.
         Flags: 4,
-        FontBBox: [minX, minY, maxX, maxY].map((v) => Math.round(v * scale)),
-        ItalicAngle: this.font.italicAngle,
-        Ascent: Math.round(this.font.ascent * scale),
-        Descent: Math.round(this.font.descent * scale),
-        CapHeight: Math.round((this.font.capHeight || this.font.ascent) * scale),
+        FontBBox: [0, Math.round(this.descentEm * 1000), Math.round(widthUnits), Math.round(this.ascentEm * 1000)],
+        ItalicAngle: 0,
+        Ascent: Math.round(this.ascentEm * 1000),
+        Descent: Math.round(this.descentEm * 1000),
+        CapHeight: Math.round(this.ascentEm * 1000),
         StemV: 80,
         FontFile2: fontFileRef,
       }),
@@ -126,8 +120,7 @@ export class TextLayerFont {
         BaseFont: baseFont,
         CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
         FontDescriptor: descriptorRef,
-        DW: 1000,
-        W: [1, this.entries.map((e) => e.width)],
+        DW: widthUnits,
         CIDToGIDMap: cidToGidRef,
       }),
     );
@@ -146,25 +139,17 @@ export class TextLayerFont {
     );
   }
 
-  private entryFor(codePoint: number): CidEntry & { cidHex: string } {
+  private cidFor(codePoint: number): number {
     let cid = this.cidByCodePoint.get(codePoint);
     if (cid === undefined) {
-      if (this.entries.length >= 0xfffe) {
+      if (this.codePointsByCid.length >= 0xfffe) {
         throw new Error('A document uses more than 65534 distinct characters; split it into several documents');
       }
-      const glyph = this.hasGlyph(codePoint)
-        ? this.font.glyphForCodePoint(codePoint)
-        : this.font.getGlyph(this.fallbackGlyphId);
-      this.entries.push({
-        codePoint,
-        glyphId: glyph.id,
-        width: Math.round((glyph.advanceWidth * 1000 * 100) / this.font.unitsPerEm) / 100,
-      });
-      cid = this.entries.length;
+      this.codePointsByCid.push(codePoint);
+      cid = this.codePointsByCid.length;
       this.cidByCodePoint.set(codePoint, cid);
     }
-    const entry = this.entries[cid - 1] as CidEntry;
-    return { ...entry, cidHex: hex4(cid) };
+    return cid;
   }
 }
 
@@ -221,9 +206,3 @@ function encodeSubset(subset: ReturnType<Font['createSubset']>): Promise<Uint8Ar
     (stream as unknown as { on(event: 'error', cb: (err: unknown) => void): void }).on('error', reject);
   });
 }
-
-/** For tests and reports: a readable name for a character, e.g. "中" (U+4E2D). */
-export function describeChar(codePoint: number): string {
-  return `"${String.fromCodePoint(codePoint)}" (U+${codePoint.toString(16).toUpperCase().padStart(4, '0')})`;
-}
-

@@ -5,7 +5,6 @@ import type { EncodedText } from './text-layer-font.ts';
 /** What the layout needs from the font: encoding with widths, and vertical metrics in ems. */
 export interface TextLayerEncoder {
   encode(text: string): EncodedText;
-  hasGlyph(codePoint: number): boolean;
   readonly ascentEm: number;
   /** Negative, below the baseline. */
   readonly descentEm: number;
@@ -21,12 +20,6 @@ export interface TextLayerPage {
   fontName: string;
 }
 
-export interface TextLayer {
-  /** Content-stream operators (BT … ET), or '' when the page has no words. */
-  operators: string;
-  /** Characters the font has no glyph for, with how often they occur: drawn with a substitute glyph. */
-  substituted: Map<number, number>;
-}
 
 /**
  * One line of text per OCR line, so readers extract line breaks; one positioned word at a time, so selection
@@ -35,12 +28,14 @@ export interface TextLayer {
  * All words of a line share one font size and baseline, taken from the line's box, because text extraction
  * (pdf.js, Acrobat) starts a new line when the baseline moves. The cell from descent to ascent spans the line's
  * box. Each word is stretched horizontally (Tz) to its box width; a space glyph is stretched over the gap to the
- * next word, so extraction gets a real space rather than guessing one from the gap.
+ * next word, so extraction gets a real space rather than guessing one from the gap, and the space ends where the
+ * next word starts: a line is positioned once, which keeps the content stream small.
+ *
+ * Returns the content-stream operators (BT … ET), or '' when the page has no words.
  */
-export function layoutTextLayer(page: TextLayerPage, font: TextLayerEncoder): TextLayer {
-  const substituted = new Map<number, number>();
+export function layoutTextLayer(page: TextLayerPage, font: TextLayerEncoder): string {
   const lines = groupLines(page.words);
-  if (lines.length === 0) return { operators: '', substituted };
+  if (lines.length === 0) return '';
 
   const ops: string[] = ['BT', '3 Tr'];
   const space = font.encode(' ');
@@ -51,26 +46,23 @@ export function layoutTextLayer(page: TextLayerPage, font: TextLayerEncoder): Te
     const fontSizePt = ((bottomPx - topPx) * page.ptPerPx) / cellEm;
     const baselinePt = page.heightPt - bottomPx * page.ptPerPx - font.descentEm * fontSizePt;
     ops.push(`/${page.fontName} ${num(fontSizePt)} Tf`);
+    ops.push(`1 0 0 1 ${num((line[0] as Word).box.x0 * page.ptPerPx)} ${num(baselinePt)} Tm`);
     line.forEach((word, index) => {
-      const text = word.text.normalize('NFC');
-      countSubstitutes(text, font, substituted);
-      const encoded = font.encode(text);
+      const encoded = font.encode(word.text.normalize('NFC'));
       const x0Pt = word.box.x0 * page.ptPerPx;
       const widthPt = Math.max(word.box.x1 - word.box.x0, 1) * page.ptPerPx;
-      ops.push(`${num(stretchPercent(widthPt, encoded.widthEm * fontSizePt))} Tz`);
-      ops.push(`1 0 0 1 ${num(x0Pt)} ${num(baselinePt)} Tm`);
-      ops.push(`<${encoded.hex}> Tj`);
+      ops.push(`${num(stretchPercent(widthPt, encoded.widthEm * fontSizePt))} Tz <${encoded.hex}> Tj`);
       const next = line[index + 1];
       if (next) {
-        // Overlapping boxes still get a (thin) space, so the words stay apart in extracted text.
+        // Overlapping boxes still get a (thin) space, so the words stay apart in extracted text; the next word
+        // then starts a little to the right of its box, which no reader notices.
         const gapPt = Math.max(next.box.x0 * page.ptPerPx - (x0Pt + widthPt), 0.05 * fontSizePt);
-        ops.push(`${num(stretchPercent(gapPt, space.widthEm * fontSizePt))} Tz`);
-        ops.push(`<${space.hex}> Tj`);
+        ops.push(`${num(stretchPercent(gapPt, space.widthEm * fontSizePt))} Tz <${space.hex}> Tj`);
       }
     });
   }
   ops.push('ET');
-  return { operators: ops.join('\n'), substituted };
+  return ops.join('\n');
 }
 
 /** Words with text, grouped by lineIndex in ascending order; within a line the OCR's reading order is kept. */
@@ -89,13 +81,6 @@ export function groupLines(words: readonly Word[]): Word[][] {
 function stretchPercent(targetPt: number, naturalPt: number): number {
   if (naturalPt <= 0) return 100;
   return (100 * targetPt) / naturalPt;
-}
-
-function countSubstitutes(text: string, font: TextLayerEncoder, counts: Map<number, number>): void {
-  for (const char of text) {
-    const codePoint = char.codePointAt(0) as number;
-    if (!font.hasGlyph(codePoint)) counts.set(codePoint, (counts.get(codePoint) ?? 0) + 1);
-  }
 }
 
 /** A number for a content stream: two decimals are 1/7200 inch, finer than any scan. */

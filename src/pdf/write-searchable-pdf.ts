@@ -9,7 +9,7 @@ import { describeImageXObject, registerImageXObject } from './page-image-xobject
 import type { ImageXObject, PdfPageImage } from './page-image-xobject.ts';
 import { loadSrgbIccProfile } from './srgb-icc.ts';
 import { layoutTextLayer, num } from './text-layer.ts';
-import { describeChar, loadTextLayerFontProgram, TextLayerFont } from './text-layer-font.ts';
+import { loadTextLayerFontProgram, TextLayerFont } from './text-layer-font.ts';
 import { buildXmp, joinKeywords } from './xmp.ts';
 
 export type { PdfPageImage } from './page-image-xobject.ts';
@@ -94,14 +94,13 @@ export async function writeSearchablePdf(input: PdfDocumentInput): Promise<Writt
     page.node.setXObject(PDFName.of(imageName), registerImageXObject(context, xobject));
 
     const textLayer = layoutTextLayer({ words: pageInput.words, heightPt, ptPerPx, fontName }, font);
-    if (textLayer.operators !== '') {
+    if (textLayer !== '') {
       // The font is written after the last page, when the subset is known; pages point at it already.
       fontRef ??= context.nextRef();
       page.node.setFontDictionary(PDFName.of(fontName), fontRef);
     }
-    if (textLayer.substituted.size > 0) warnings.push(substitutionWarning(pageNumber, textLayer.substituted));
 
-    const operators = [`q ${num(widthPt)} 0 0 ${num(heightPt)} 0 0 cm /${imageName} Do Q`, textLayer.operators]
+    const operators = [`q ${num(widthPt)} 0 0 ${num(heightPt)} 0 0 cm /${imageName} Do Q`, textLayer]
       .filter((s) => s !== '')
       .join('\n');
     // Node's zlib rather than pdf-lib's pako: several times faster, and the same bytes for the same input.
@@ -129,14 +128,6 @@ function describePageImage(image: PdfPageImage, pageNumber: number): ImageXObjec
 /** Points at two decimals (1/7200 inch), the precision the content streams use. */
 function roundPt(value: number): number {
   return Number(num(value));
-}
-
-function substitutionWarning(pageNumber: number, substituted: Map<number, number>): string {
-  const chars = [...substituted].map(([cp, count]) => `${describeChar(cp)} ×${count}`).join(', ');
-  return (
-    `page ${pageNumber}: the text-layer font has no glyph for ${chars}; drawn with a substitute glyph, ` +
-    'the text still extracts as recognized'
-  );
 }
 
 /** Info dictionary, XMP, language, sRGB output intent and trailer /ID, kept consistent as PDF/A-2b requires. */

@@ -9,7 +9,7 @@ import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import type { ChromaMeasure } from '../image/colour-mode.ts';
 import { estimateSkewDeg } from '../image/deskew.ts';
 import type { SkewEstimate } from '../image/deskew.ts';
-import { isBlackAndWhite } from '../image/black-and-white.ts';
+import { isBlackAndWhite, isTextOnlyGray, measureMidtones } from '../image/black-and-white.ts';
 import { measureBlankPage } from '../image/blank-page.ts';
 import { squarePixelGrid } from '../image/pixel-grid.ts';
 import type { PixelGrid } from '../image/pixel-grid.ts';
@@ -46,6 +46,11 @@ export interface NormalizeOptions {
    * clean pages too); the PDF image keeps the scan as it was.
    */
   despeckle: boolean;
+  /**
+   * Store a gray page as bitonal (CCITT G4) when it is black type on white paper, i.e. its only mid-grays are
+   * stroke edges (see `measureMidtones`). Lossless inputs only: a JPEG that needs no change goes in as it is.
+   */
+  bitonalGray: boolean;
 }
 
 /**
@@ -64,6 +69,7 @@ export const defaultNormalizeOptions: NormalizeOptions = {
   jpegQuality: 75,
   ocrMinDpi: 300,
   despeckle: true,
+  bitonalGray: true,
 };
 
 export interface NormalizeLog {
@@ -142,7 +148,11 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
   const analysisLongSidePx = Math.round(Math.max(decoded.widthPx, decoded.heightPx) * Math.min(1, ORIENTATION_DPI / resolution.dpi));
   const analysis = await resize(decoded, analysisLongSidePx);
   const chroma = decoded.channels === 3 ? measureChroma((await resize(analysis, CHROMA_LONG_SIDE_PX)).data, 3) : undefined;
-  const mode = colourMode({ bitsPerSample: bitonalInput ? 1 : 8, channels: decoded.channels, ...(chroma ? { chroma } : {}) });
+  const judged = colourMode({ bitsPerSample: bitonalInput ? 1 : 8, channels: decoded.channels, ...(chroma ? { chroma } : {}) });
+  const midtones = judged === 'gray' && options.bitonalGray && header.format !== 'jpeg' && decoded.channels === 1
+    ? measureMidtones(decoded.data, decoded.widthPx, decoded.heightPx)
+    : undefined;
+  const mode: ColourMode = midtones && isTextOnlyGray(midtones) ? 'bitonal' : judged;
   const analysisGray = await toGray(analysis);
   const analysisDpi = (resolution.dpi * analysisLongSidePx) / Math.max(decoded.widthPx, decoded.heightPx);
   const blank = measureBlankPage(analysisGray.data, analysisGray.widthPx, analysisGray.heightPx, analysisDpi);
@@ -162,7 +172,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
 
   const durationMs = Math.round(performance.now() - startedMs);
   ctx.log?.debug(
-    { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma, blank },
+    { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma, midtones, blank },
     'page normalized',
   );
 

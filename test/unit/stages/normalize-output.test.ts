@@ -99,6 +99,19 @@ describe('normalize output: the PDF image', () => {
     expect(jpegBytes / png.length).toBeLessThanOrEqual(0.6);
     console.info(`gray A4 150 dpi with paper grain: PNG ${png.length} bytes -> JPEG q${defaultNormalizeOptions.jpegQuality} ${jpegBytes} bytes (${(jpegBytes / png.length).toFixed(3)})`);
   });
+
+  it('stores a gray PNG of plain type as G4 (its grays are only stroke edges), unless the pipeline says not to', async () => {
+    const page = await renderTextPage({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    const png = await sharp(page.data, raw(page)).toColourspace('b-w').withDensity(300).png().toBuffer();
+    const result = await normalizePage(await source('typed.png', png), context());
+    expect([result.colourMode, result.pdfImageFormat]).toEqual(['bitonal', 'ccitt-g4']);
+    const g4Bytes = readSingleG4Strip(await readFile(result.pdfImagePath)).bytes.length;
+    expect(g4Bytes / png.length).toBeLessThanOrEqual(0.6);
+    console.info(`typed gray A4 300 dpi: PNG ${png.length} bytes -> G4 ${g4Bytes} bytes (${(g4Bytes / png.length).toFixed(3)})`);
+
+    const kept = await normalizePage(await source('typed.png', png), { ...context(), options: { ...defaultNormalizeOptions, bitonalGray: false } });
+    expect([kept.colourMode, kept.pdfImageFormat]).toEqual(['gray', 'jpeg']);
+  });
 });
 
 describe('canPassJpegThrough', () => {
