@@ -34,6 +34,13 @@ export interface PdfDocumentInfo {
   producer: string;
   subject?: string;
   keywords?: string[];
+  /** The issuing agency: Info /Author and dc:creator. */
+  author?: string;
+  /** dc:type and dc:date: the document type name and issue date. */
+  type?: string;
+  date?: string;
+  /** Vietnamese records fields for the XMP's sohoa namespace. */
+  records?: Record<string, string>;
 }
 
 export interface PdfDocumentInput {
@@ -137,6 +144,7 @@ function writeMetadata(doc: PDFDocument, info: PdfDocumentInfo, iccProfile: Uint
   doc.setTitle(info.title);
   if (info.subject !== undefined) doc.setSubject(info.subject);
   if (info.keywords !== undefined && info.keywords.length > 0) doc.setKeywords([joinKeywords(info.keywords)]);
+  if (info.author !== undefined) doc.setAuthor(info.author);
   doc.setProducer(info.producer);
   doc.setCreator(info.producer);
   doc.setCreationDate(info.createdAt);
@@ -153,6 +161,10 @@ function writeMetadata(doc: PDFDocument, info: PdfDocumentInfo, iccProfile: Uint
     creatorTool: info.producer,
     ...(info.subject === undefined ? {} : { subject: info.subject }),
     ...(info.keywords === undefined ? {} : { keywords: info.keywords }),
+    ...(info.author === undefined ? {} : { creator: info.author }),
+    ...(info.type === undefined ? {} : { type: info.type }),
+    ...(info.date === undefined ? {} : { date: info.date }),
+    ...(info.records === undefined ? {} : { sohoa: info.records }),
     pdfaPart: 2,
     pdfaConformance: 'B',
   });
