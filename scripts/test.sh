@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-node.sh
+. scripts/ensure-browser.sh
 node --version
 exec npm test

@@ -37,6 +37,15 @@ const recognizeOptions = z
   })
   .strict();
 
+const extractOptions = z
+  .object({
+    /** Find and decode QR codes (Circular 01/2023 puts one on documents from procedure systems) on every page. */
+    qr: bool().default(true),
+    /** Read number and symbol, date, issuer, type, subject, signing block and marks from the OCR words. */
+    fields: bool().default(true),
+  })
+  .strict();
+
 const assembleOptions = z
   .object({
     /** Pages whose mean word confidence is below this are flagged for review. */
@@ -50,6 +59,7 @@ const storeOptions = z.object({}).strict();
 export const stageSchemas = {
   normalize: normalizeOptions,
   recognize: recognizeOptions,
+  extract: extractOptions,
   assemble: assembleOptions,
   store: storeOptions,
 } as const;
@@ -59,6 +69,7 @@ export const stageOrder = Object.keys(stageSchemas) as StageName[];
 
 export type NormalizeStageOptions = z.infer<typeof normalizeOptions>;
 export type RecognizeStageOptions = z.infer<typeof recognizeOptions>;
+export type ExtractStageOptions = z.infer<typeof extractOptions>;
 export type AssembleStageOptions = z.infer<typeof assembleOptions>;
 
 export interface Pipeline {
@@ -69,6 +80,7 @@ export interface Pipeline {
   stages: {
     normalize: NormalizeStageOptions;
     recognize: RecognizeStageOptions;
+    extract: ExtractStageOptions;
     assemble: AssembleStageOptions;
     store: z.infer<typeof storeOptions>;
   };

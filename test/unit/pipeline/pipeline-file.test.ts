@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/domain/errors.ts';
 import { loadPipeline, resolvePipeline } from '../../../src/pipeline/pipeline-file.ts';
 
-const minimal = { name: 'test', stages: [{ normalize: {} }, { recognize: {} }, { assemble: {} }, { store: {} }] };
+const minimal = { name: 'test', stages: [{ normalize: {} }, { recognize: {} }, { extract: {} }, { assemble: {} }, { store: {} }] };
 
 function problemsOf(document: unknown): string {
   try {
@@ -27,13 +27,13 @@ describe('pipeline files', () => {
 
   it('hashes the resolved plan, so spelling out a default does not change the hash', () => {
     const a = resolvePipeline(minimal, 'a.yaml');
-    const b = resolvePipeline({ ...minimal, stages: [{ normalize: { defaultDpi: 300 } }, { recognize: { pageSegMode: 3 } }, { assemble: {} }, { store: {} }] }, 'b.yaml');
+    const b = resolvePipeline({ ...minimal, stages: [{ normalize: { defaultDpi: 300 } }, { recognize: { pageSegMode: 3 } }, { extract: {} }, { assemble: {} }, { store: {} }] }, 'b.yaml');
     expect(a.sha256).toBe(b.sha256);
     expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('names the file, the path, the expectation and the value received', () => {
-    const message = problemsOf({ ...minimal, stages: [{ normalize: { defaultDpi: '300dpi' } }, { recognize: {} }, { assemble: {} }, { store: {} }] });
+    const message = problemsOf({ ...minimal, stages: [{ normalize: { defaultDpi: '300dpi' } }, { recognize: {} }, { extract: {} }, { assemble: {} }, { store: {} }] });
     expect(message).toBe('pipelines/test.yaml: stages[0].normalize.defaultDpi: expected an integer 72–1200 but received "300dpi" (string)');
   });
 
@@ -41,7 +41,7 @@ describe('pipeline files', () => {
     const message = problemsOf({ name: 'test', stages: [{ normalise: {} }, { recognize: { psm: 3 } }, { store: {} }] });
     expect(message).toContain('stages[0]: unknown stage "normalise"');
     expect(message).toContain('stages[1].recognize: unknown key "psm"');
-    expect(message).toContain('stages[2]: stage "store" must be entry 3');
+    expect(message).toContain('stages[2]: stage "store" must be entry 4');
     expect(message).toContain('stage "assemble" is missing');
   });
 

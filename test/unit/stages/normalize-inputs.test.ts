@@ -409,7 +409,7 @@ describe('decoding helpers', () => {
   it('takes maxDpi from pipeline files, 600 by default', async () => {
     expect((await loadPipeline('dossier')).stages.normalize.maxDpi).toBe(600);
     expect((await loadPipeline('result')).stages.normalize.maxDpi).toBe(600);
-    const minimal = { name: 't', stages: [{ normalize: { maxDpi: 400 } }, { recognize: {} }, { assemble: {} }, { store: {} }] };
+    const minimal = { name: 't', stages: [{ normalize: { maxDpi: 400 } }, { recognize: {} }, { extract: {} }, { assemble: {} }, { store: {} }] };
     expect(resolvePipeline(minimal, 't.yaml').stages.normalize.maxDpi).toBe(400);
     expect(() => resolvePipeline({ ...minimal, stages: [{ normalize: { maxDpi: 100 } }, ...minimal.stages.slice(1)] }, 't.yaml')).toThrow(/stages\[0\]\.normalize\.maxDpi: expected an integer 150–2400/);
   });
