@@ -82,6 +82,13 @@ export interface NormalizedPage {
   inputBytes: number;
   /** No text or marks on the page (flagged for review, never dropped). */
   blank?: boolean;
+  /**
+   * Geometry of the OCR image, which is upscaled (so larger than the PDF image) when the scan is below
+   * `ocrMinDpi`: word boxes found on it scale back to the page image by `widthPx / ocrWidthPx`.
+   */
+  ocrWidthPx: number;
+  ocrHeightPx: number;
+  ocrDpi: number;
   warnings: string[];
   durationMs: number;
 }

@@ -104,9 +104,8 @@ export async function assembleDocument(
   const pdfPages: PdfPageInput[] = [];
   for (const page of pages) {
     const image = await pdfImageOf(page);
-    const ocrSize = page as RecognizedPage & { ocrWidthPx?: number; ocrHeightPx?: number };
-    const scaleX = ocrSize.ocrWidthPx ? page.widthPx / ocrSize.ocrWidthPx : 1;
-    const scaleY = ocrSize.ocrHeightPx ? page.heightPx / ocrSize.ocrHeightPx : 1;
+    const scaleX = page.widthPx / page.ocrWidthPx;
+    const scaleY = page.heightPx / page.ocrHeightPx;
     pdfPages.push({ image, dpi: page.dpi, words: scaleWords(page.words, scaleX, scaleY) });
   }
   const title = document.title ?? dossier.title ?? document.id;

@@ -85,15 +85,8 @@ export interface NormalizeContext {
   log?: NormalizeLog;
 }
 
-/**
- * A normalized page plus the geometry of its OCR image, which is upscaled (so larger than the PDF image) when
- * the scan is below `ocrMinDpi`: word boxes found on it scale back to the PDF image by `widthPx / ocrWidthPx`.
- */
+/** A normalized page, always saying whether it is blank (see `measureBlankPage`). */
 export interface NormalizedPageResult extends NormalizedPage {
-  ocrWidthPx: number;
-  ocrHeightPx: number;
-  ocrDpi: number;
-  /** Nothing but specks inside the margins: flagged for review, never dropped (see `measureBlankPage`). */
   blank: boolean;
 }
 
