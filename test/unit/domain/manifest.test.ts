@@ -67,7 +67,8 @@ describe('parseManifestJson and parseManifestCsv', () => {
     expect(fromJson.dossiers[0]?.documents[0]).toEqual({
       id: 'QD-15',
       title: 'Quyết định số 15',
-      metadata: { documentType: 'Quyết định', number: '15/QĐ-UBND', issueDate: '2024-03-05' },
+      // The combined number is stored as its two parts.
+      metadata: { documentType: 'Quyết định', number: '15', symbol: 'QĐ-UBND', issueDate: '2024-03-05' },
       sources: [{ file: 'HS-001/qd-15-p1.png' }, { file: 'HS-001/tb-02.tif', pages: [1, 2] }],
     });
     // Ids left out are derived: from the code for a dossier, from the title for a document.
@@ -130,10 +131,10 @@ describe('parseManifestJson mistakes', () => {
     ]);
   });
 
-  it('keeps unknown metadata keys and turns numbers into text', () => {
-    const plan = parseManifestJson(JSON.stringify({ dossiers: [{ metadata: { soTo: 12, ghiChu: 'x' }, documents: [{ files: ['a.png'] }] }] }));
+  it('keeps custom x- metadata keys as text and turns numbers into text', () => {
+    const plan = parseManifestJson(JSON.stringify({ dossiers: [{ metadata: { 'x-soTo': 12, 'x-ghiChu': ' hộp  3 ', retention: 20 }, documents: [{ files: ['a.png'] }] }] }));
     expect(plan.problems).toEqual([]);
-    expect(plan.dossiers[0]).toMatchObject({ id: 'dossier-01', metadata: { soTo: '12', ghiChu: 'x' }, documents: [{ id: 'document-01' }] });
+    expect(plan.dossiers[0]).toMatchObject({ id: 'dossier-01', metadata: { 'x-soTo': '12', 'x-ghiChu': 'hộp 3', retention: '20' }, documents: [{ id: 'document-01' }] });
   });
 
   it('warns, without failing, when two documents use the same pages of a file', () => {
@@ -169,8 +170,8 @@ describe('parseManifestCsv mistakes', () => {
   it('names the spreadsheet row, the column and the value', () => {
     const csv = [
       'dossier_id,dossier_code,dossier_title,kind,document_id,file,pages',
-      'HS-001,C-1,Hồ sơ một,component,QD-15,HS-001/a.png,',
-      'HS-001,C-1,Hồ sơ khác,,QD-15,HS-001/b.tif,1-x',
+      'HS-001,G09.20-20260609-0092637,Hồ sơ một,component,QD-15,HS-001/a.png,',
+      'HS-001,G09.20-20260609-0092637,Hồ sơ khác,,QD-15,HS-001/b.tif,1-x',
       '',
       'HS-002,,,,TB 02,HS-001/c.bmp,',
       '"HS-003",,,,,"../../etc/x.png",',
@@ -206,14 +207,124 @@ describe('parseManifestCsv mistakes', () => {
   });
 
   it('groups rows by dossier code when the id is left out, and a dossier-less CSV is one dossier', () => {
-    const byCode = parseManifestCsv('dossier_code,document_id,file\nC-1,A,a.png\nC-2,A,b.png\nC-1,A,c.png\n');
+    const byCode = parseManifestCsv('dossier_code,document_id,file\nG09.20-260609-01,A,a.png\nG09.20-260609-02,A,b.png\nG09.20-260609-01,A,c.png\n');
+    expect(byCode.problems).toEqual([]);
     expect(byCode.dossiers.map((d) => [d.id, d.documents.map((doc) => doc.sources.map((s) => s.file))])).toEqual([
-      ['C-1', [['a.png', 'c.png']]],
-      ['C-2', [['b.png']]],
+      ['G09.20-260609-01', [['a.png', 'c.png']]],
+      ['G09.20-260609-02', [['b.png']]],
     ]);
     const single = parseManifestCsv('document_title,file\nĐơn đề nghị,a.png\nĐơn đề nghị,b.png\n,c.png\n');
     expect(single.dossiers).toHaveLength(1);
     expect(single.dossiers[0]?.documents.map((d) => d.id)).toEqual(['Don-de-nghi', 'document-02']);
+  });
+});
+
+describe('manifest metadata', () => {
+  const dateForm = 'expected a date as dd/mm/yyyy or yyyy-mm-dd, e.g. "05/03/2024" or "2024-03-05"';
+  const procedureForm = 'expected a procedure (TTHC) code of one digit, a dot and six digits, e.g. "1.000466"';
+  const cccdForm =
+    'expected a 12-digit personal ID number (CCCD): a province code of the official list 001–096, a century/sex digit, two birth-year digits and six more digits, e.g. "001099012345"';
+  const dossierKeys = 'procedureCode, agencyCode, ownerId, ownerIdKind, ownerName, retention, accessLevel, language, startDate, endDate, or a custom key starting with "x-"';
+
+  it('stores values normalised: ISO dates, retention, marks, and a combined number split into number and symbol', () => {
+    const plan = parseManifestJson(
+      JSON.stringify({
+        dossiers: [
+          {
+            code: ' G09.20-20260609-0092637 ',
+            metadata: { procedureCode: '2.001178', ownerId: '001 099 012345', retention: '20 năm', accessLevel: 'Công khai', startDate: '05/03/2024', endDate: '2024-03-12' },
+            documents: [{ metadata: { number: '12/2024/QĐ-UBND', symbol: 'QĐ-UBND', issueDate: '15/01/2024', urgency: 'HỎA TỐC', signingCapacity: 'KT.' }, files: ['a.png'] }],
+          },
+        ],
+      }),
+    );
+    expect(plan.problems).toEqual([]);
+    expect(plan.dossiers[0]).toMatchObject({
+      code: 'G09.20-20260609-0092637',
+      metadata: { procedureCode: '2.001178', ownerId: '001099012345', retention: '20', accessLevel: 'public', startDate: '2024-03-05', endDate: '2024-03-12' },
+      documents: [{ metadata: { number: '12/2024', symbol: 'QĐ-UBND', issueDate: '2024-01-15', urgency: 'hoa-toc', signingCapacity: 'KT' } }],
+    });
+  });
+
+  it('names the path, the field, the value and the expected form of every mistake in manifest.json', () => {
+    const plan = parseManifestJson(
+      JSON.stringify({
+        dossiers: [
+          {
+            code: '000.00.16.H05-240231-0001',
+            metadata: { procedureCode: '1.466', ownerId: '099099012345', retention: 'mãi mãi', startDate: '2024-03-05', endDate: '01/03/2024', procedurecode: '1.000466', title: 'x', pageCount: 3 },
+            documents: [
+              {
+                metadata: { number: '15/QĐ-UBND', symbol: 'QĐ-BNV', issueDate: '29/02/2023', issuedAt: '2024-03-05T09:00', documentType: 'Quyết định cá biệt', retention: '20' },
+                files: ['a.png'],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(messages(plan, 'manifest.json')).toEqual([
+      'manifest.json: dossiers[0].code: expected a dossier code: the receiving agency identifier, "-", the receipt date as yymmdd or yyyymmdd, "-" and the sequence number, e.g. "000.00.16.H05-240305-0001" or "G09.20-20260609-0092637" but received "000.00.16.H05-240231-0001" (string); its date part "240231" is not a real date',
+      'manifest.json: dossiers[0].documents[0].metadata.symbol: expected the symbol "QĐ-UBND", as "number" gives it, but received "QĐ-BNV" (string); give the symbol in one place',
+      `manifest.json: dossiers[0].documents[0].metadata.issueDate: ${dateForm} but received "29/02/2023" (string); that day does not exist`,
+      'manifest.json: dossiers[0].documents[0].metadata.issuedAt: "issuedAt" is read from the QR code printed on the paper (Circular 01/2023), not given in a manifest; remove it, or keep the value under a custom key such as "x-issuedAt"',
+      'manifest.json: dossiers[0].documents[0].metadata.retention: "retention" is a dossier field, not a document field; give it with the dossier',
+      `manifest.json: dossiers[0].metadata.procedureCode: ${procedureForm} but received "1.466" (string)`,
+      `manifest.json: dossiers[0].metadata.ownerId: ${cccdForm} but received "*********345" (string); its first three digits are not a province code of the official list`,
+      'manifest.json: dossiers[0].metadata.retention: expected "VINH_VIEN" (vĩnh viễn, permanent) or a whole number of years from 1 to 100, e.g. "20" or "20 năm" but received "mãi mãi" (string)',
+      `manifest.json: dossiers[0].metadata.procedurecode: unknown key "procedurecode"; did you mean "procedureCode"? Expected one of: ${dossierKeys}`,
+      'manifest.json: dossiers[0].metadata.title: "title" is not metadata but the dossier\'s own key: give it as "title" in manifest.json or in the "dossier_title" column of manifest.csv',
+      'manifest.json: dossiers[0].metadata.pageCount: "pageCount" is counted by sohoa and cannot be given; remove it',
+      'manifest.json: dossiers[0].metadata.endDate: expected a date on or after the startDate (2024-03-05) but received "01/03/2024" (string)',
+    ]);
+    expect(plan.warnings).toEqual([
+      'manifest.json: dossiers[0].documents[0].metadata.documentType: "Quyết định cá biệt" is not a document type of Decree 30/2020 Art. 7 nor a known result type; it is kept as given, check its spelling (e.g. "Quyết định", "Công văn", "Giấy phép")',
+    ]);
+    expect(plan.problems.every((p) => !p.message.includes('099099012345'))).toBe(true);
+  });
+
+  it('refuses an ID number written as a JSON number, which has lost its leading zeros', () => {
+    const plan = parseManifestJson(JSON.stringify({ dossiers: [{ metadata: { ownerId: 1099012345 }, documents: [{ files: ['a.png'] }] }] }));
+    expect(messages(plan, 'manifest.json')).toEqual([
+      'manifest.json: dossiers[0].metadata.ownerId: expected the value as text in double quotes, since a number loses its leading zeros, but received a number',
+    ]);
+  });
+
+  it('names the row, the column, the value and the expected form in manifest.csv, once per dossier, ID numbers masked', () => {
+    const csv = [
+      'dossier_id,file,dossier.procedureCode,dossier.ownerId,dossier.ownerIdKind,document.number,document.issueDate,dossier.retention,dossier.retension,dossier.title',
+      'HS-001,a.png,1.000466,001099012345,cmnd,08/TTr-PNV,29/02/2023,20 năm,,',
+      'HS-001,b.png,1.000466,001099012346,,,,20,,',
+      'HS-002,c.png,1.466,,,15/qđ-ubnd,31/02/2024,vĩnh viễn,,',
+      'HS-002,d.png,1.466,,,,,,,',
+    ].join('\n');
+    const plan = parseManifestCsv(csv);
+    expect(messages(plan, 'manifest.csv')).toEqual([
+      `manifest.csv row 1, field "dossier.retension": unknown key "retension"; did you mean "retention"? Expected one of: ${dossierKeys}`,
+      'manifest.csv row 1, field "dossier.title": "title" is not metadata but the dossier\'s own key: give it as "title" in manifest.json or in the "dossier_title" column of manifest.csv',
+      `manifest.csv row 2, field "document.issueDate": ${dateForm} but received "29/02/2023"; that day does not exist`,
+      'manifest.csv row 3, field "dossier.ownerId": expected the same value as row 2 for this dossier ("*********345") but received "*********346"; make the rows agree or leave the cell empty',
+      `manifest.csv row 4, field "dossier.procedureCode": ${procedureForm} but received "1.466"`,
+      'manifest.csv row 4, field "document.number": expected a document number such as "15" (or "12/2024" for a legal normative document), optionally followed by "/" and the symbol, e.g. "15/QĐ-UBND" but received "15/qđ-ubnd"; the part after the number, "qđ-ubnd", is not a symbol like "QĐ-UBND"',
+      `manifest.csv row 4, field "document.issueDate": ${dateForm} but received "31/02/2024"; that day does not exist`,
+      'manifest.csv row 2, field "dossier.ownerId": expected a 9-digit ID card number (CMND), e.g. "012345678", as ownerIdKind is "cmnd" but received "*********345"',
+    ]);
+    // "20 năm" and "20" are the same retention, so rows 2 and 3 agree.
+    expect(plan.dossiers[0]?.metadata).toEqual({ procedureCode: '1.000466', ownerId: '001099012345', ownerIdKind: 'cmnd', retention: '20' });
+    expect(plan.dossiers[0]?.documents[0]?.metadata).toEqual({ number: '08', symbol: 'TTr-PNV' });
+  });
+
+  it('checks dossier codes in manifest.csv and warns once about an unknown document type', () => {
+    const csv = [
+      'dossier_code,document_id,file,document.documentType',
+      '000.00.16.H05-20240230-0001,A,a.png,Sổ hộ tịch',
+      '000.00.16.H05-20240230-0001,A,b.png,Sổ hộ tịch',
+    ].join('\n');
+    const plan = parseManifestCsv(csv);
+    expect(messages(plan, 'manifest.csv')).toEqual([
+      'manifest.csv row 2, field "dossier_code": expected a dossier code: the receiving agency identifier, "-", the receipt date as yymmdd or yyyymmdd, "-" and the sequence number, e.g. "000.00.16.H05-240305-0001" or "G09.20-20260609-0092637" but received "000.00.16.H05-20240230-0001"; its date part "20240230" is not a real date',
+    ]);
+    expect(plan.warnings).toEqual([expect.stringMatching(/^manifest\.csv row 2, field "document\.documentType": "Sổ hộ tịch" is not a document type/)]);
   });
 });
 
