@@ -1,0 +1,57 @@
+// One value read from the page, with where it was printed and how far to trust it.
+import type { Box, Word } from '../domain/page.ts';
+import { unionBox } from './layout.ts';
+
+/** The keys extractFields may return (the shared metadata contract). */
+export type FieldKey =
+  | 'documentType'
+  | 'number'
+  | 'symbol'
+  | 'issueDate'
+  | 'place'
+  | 'issuer'
+  | 'issuerParent'
+  | 'subject'
+  | 'signingCapacity'
+  | 'signerTitle'
+  | 'signer'
+  | 'secrecy'
+  | 'urgency';
+
+export interface ExtractedField {
+  key: FieldKey;
+  value: string;
+  pageNumber: number;
+  /** Union of the boxes of the words the value came from, OCR-image pixels. */
+  box: Box;
+  /** 0–100: the words' mean OCR confidence, lowered when a tolerant match was needed or the reading was unsure. */
+  confidence: number;
+  /** True when the value was matched despite a diacritic, case or look-alike difference, and normalised. */
+  tolerant: boolean;
+}
+
+/**
+ * A tolerant match keeps this share of the words' confidence: the value is the canonical form, but what was
+ * printed was not read as such, so a person should be more ready to check it.
+ */
+export const TOLERANT_CONFIDENCE_FACTOR = 0.8;
+
+export interface FieldOptions {
+  tolerant?: boolean;
+  /** Further factor (0–1) for a reading that rests on a guess about the layout. */
+  certainty?: number;
+}
+
+export function makeField(key: FieldKey, value: string, pageNumber: number, words: readonly Word[], options: FieldOptions = {}): ExtractedField {
+  const tolerant = options.tolerant ?? false;
+  const mean = words.length === 0 ? 0 : words.reduce((sum, w) => sum + w.confidence, 0) / words.length;
+  const confidence = mean * (tolerant ? TOLERANT_CONFIDENCE_FACTOR : 1) * (options.certainty ?? 1);
+  return {
+    key,
+    value: value.normalize('NFC').replace(/\s+/gu, ' ').trim(),
+    pageNumber,
+    box: unionBox(words.map((w) => w.box)),
+    confidence: Math.round(Math.max(0, Math.min(100, confidence)) * 10) / 10,
+    tolerant,
+  };
+}

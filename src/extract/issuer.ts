@@ -1,0 +1,122 @@
+// The issuing body of the heading's left column, and its direct parent when one is printed above it.
+import type { Word } from '../domain/page.ts';
+import { capitalWords, joined, restoreDiacritics, restoreFromDonors, splitGluedWords, texts, type Restored, type Token } from './spelling.ts';
+import type { TextLine } from './layout.ts';
+import { foldLetters, isUpperCaseText } from './text-match.ts';
+
+export interface NamePart {
+  /** As printed, its lines joined by one space. */
+  text: string;
+  words: Word[];
+  /** Some words were respelled from the agency vocabulary or from the page. */
+  tolerant: boolean;
+}
+
+export interface Issuer {
+  issuer: NamePart;
+  parent: NamePart | undefined;
+}
+
+/**
+ * Words that open the name of a body under a parent ("SỞ NỘI VỤ" under "UBND TỈNH LÀO CAI"). A second line
+ * that opens with one of them starts the issuer, so the lines above it are the parent; a second line that
+ * opens otherwise ("TỈNH LÀO CAI", "VÀ ĐÀO TẠO") continues the first.
+ */
+const BODY_OPENERS: readonly string[] = [
+  'SỞ', 'PHÒNG', 'BAN', 'CỤC', 'CHI CỤC', 'TỔNG CỤC', 'VỤ', 'VIỆN', 'TRUNG TÂM', 'VĂN PHÒNG', 'TRƯỜNG', 'BỆNH VIỆN',
+  'THANH TRA', 'CÔNG AN', 'BỘ CHỈ HUY', 'BAN CHỈ HUY', 'ỦY BAN', 'HỘI ĐỒNG', 'KHO BẠC', 'CHI NHÁNH', 'ĐOÀN', 'HỘI',
+  'CÔNG TY', 'ĐÀI', 'BÁO', 'TÒA ÁN', 'VIỆN KIỂM SÁT', 'BẢO HIỂM', 'CHI CỤC THUẾ', 'CỤC THUẾ', 'ĐẢNG ỦY', 'QUỸ',
+  'BỘ PHẬN',
+];
+const OPENERS_FOLDED = BODY_OPENERS.map((o) => o.split(' ').map(foldLetters));
+
+/** Administrative levels: they open the second line of an issuer ("TỈNH LÀO CAI") and follow "UBND" in a parent. */
+const ADMIN_LEVELS: readonly string[] = ['TỈNH', 'HUYỆN', 'QUẬN', 'PHƯỜNG', 'XÃ', 'THÀNH PHỐ', 'THỊ XÃ', 'THỊ TRẤN'];
+
+/**
+ * Words respelled only where they open a line of the name: alone they fold like syllables of place names
+ * ("TỈNH" like the "TĨNH" of Hà Tĩnh, "PHÒNG" like the "PHONG" of Phong Hải), in that place they cannot be one.
+ */
+const LINE_OPENERS: readonly string[] = [...ADMIN_LEVELS, 'SỞ', 'PHÒNG', 'CỤC', 'VIỆN', 'TRƯỜNG', 'BAN', 'VỤ', 'BỘ'];
+
+/**
+ * Spellings of the phrases agency names are made of, respelled wherever they stand. OCR drops or swaps their
+ * marks ("NHÂN DAN", "TÍNH"); only phrases of two words or more are listed, so that a single syllable of a place
+ * name is never respelled from them, and words that fold alike ("THANH TRA", "THÀNH PHỐ") keep their context.
+ */
+export const AGENCY_VOCABULARY: readonly string[] = [
+  'ỦY BAN NHÂN DÂN', 'HỘI ĐỒNG NHÂN DÂN', 'NHÂN DÂN', 'ỦY BAN', 'HỘI ĐỒNG',
+  ...ADMIN_LEVELS.flatMap((level) => [`NHÂN DÂN ${level}`, `UBND ${level}`, `HĐND ${level}`]),
+  'THÀNH PHỐ', 'THỊ XÃ', 'THỊ TRẤN', 'CHI CỤC', 'TỔNG CỤC', 'TRUNG TÂM',
+  'VĂN PHÒNG', 'NỘI VỤ', 'TÀI CHÍNH', 'TƯ PHÁP', 'GIÁO DỤC VÀ ĐÀO TẠO', 'GIÁO DỤC', 'ĐÀO TẠO', 'Y TẾ', 'CÔNG THƯƠNG',
+  'XÂY DỰNG', 'GIAO THÔNG VẬN TẢI', 'NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN', 'NÔNG NGHIỆP VÀ MÔI TRƯỜNG', 'NÔNG NGHIỆP',
+  'PHÁT TRIỂN NÔNG THÔN', 'TÀI NGUYÊN VÀ MÔI TRƯỜNG', 'TÀI NGUYÊN', 'MÔI TRƯỜNG', 'KẾ HOẠCH VÀ ĐẦU TƯ', 'KẾ HOẠCH',
+  'ĐẦU TƯ', 'LAO ĐỘNG', 'THƯƠNG BINH VÀ XÃ HỘI', 'XÃ HỘI', 'VĂN HÓA', 'THỂ THAO VÀ DU LỊCH', 'DU LỊCH',
+  'THÔNG TIN VÀ TRUYỀN THÔNG', 'THÔNG TIN', 'TRUYỀN THÔNG', 'KHOA HỌC VÀ CÔNG NGHỆ', 'KHOA HỌC', 'CÔNG NGHỆ',
+  'THANH TRA', 'CÔNG AN', 'QUÂN SỰ', 'BỘ CHỈ HUY', 'QUẢN LÝ', 'DỰ ÁN', 'ĐẤT ĐAI', 'ĐĂNG KÝ', 'DÂN TỘC', 'TÔN GIÁO',
+  'HÀNH CHÍNH CÔNG', 'HÀNH CHÍNH', 'PHỤC VỤ', 'BỆNH VIỆN', 'ĐA KHOA', 'KHO BẠC NHÀ NƯỚC', 'NHÀ NƯỚC', 'CHI NHÁNH',
+  'TIẾP CÔNG DÂN', 'CÔNG DÂN', 'HỘ TỊCH', 'THI ĐUA', 'KHEN THƯỞNG', 'VĂN THƯ', 'LƯU TRỮ', 'TỔ CHỨC', 'CÁN BỘ',
+  'KINH TẾ', 'HẠ TẦNG', 'QUY HOẠCH', 'ĐÔ THỊ', 'BẢO HIỂM XÃ HỘI', 'TÒA ÁN NHÂN DÂN', 'VIỆN KIỂM SÁT NHÂN DÂN',
+  'CHÍNH PHỦ', 'MẶT TRẬN TỔ QUỐC', 'THANH NIÊN', 'PHỤ NỮ', 'NGÂN HÀNG', 'TRUNG ƯƠNG', 'ĐẢNG ỦY', 'HUYỆN ỦY', 'TỈNH ỦY',
+  'BỘ PHẬN MỘT CỬA', 'MỘT CỬA', 'BỘ PHẬN', 'AN TOÀN', 'VỆ SINH', 'THỰC PHẨM', 'LỊCH SỬ', 'SỞ Y TẾ', 'QUỐC PHÒNG',
+  'NGOẠI VỤ', 'GIA ĐÌNH', 'TRẺ EM', 'BẢO VỆ', 'THỰC VẬT', 'THÚ Y', 'CHĂN NUÔI', 'THỦY LỢI', 'THỦY SẢN', 'LÂM NGHIỆP',
+  'KIỂM LÂM', 'ĐO ĐẠC', 'BẢN ĐỒ', 'PHÁP CHẾ', 'NGHIỆP VỤ', 'DỊCH VỤ', 'VIỆC LÀM', 'DẠY NGHỀ', 'GIÁO DỤC NGHỀ NGHIỆP',
+  'HỒ SƠ', 'HỘ KHẨU', 'CƯ TRÚ', 'XUẤT NHẬP CẢNH', 'PHÒNG CHÁY', 'CHỮA CHÁY', 'CỨU NẠN', 'CỨU HỘ', 'THỐNG KÊ',
+];
+
+/** Respells the word (or two) opening a line of the name when it folds like a line opener ("TÍNH" → "TỈNH"). */
+function restoreLineOpener(tokens: readonly Token[]): Restored {
+  for (const opener of LINE_OPENERS) {
+    const n = opener.split(' ').length;
+    const head = restoreDiacritics(tokens.slice(0, n), [opener]);
+    if (head.tokens.length === n && head.tokens.every((t, i) => foldLetters(t.text) === foldLetters(opener.split(' ')[i] as string))) {
+      return { tokens: [...head.tokens, ...tokens.slice(n)], changed: head.changed };
+    }
+  }
+  return { tokens: [...tokens], changed: [] };
+}
+
+function opensBody(line: TextLine): boolean {
+  const folded = line.words.map((w) => foldLetters(w.text));
+  return OPENERS_FOLDED.some((opener) => opener.every((f, i) => folded[i] === f));
+}
+
+/** A line of the issuing body: capitals with at least two letters (not QR specks nor a stray rule). */
+function isNameLine(line: TextLine): boolean {
+  const letters = line.text.replace(/[^\p{L}]/gu, '');
+  return letters.length >= 2 && isUpperCaseText(line.text);
+}
+
+/**
+ * Reads the issuing body from the left-column lines above the number line. `donors` are the page's other lines
+ * (the place line, the body), which vote on the spelling of place names.
+ */
+export function readIssuer(linesAbove: readonly TextLine[], donors: readonly (readonly Token[])[] = []): Issuer | undefined {
+  const lines = linesAbove.filter(isNameLine);
+  if (lines.length === 0) return undefined;
+  let split = 0;
+  for (let i = lines.length - 1; i >= 1; i--) {
+    if (opensBody(lines[i] as TextLine)) {
+      split = i;
+      break;
+    }
+  }
+  // An abbreviated first line ("UBND TỈNH LÀO CAI") is a parent even when the body under it opens otherwise.
+  if (split === 0 && lines.length >= 2 && /^(UBND|HĐND|HDND)$/u.test((lines[0] as TextLine).words[0]?.text ?? '')) split = 1;
+  const parentLines = lines.slice(0, split);
+  const issuerLines = lines.slice(split);
+  const vocabularyWords = [...AGENCY_VOCABULARY, ...LINE_OPENERS].map((phrase) => phrase.split(' '));
+  const respellLine = (line: TextLine): { tokens: Token[]; tolerant: boolean } => {
+    const spaced = splitGluedWords(capitalWords(line.words), [...vocabularyWords, ...donors.map(texts)]);
+    // The page votes first (place names), the vocabulary has the last word on the words it knows.
+    const fromPage = restoreFromDonors(spaced.tokens, donors);
+    const fromVocabulary = restoreDiacritics(fromPage.tokens, AGENCY_VOCABULARY);
+    const opener = restoreLineOpener(fromVocabulary.tokens);
+    return { tokens: opener.tokens, tolerant: spaced.split || fromPage.changed.length + fromVocabulary.changed.length + opener.changed.length > 0 };
+  };
+  const respelled = (ls: readonly TextLine[]): NamePart => {
+    const read = ls.map(respellLine);
+    return { text: joined(read.flatMap((r) => r.tokens)), words: ls.flatMap((l) => l.words), tolerant: read.some((r) => r.tolerant) };
+  };
+  return { issuer: respelled(issuerLines), parent: parentLines.length > 0 ? respelled(parentLines) : undefined };
+}

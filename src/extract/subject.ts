@@ -1,0 +1,75 @@
+// The summary (trích yếu): centred under the title, or after "V/v" under the number line of a công văn.
+import type { Word } from '../domain/page.ts';
+import { unionBox, type PageLayout, type Row, type TextLine } from './layout.ts';
+import type { Token } from './spelling.ts';
+import { fold, foldLetters, isUpperCaseText } from './text-match.ts';
+
+export interface Subject {
+  /** The summary's words as printed ("V/v" left out). */
+  tokens: Token[];
+  /** Every word it was read from, "V/v" included. */
+  words: Word[];
+  /** "V/v" was read otherwise ("V/y", "Vv") and accepted. */
+  tolerant: boolean;
+}
+
+/** "V/v" as OCR reads it: the slash may be lost or read as l, I, 1 or |; the second v as y. */
+const VV = /^[VW][\/|lI1]?[vVyY][:.]?$/u;
+
+/**
+ * A công văn's summary: the left-column line under the number that starts with "V/v", and the lines under it
+ * (wrapped summary) up to a mark or the end of the heading. Returns the text after "V/v ".
+ */
+export function readVvSubject(linesBelowNumber: readonly TextLine[], isMark: (line: TextLine) => boolean): Subject | undefined {
+  const start = linesBelowNumber.findIndex((line) => line.words.length > 1 && VV.test((line.words[0] as Word).text));
+  if (start < 0) return undefined;
+  const first = linesBelowNumber[start] as TextLine;
+  const words = first.words.slice(1);
+  for (const line of linesBelowNumber.slice(start + 1)) {
+    if (isMark(line)) break;
+    words.push(...line.words);
+  }
+  return { tokens: words.map((w) => ({ text: w.text, confidence: w.confidence })), words: [first.words[0] as Word, ...words], tolerant: (first.words[0] as Word).text !== 'V/v' };
+}
+
+/** Lines of body text that a centred summary never starts with. */
+const BODY_OPENERS = ['KINH GUI', 'CAN CU', 'XET DE NGHI', 'THEO DE NGHI', 'HOM NAY'];
+
+/**
+ * The summary under the title: the rows right under it (no wider gap than a line), centred like the title,
+ * in sentence case. It ends at the rule under it, a line of capitals ("CHỦ TỊCH ỦY BAN…"), "Kính gửi", a label
+ * with a colon, a note in brackets, or the body.
+ */
+export function readCentredSubject(layout: PageLayout, titleRow: Row): Subject | undefined {
+  const words: Word[] = [];
+  let previous = titleRow;
+  // The summary is centred on the same axis as the title above it.
+  const axis = (titleRow.box.x0 + titleRow.box.x1) / 2;
+  for (const row of layout.rows.slice(titleRow.index + 1)) {
+    // Specks beside a line (a dot, a stray mark) would move its centre.
+    const lines = row.lines.filter((l) => l.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
+    const box = unionBox(lines.map((l) => l.box));
+    const gap = box.y0 - previous.box.y1;
+    const text = lines.map((l) => l.text).join(' ');
+    const centred = lines.length > 0 && Math.abs((box.x0 + box.x1) / 2 - axis) <= layout.lineHeightPx;
+    const folded = fold(text);
+    // A label ("Số: 86/GPXD", "Mã hồ sơ: …") or a bracketed note under the title is not the summary.
+    const note = text.includes(':') || text.startsWith('(');
+    if (gap > layout.lineHeightPx || !centred || note || isUpperCaseText(text) || BODY_OPENERS.some((o) => folded.startsWith(o))) break;
+    if (!/\p{L}/u.test(text)) break;
+    words.push(...lines.flatMap((l) => l.words));
+    previous = { ...row, box };
+  }
+  if (words.length === 0) return undefined;
+  const tokens = words.map((w) => ({ text: w.text, confidence: w.confidence }));
+  // "Về việc" is fixed wording: read without its marks ("Ve viec"), it is put back.
+  const veViec = startsVeViec(words.map((w) => w.text).join(' ')) && !(tokens[0]?.text === 'Về' && tokens[1]?.text === 'việc');
+  if (veViec) tokens.splice(0, 2, { text: 'Về', confidence: tokens[0]?.confidence ?? 0 }, { text: 'việc', confidence: tokens[1]?.confidence ?? 0 });
+  return { tokens, words, tolerant: veViec };
+}
+
+/** True when a summary starts "Về việc" (folded), the usual form for decisions and notices. */
+function startsVeViec(text: string): boolean {
+  const [a, b] = text.split(/\s+/u);
+  return foldLetters(a ?? '') === 'VE' && foldLetters(b ?? '') === 'VIEC';
+}

@@ -1,0 +1,180 @@
+// extractFields on hand-built pages: every field of a decision, a công văn, marks, tolerant readings, multi-page documents.
+import { describe, expect, it } from 'vitest';
+import type { Word } from '../../../src/domain/page.ts';
+import { extractFields, type ExtractedField } from '../../../src/extract/extract-fields.ts';
+import { TOLERANT_CONFIDENCE_FACTOR } from '../../../src/extract/field.ts';
+import { bodyLine, centredAt, heading, page, signingBlock, TEXT_CENTRE_PX, type HeadingSpec, type SigningSpec } from './page-builder.ts';
+
+/** A one-page document: heading, optional title and summary, three body lines, closing. */
+function documentPage(spec: { heading: HeadingSpec; title?: string; subject?: string[]; signing?: SigningSpec }): Word[] {
+  const h = heading(spec.heading);
+  const words = [...h.words];
+  let y = h.nextY;
+  let lineIndex = h.nextLineIndex;
+  if (spec.title) {
+    words.push(...centredAt(spec.title, TEXT_CENTRE_PX, { y, lineIndex: lineIndex++, charPx: 36 }));
+    y += 85;
+  }
+  for (const line of spec.subject ?? []) {
+    words.push(...centredAt(line, TEXT_CENTRE_PX, { y, lineIndex: lineIndex++, charPx: 32 }));
+    y += 76;
+  }
+  y += 140;
+  words.push(...bodyLine('Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;', y, lineIndex++, true));
+  words.push(...bodyLine('Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022 và các văn bản hướng dẫn thi hành', (y += 77), lineIndex++, true));
+  words.push(...bodyLine('có liên quan đến công tác thi đua, khen thưởng trên địa bàn tỉnh Lào Cai;', (y += 77), lineIndex++));
+  if (spec.signing) words.push(...signingBlock(spec.signing, y + 160, lineIndex));
+  return words;
+}
+
+const values = (fields: readonly ExtractedField[]) => Object.fromEntries(fields.map((f) => [f.key, f.value]));
+const field = (fields: readonly ExtractedField[], key: string) => fields.find((f) => f.key === key);
+
+describe('extractFields', () => {
+  it('reads every field of a quyết định, each once, with its page and box', () => {
+    const words = documentPage({
+      heading: { agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '15/QĐ-UBND', placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024' },
+      title: 'QUYẾT ĐỊNH',
+      subject: ['Về việc tặng danh hiệu Lao động tiên tiến năm 2023'],
+      signing: { capacity: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'], name: 'Nguyễn Văn Giả Định' },
+    });
+    const fields = extractFields([page(words)]);
+
+    expect(values(fields)).toEqual({
+      documentType: 'Quyết định',
+      number: '15',
+      symbol: 'QĐ-UBND',
+      issueDate: '2024-03-05',
+      place: 'Lào Cai',
+      issuer: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI',
+      subject: 'Về việc tặng danh hiệu Lao động tiên tiến năm 2023',
+      signingCapacity: 'KT',
+      signerTitle: 'PHÓ CHỦ TỊCH',
+      signer: 'Nguyễn Văn Giả Định',
+    });
+    expect(new Set(fields.map((f) => f.key)).size).toBe(fields.length);
+    for (const f of fields) {
+      expect(f.pageNumber).toBe(1);
+      expect(f.tolerant).toBe(false);
+      expect(f.confidence).toBeCloseTo(95, 5);
+    }
+    const number = field(fields, 'number')!;
+    const numberWord = words.find((w) => w.text === '15/QĐ-UBND')!;
+    expect(number.box.x0).toBeLessThanOrEqual(numberWord.box.x0);
+    expect(number.box.x1).toBe(numberWord.box.x1);
+  });
+
+  it('reads a công văn: no type line, the summary after "V/v" under the number, a parent-less two-line issuer', () => {
+    const words = documentPage({
+      heading: { agency: ['ỦY BAN NHÂN DÂN', 'HUYỆN BẢO THẮNG'], number: '125/UBND-VP', vv: ['V/v gửi hồ sơ đề nghị', 'khen thưởng năm 2023'], placeDate: 'Bảo Thắng, ngày 01 tháng 3 năm 2024' },
+      signing: { capacity: ['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'], name: 'Trần Thị Minh Họa' },
+    });
+    const fields = extractFields([page(words)]);
+    expect(values(fields)).toMatchObject({
+      documentType: 'Công văn',
+      number: '125',
+      symbol: 'UBND-VP',
+      subject: 'gửi hồ sơ đề nghị khen thưởng năm 2023',
+      issuer: 'ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG',
+      place: 'Bảo Thắng',
+      issueDate: '2024-03-01',
+    });
+    expect(field(fields, 'issuerParent')).toBeUndefined();
+    // Inferred from what is missing: trusted a little less than a printed type.
+    expect(field(fields, 'documentType')!.confidence).toBeLessThan(95);
+  });
+
+  it('separates the parent agency printed above the issuer', () => {
+    const words = documentPage({
+      heading: { parent: 'UBND TỈNH LÀO CAI', agency: ['SỞ NỘI VỤ'], number: '02/TB-SNV', placeDate: 'Lào Cai, ngày 12 tháng 3 năm 2024' },
+      title: 'THÔNG BÁO',
+      subject: ['Về việc kết quả thẩm định hồ sơ đề nghị', 'khen thưởng đợt 1 năm 2024'],
+    });
+    expect(values(extractFields([page(words)]))).toMatchObject({
+      issuerParent: 'UBND TỈNH LÀO CAI',
+      issuer: 'SỞ NỘI VỤ',
+      documentType: 'Thông báo',
+      subject: 'Về việc kết quả thẩm định hồ sơ đề nghị khen thưởng đợt 1 năm 2024',
+    });
+  });
+
+  it('takes the type from the symbol when no title is read, and the title when they disagree', () => {
+    const noTitle = documentPage({ heading: { agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '07/KH-UBND', placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024' } });
+    expect(field(extractFields([page(noTitle)]), 'documentType')?.value).toBe('Kế hoạch');
+
+    const disagree = documentPage({ heading: { agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '07/KH-UBND', placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024' }, title: 'BÁO CÁO' });
+    const type = field(extractFields([page(disagree)]), 'documentType')!;
+    expect(type.value).toBe('Báo cáo');
+    expect(type.confidence).toBeLessThan(90);
+  });
+
+  it('matches what OCR read without diacritics, gives the canonical values, and lowers their confidence', () => {
+    const words = documentPage({
+      heading: { agency: ['ỦY BAN NHÂN DAN', 'TÍNH LÀO CAI'], numberLine: 'Số: 15/QD-UBND', placeDate: 'Lao Cai, ngay 05 thang 3 nam 2024' },
+      title: 'QUYET DINH',
+      subject: ['Ve viec tặng danh hiệu Lao động tiên tiến năm 2023'],
+    });
+    const fields = extractFields([page(words)]);
+    expect(values(fields)).toMatchObject({
+      documentType: 'Quyết định',
+      symbol: 'QĐ-UBND',
+      issueDate: '2024-03-05',
+      issuer: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI',
+      place: 'Lào Cai',
+      subject: 'Về việc tặng danh hiệu Lao động tiên tiến năm 2023',
+    });
+    for (const key of ['documentType', 'symbol', 'issueDate', 'issuer', 'place', 'subject']) {
+      const f = field(fields, key)!;
+      expect({ key, tolerant: f.tolerant }).toEqual({ key, tolerant: true });
+      expect(f.confidence).toBeCloseTo(95 * TOLERANT_CONFIDENCE_FACTOR, 5);
+    }
+    expect(field(fields, 'number')).toMatchObject({ value: '15', tolerant: false });
+  });
+
+  it('reads the secrecy and urgency marks under the number, and keeps them out of a công văn summary', () => {
+    const words = documentPage({
+      heading: { agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '45/UBND-NC', vv: ['V/v bảo vệ bí mật nhà nước'], placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024', marks: ['MẬT', 'HỎA TỐC'] },
+    });
+    const fields = extractFields([page(words)]);
+    expect(values(fields)).toMatchObject({ secrecy: 'mat', urgency: 'hoa-toc', subject: 'bảo vệ bí mật nhà nước', documentType: 'Công văn' });
+  });
+
+  it('reads the signing block from the last page and the heading from the first', () => {
+    const first = documentPage({
+      heading: { agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '15/QĐ-UBND', placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024' },
+      title: 'QUYẾT ĐỊNH',
+      subject: ['Về việc tặng danh hiệu Lao động tiên tiến năm 2023'],
+    });
+    const last = [
+      ...centredAt('2', TEXT_CENTRE_PX, { y: 140, lineIndex: 0 }),
+      ...bodyLine('Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế các quy định trước.', 300, 1, true),
+      ...signingBlock({ capacity: ['TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH'], name: 'Hoàng Văn Mô Phỏng' }, 500, 2),
+    ];
+    const fields = extractFields([page(last, 2), page(first, 1)]);
+    expect(values(fields)).toMatchObject({ number: '15', signingCapacity: 'TM', signerTitle: 'CHỦ TỊCH', signer: 'Hoàng Văn Mô Phỏng' });
+    expect(field(fields, 'signer')?.pageNumber).toBe(2);
+    expect(field(fields, 'number')?.pageNumber).toBe(1);
+  });
+
+  it('reads the number a form prints under its title, a title the type table lacks, and no note as the summary', () => {
+    const h = heading({ agency: ['ỦY BAN NHÂN DÂN', 'THỊ XÃ SA PA'], placeDate: 'Sa Pa, ngày 16 tháng 4 năm 2024' });
+    const words = [
+      ...h.words,
+      ...centredAt('GIẤY PHÉP XÂY DỰNG', TEXT_CENTRE_PX, { y: h.nextY, lineIndex: h.nextLineIndex, charPx: 36 }),
+      ...centredAt('Số: 86/GPXD', TEXT_CENTRE_PX, { y: h.nextY + 85, lineIndex: h.nextLineIndex + 1 }),
+      ...centredAt('(Sử dụng cho nhà ở riêng lẻ)', TEXT_CENTRE_PX, { y: h.nextY + 160, lineIndex: h.nextLineIndex + 2 }),
+      ...bodyLine('1. Cấp cho: Ông Đinh Văn Giả Lập, địa chỉ tổ dân phố số 5, phường Sa Pa, thị xã Sa Pa.', h.nextY + 300, h.nextLineIndex + 3, true),
+    ];
+    const fields = extractFields([page(words)]);
+    expect(values(fields)).toMatchObject({ documentType: 'Giấy phép xây dựng', number: '86', symbol: 'GPXD', issuer: 'ỦY BAN NHÂN DÂN THỊ XÃ SA PA', place: 'Sa Pa' });
+    expect(field(fields, 'subject')).toBeUndefined();
+    // A type taken as printed, not from the table, is trusted a little less.
+    expect(field(fields, 'documentType')!.confidence).toBeLessThan(95);
+  });
+
+  it('returns nothing for no pages and invents nothing on a page without a heading', () => {
+    expect(extractFields([])).toEqual([]);
+    const body = [0, 1, 2].flatMap((i) => bodyLine('Phong trào thi đua được tổ chức gắn với nhiệm vụ phát triển kinh tế xã hội', 400 + 77 * i, i));
+    expect(extractFields([page(body)])).toEqual([]);
+  });
+});
