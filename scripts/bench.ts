@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
 import { createLimiter } from '../src/pipeline/limiter.ts';
+import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
 import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from './lib/evaluate.ts';
 
 const { values: args } = parseArgs({
@@ -95,7 +96,7 @@ async function runSohoa(truth: GroundTruth): Promise<SohoaRun> {
 async function npmTessdata(): Promise<string> {
   const require = createRequire(import.meta.url);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-tessdata-'));
-  for (const lang of ['vie', 'eng']) {
+  for (const lang of anchorLanguages) {
     const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
     await writeFile(path.join(dir, `${lang}.traineddata`), gunzipSync(await readFile(path.join(pkg, '4.0.0_best_int', `${lang}.traineddata.gz`))));
   }
@@ -103,6 +104,8 @@ async function npmTessdata(): Promise<string> {
 }
 
 let anchorTessdata: string | undefined;
+/** The anchor reads the same languages as the pipeline the samples run with. */
+const anchorLanguages = (await loadPipeline('dossier')).stages.recognize.languages;
 
 /** The anchor: Tesseract's own command line, one process per file, `poolSize` at a time, one thread each. */
 async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
@@ -118,7 +121,7 @@ async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
         limit(async () => {
           const base = path.join(out, String(i));
           const tessdata = anchorTessdata ? ['--tessdata-dir', anchorTessdata] : [];
-          const result = await run('tesseract', [path.join(args.batch, file), base, ...tessdata, '-l', 'vie+eng', '--psm', '3', 'txt', 'pdf'], env);
+          const result = await run('tesseract', [path.join(args.batch, file), base, ...tessdata, '-l', anchorLanguages.join('+'), '--psm', '3', 'txt', 'pdf'], env);
           if (result.code !== 0) throw new Error(`tesseract failed on ${file}: ${result.stderr}`);
           texts.set(file, (await readFile(`${base}.txt`, 'utf8')).split('\f'));
         }),

@@ -93,8 +93,17 @@ export interface NormalizedPage {
   durationMs: number;
 }
 
+/** A machine-readable code printed on the page (a QR code), as decoded. */
+export interface PageCode {
+  text: string;
+  /** In pixels of the page image, origin top-left. */
+  box: Box;
+}
+
 export interface RecognizedPage extends NormalizedPage {
   words: Word[];
+  /** QR codes found on the page, when the pipeline looks for them. */
+  codes?: PageCode[];
   /** Page text, lines joined with \n, NFC. */
   text: string;
   /** Mean word confidence 0–100, or 0 when no word was found. */

@@ -1,10 +1,11 @@
 // The records sohoa publishes: one per document, one per dossier (the commit marker), one report per batch.
 import type { DossierKind } from './batch.ts';
-import type { ColourMode, OrientationSource } from './page.ts';
+import type { FieldConflict, FieldValue } from './metadata/model.ts';
+import type { Box, ColourMode, OrientationSource } from './page.ts';
 
-export const documentRecordSchema = 'sohoa.document/1';
-export const dossierRecordSchema = 'sohoa.dossier/1';
-export const batchReportSchema = 'sohoa.report/1';
+export const documentRecordSchema = 'sohoa.document/2';
+export const dossierRecordSchema = 'sohoa.dossier/2';
+export const batchReportSchema = 'sohoa.report/2';
 
 export interface SourceFileRecord {
   file: string;
@@ -39,7 +40,6 @@ export interface PageRecord {
   /** Reasons a person should look at the page again; the page itself is kept. */
   flags: string[];
   warnings: string[];
-  timings: { normalizeMs: number; recognizeMs: number };
 }
 
 export interface EngineRecord {
@@ -55,19 +55,40 @@ export interface ProvenanceRecord {
   ocr: EngineRecord;
 }
 
+/** A QR code found on a page: where, what it said, and what could not be read from it. */
+export interface QrRecord {
+  pageNumber: number;
+  /** In pixels of the page image, origin top-left. */
+  box: Box;
+  format: string;
+  /** The content as decoded; it may carry a personal ID number, so it stays in records, never in logs. */
+  text: string;
+  /** Keys the content carried that sohoa does not know: kept, never dropped silently. */
+  unrecognised: string[];
+  problems: string[];
+}
+
+/**
+ * A document's record. Its bytes depend only on the inputs, the pipeline and the software: timings live in the
+ * batch report, and `createdAt` is the newest modification time of the dossier's input files, so a dossier
+ * redone after a crash is published byte for byte as an uninterrupted run would have published it.
+ */
 export interface DocumentRecord {
   schema: typeof documentRecordSchema;
   batchId: string;
   dossierId: string;
   documentId: string;
   title?: string;
-  metadata: Record<string, string>;
+  /** Every field with its value and where it came from (manifest, qr, ocr with page/box/confidence, derived). */
+  metadata: Record<string, FieldValue>;
+  /** Values the sources disagree on, for a person to review; the chosen value is in `metadata`. */
+  conflicts: FieldConflict[];
+  qrCodes: QrRecord[];
   sources: SourceFileRecord[];
   pageCount: number;
   pages: PageRecord[];
   meanConfidence: number;
   provenance: ProvenanceRecord;
-  timings: { pagesMs: number; assembleMs: number };
   outputs: OutputRecord[];
   warnings: string[];
   createdAt: string;
@@ -90,11 +111,15 @@ export interface DossierRecord {
   code?: string;
   title?: string;
   kind: DossierKind;
-  metadata: Record<string, string>;
+  metadata: Record<string, FieldValue>;
+  conflicts: FieldConflict[];
   /** Decides whether a later run can skip the dossier: same inputs, same pipeline, same software. */
   fingerprint: string;
   provenance: ProvenanceRecord;
   documents: DossierDocumentEntry[];
+  /** The dossier and its documents as XML after the Decree 30/2020 Appendix VI input standard. */
+  exports: OutputRecord[];
+  /** See DocumentRecord.createdAt: from the inputs, not the clock. */
   createdAt: string;
 }
 
@@ -108,6 +133,7 @@ export interface PageReport {
   meanConfidence?: number;
   flags: string[];
   error?: { kind: string; message: string };
+  timings?: { normalizeMs: number; recognizeMs: number };
 }
 
 export interface DocumentReport {
@@ -115,6 +141,9 @@ export interface DocumentReport {
   status: 'done' | 'failed';
   pages: PageReport[];
   errors: string[];
+  /** Metadata values the sources disagree on, one line each (personal data masked). */
+  conflicts?: string[];
+  timings?: { pagesMs: number; extractMs: number; assembleMs: number };
 }
 
 export interface DossierReport {

@@ -43,7 +43,7 @@ export interface TesseractEngineOptions {
 export type CreateWorker = typeof createWorker;
 
 const DEFAULTS = {
-  languages: ['vie', 'eng'],
+  languages: ['vie'],
   recyclePages: 200,
   pageSegMode: 3,
   pageTimeoutMs: 300_000,

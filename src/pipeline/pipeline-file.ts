@@ -32,7 +32,7 @@ const languageCode = z.string().regex(/^[a-z_]{3,16}$/, { error: 'expected a Tes
 
 const recognizeOptions = z
   .object({
-    languages: z.array(languageCode, { error: 'expected a list of language codes' }).min(1, { error: 'expected at least one language' }).default(['vie', 'eng']),
+    languages: z.array(languageCode, { error: 'expected a list of language codes' }).min(1, { error: 'expected at least one language' }).default(['vie']),
     pageSegMode: intBetween(0, 13).default(3),
   })
   .strict();

@@ -13,6 +13,7 @@ import {
   type DocumentReport,
   type DossierDocumentEntry,
   type DossierRecord,
+  type DocumentRecord,
   type DossierReport,
   type PageReport,
   type ProvenanceRecord,
@@ -20,11 +21,14 @@ import {
 } from '../domain/record.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { assembleDocument } from '../stages/assemble-pdf.ts';
+import { extractDocumentMetadata, findPageCodes, manifestCandidates } from '../stages/extract-metadata.ts';
+import { deriveFields, resolveFields, type FieldCandidate } from '../domain/metadata/model.ts';
+import { buildDossierXml } from '../export/dossier-xml.ts';
 import { listDocumentPages, sha256File, type PageSource } from '../stages/ingest.ts';
 import { normalizePage, type NormalizedPageResult } from '../stages/normalize.ts';
 import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { recognizePage } from '../stages/recognize.ts';
-import { encodeJson, readDossierRecord, removeStrayObjects, sha256Hex, storeDocument, storeDossierRecord, contentTypes } from '../stages/store.ts';
+import { encodeJson, readDossierRecord, removeStrayObjects, sha256Hex, storeDocument, storeDossierExport, storeDossierRecord, contentTypes } from '../stages/store.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
@@ -126,18 +130,26 @@ function countPages(plan: readonly PlannedDossier[]): number {
   return plan.reduce((n, d) => n + d.documents.reduce((m, doc) => m + doc.pages.length + doc.problems.length, 0), 0);
 }
 
-async function hashSources(batch: Batch, dossier: DossierPlan): Promise<SourceFileRecord[]> {
+/**
+ * Hashes the dossier's input files, and dates the dossier by the newest of them: records and PDFs carry that date
+ * rather than the clock's, so redoing a dossier (after a crash, on another worker) publishes the same bytes.
+ */
+async function hashSources(batch: Batch, dossier: DossierPlan): Promise<{ sources: SourceFileRecord[]; createdAt: Date }> {
   const files = [...new Set(dossier.documents.flatMap((doc) => doc.sources.map((source) => source.file)))];
-  const records: SourceFileRecord[] = [];
+  const sources: SourceFileRecord[] = [];
+  let newestMs = 0;
   for (const file of files) {
     const absolute = path.join(batch.root, file);
     try {
-      records.push({ file, sha256: await sha256File(absolute), sizeBytes: (await stat(absolute)).size });
+      const info = await stat(absolute);
+      sources.push({ file, sha256: await sha256File(absolute), sizeBytes: info.size });
+      newestMs = Math.max(newestMs, info.mtimeMs);
     } catch {
       // A missing or unreadable file is reported by its document; the fingerprint just leaves it out.
     }
   }
-  return records;
+  // Whole seconds: the precision of a PDF date, so the record and the PDF say the same time.
+  return { sources, createdAt: new Date(Math.floor(newestMs / 1000) * 1000) };
 }
 
 async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunContext, limiter: Limiter, progress: BatchProgress): Promise<DossierReport> {
@@ -145,7 +157,7 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
   const started = performance.now();
   const log = ctx.log.child({ dossierId: dossier.id });
   const pipeline = ctx.pipelineFor(dossier);
-  const sources = await hashSources(batch, dossier);
+  const { sources, createdAt } = await hashSources(batch, dossier);
   const fingerprint = sha256Hex(JSON.stringify({ software: ctx.softwareVersion, pipeline: pipeline.sha256, sources, plan: dossier }));
   const pageCount = planned.documents.reduce((n, d) => n + d.pages.length + d.problems.length, 0);
 
@@ -167,22 +179,27 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
   };
   const lock = objectLockFor(dossier, ctx, log);
   const results = await Promise.all(
-    planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, limiter, progress, lock)),
+    planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, createdAt, limiter, progress, lock)),
   );
 
-  const record: DossierRecord = {
+  const settled = dossierMetadata(dossier, results, languageOf(pipeline));
+  const draft: Omit<DossierRecord, 'exports'> = {
     schema: dossierRecordSchema,
     batchId: batch.id,
     dossierId: dossier.id,
     ...(dossier.code ? { code: dossier.code } : {}),
     ...(dossier.title ? { title: dossier.title } : {}),
     kind: dossier.kind,
-    metadata: dossier.metadata,
+    metadata: settled.fields,
+    conflicts: settled.conflicts,
     fingerprint,
     provenance,
     documents: results.map((r) => r.entry),
-    createdAt: new Date().toISOString(),
+    createdAt: createdAt.toISOString(),
   };
+  const xml = buildDossierXml(draft, results.flatMap((r) => (r.record ? [r.record] : [])));
+  const exported = await storeDossierExport(ctx.store, batch.id, dossier.id, xml, lock);
+  const record: DossierRecord = { ...draft, exports: [exported] };
   await storeDossierRecord(ctx.store, record, lock);
   const stray = await removeStrayObjects(ctx.store, record);
   const failed = results.filter((r) => r.entry.status === 'failed').length;
@@ -198,10 +215,11 @@ async function runDocument(
   pipeline: Pipeline,
   provenance: ProvenanceRecord,
   sources: SourceFileRecord[],
+  createdAt: Date,
   limiter: Limiter,
   progress: BatchProgress,
   lock: ObjectLock | undefined,
-): Promise<{ entry: DossierDocumentEntry; report: DocumentReport }> {
+): Promise<DocumentOutcome> {
   const { document } = planned;
   const log = ctx.log.child({ documentId: document.id });
   const started = performance.now();
@@ -232,7 +250,7 @@ async function runDocument(
   const fail = (errors: string[]) => {
     const report: DocumentReport = { documentId: document.id, status: 'failed', pages: sortPages([...pageReports, ...recognized.map((p) => donePage(p, []))]), errors };
     log.warn({ event: 'document.failed', errors }, 'document.failed');
-    return { entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors }, report };
+    return { entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors }, report, dossierCandidates: [] };
   };
 
   try {
@@ -241,47 +259,54 @@ async function runDocument(
       return fail(pageReports.map((p) => `${p.file}${p.filePageNumber ? ` page ${p.filePageNumber}` : ''}: ${p.error?.message ?? 'failed'}`));
     }
     if (recognized.length === 0) return fail(['the document has no pages']);
+    const extractStarted = performance.now();
+    const metadata = await extractDocumentMetadata(document, recognized, { ...pipeline.stages.extract, language: languageOf(pipeline) });
+    const extractMs = Math.round(performance.now() - extractStarted);
     const assembled = await assembleDocument(dossier, document, recognized, {
       batchId: batch.id,
-      language: pipeline.stages.recognize.languages.includes('vie') ? 'vi' : 'en',
+      language: languageOf(pipeline),
       producer: `sohoa ${ctx.softwareVersion}`,
       lowConfidence: pipeline.stages.assemble.lowConfidence,
-      createdAt: new Date(),
+      createdAt,
+      metadata: metadata.fields,
     });
     const documentFiles = new Set(document.sources.map((s) => s.file));
-    const stored = await storeDocument(
-      ctx.store,
-      { batchId: batch.id, dossierId: dossier.id, documentId: document.id },
-      { pdf: assembled.pdf, text: assembled.text },
-      {
-        schema: documentRecordSchema,
-        batchId: batch.id,
-        dossierId: dossier.id,
-        documentId: document.id,
-        ...(document.title ? { title: document.title } : {}),
-        metadata: document.metadata,
-        sources: sources.filter((s) => documentFiles.has(s.file)),
-        pageCount: assembled.pages.length,
-        pages: assembled.pages,
-        meanConfidence: Math.round(assembled.meanConfidence * 10) / 10,
-        provenance,
-        timings: {
-          pagesMs: Math.round(recognized.reduce((n, p) => n + p.durationMs + p.ocrDurationMs, 0)),
-          assembleMs: Math.round(assembled.durationMs),
-        },
-        warnings: assembled.warnings,
-        createdAt: new Date().toISOString(),
-      },
-      lock,
+    const record: Omit<DocumentRecord, 'outputs'> = {
+      schema: documentRecordSchema,
+      batchId: batch.id,
+      dossierId: dossier.id,
+      documentId: document.id,
+      ...(document.title ? { title: document.title } : {}),
+      metadata: metadata.fields,
+      conflicts: metadata.conflicts,
+      qrCodes: metadata.qrCodes,
+      sources: sources.filter((s) => documentFiles.has(s.file)),
+      pageCount: assembled.pages.length,
+      pages: assembled.pages,
+      meanConfidence: Math.round(assembled.meanConfidence * 10) / 10,
+      provenance,
+      warnings: assembled.warnings,
+      createdAt: createdAt.toISOString(),
+    };
+    const stored = await storeDocument(ctx.store, { batchId: batch.id, dossierId: dossier.id, documentId: document.id }, { pdf: assembled.pdf, text: assembled.text }, record, lock);
+    log.info(
+      { event: 'document.stored', pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, fields: Object.keys(metadata.fields).length, conflicts: metadata.conflicts.length, qrCodes: metadata.qrCodes.length, extractMs, durationMs: Math.round(performance.now() - started) },
+      'document.stored',
     );
-    log.info({ event: 'document.stored', pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, durationMs: Math.round(performance.now() - started) }, 'document.stored');
     const report: DocumentReport = {
       documentId: document.id,
       status: 'done',
       pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? []))),
       errors: [],
+      ...(metadata.conflicts.length > 0 ? { conflicts: metadata.conflicts.map((c) => c.message) } : {}),
+      timings: { pagesMs: Math.round(recognized.reduce((n, p) => n + p.durationMs + p.ocrDurationMs, 0)), extractMs, assembleMs: Math.round(assembled.durationMs) },
     };
-    return { entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'done', pageCount: assembled.pages.length, record: stored.record, outputs: stored.outputs, errors: [] }, report };
+    return {
+      entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'done', pageCount: assembled.pages.length, record: stored.record, outputs: stored.outputs, errors: [] },
+      report,
+      record: { ...record, outputs: stored.outputs },
+      dossierCandidates: metadata.dossierCandidates,
+    };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return fail([describeError(err)]);
@@ -300,7 +325,7 @@ async function runPage(
   openPdf: (source: PageSource) => Promise<ScannedPdf>,
 ): Promise<PageOutcome> {
   const log = documentLog.child({ pageNumber: source.ref.pageNumber, file: source.ref.file, filePageNumber: source.ref.filePageNumber });
-  let stage = 'extract';
+  let stage = 'ingest';
   try {
     const input = await pageInput(source, ctx, workDir, openPdf);
     stage = 'normalize';
@@ -311,11 +336,16 @@ async function runPage(
     normalized.warnings.unshift(...input.warnings);
     for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage }, warning);
     stage = 'recognize';
-    const page = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizePage(normalized, ctx.ocr);
+    const codes = pipeline.stages.extract.qr ? findPageCodes(normalized) : Promise.resolve(undefined);
+    codes.catch(() => undefined); // awaited below; a rejection must not go unhandled while OCR runs
+    const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizePage(normalized, ctx.ocr);
+    stage = 'extract';
+    const found = await codes;
+    const page = found ? { ...recognized, codes: found } : recognized;
     progress.pagesDone++;
     ctx.onProgress?.(progress);
     log.info(
-      { event: 'page.done', rotationDeg: page.rotationDeg, skewDeg: Math.round(page.skewDeg * 100) / 100, meanConfidence: Math.round(page.meanConfidence), words: page.words.length, normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
+      { event: 'page.done', qrCodes: page.codes?.length ?? 0, rotationDeg: page.rotationDeg, skewDeg: Math.round(page.skewDeg * 100) / 100, meanConfidence: Math.round(page.meanConfidence), words: page.words.length, normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
       'page.done',
     );
     return { ok: true, page };
@@ -395,7 +425,44 @@ function donePage(page: RecognizedPage, flags: string[]): PageReport {
     status: 'done',
     meanConfidence: Math.round(page.meanConfidence * 10) / 10,
     flags,
+    timings: { normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
   };
+}
+
+interface DocumentOutcome {
+  entry: DossierDocumentEntry;
+  report: DocumentReport;
+  /** The published record, when the document was stored. */
+  record?: DocumentRecord;
+  dossierCandidates: FieldCandidate[];
+}
+
+function languageOf(pipeline: Pipeline): string {
+  return pipeline.stages.recognize.languages.includes('vie') ? 'vi' : 'en';
+}
+
+/**
+ * The dossier's metadata: the manifest's values, the dossier-level values its documents' QR codes carry, and
+ * what follows from the documents (counts, first and last issue date, language).
+ */
+function dossierMetadata(dossier: DossierPlan, outcomes: readonly DocumentOutcome[], language: string): ReturnType<typeof resolveFields> {
+  const candidates: FieldCandidate[] = manifestCandidates({
+    ...dossier.metadata,
+    ...(dossier.code ? { code: dossier.code } : {}),
+    ...(dossier.title ? { title: dossier.title } : {}),
+    kind: dossier.kind,
+  });
+  for (const outcome of outcomes) candidates.push(...outcome.dossierCandidates);
+  const records = outcomes.flatMap((o) => (o.record ? [o.record] : []));
+  const issueDates = records.map((r) => r.metadata['issueDate']?.value).filter((d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+  candidates.push({ key: 'language', value: language, source: 'derived' });
+  if (issueDates.length > 0) {
+    candidates.push({ key: 'startDate', value: issueDates[0] as string, source: 'derived' });
+    candidates.push({ key: 'endDate', value: issueDates.at(-1) as string, source: 'derived' });
+  }
+  const { fields, conflicts } = resolveFields(candidates);
+  const counts = { documentCount: outcomes.length, pageCount: outcomes.reduce((n, o) => n + o.entry.pageCount, 0) };
+  return { fields: deriveFields('dossier', fields, counts), conflicts };
 }
 
 function sortPages(pages: PageReport[]): PageReport[] {

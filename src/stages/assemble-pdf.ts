@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { DocumentPlan, DossierPlan } from '../domain/batch.ts';
+import type { FieldValue } from '../domain/metadata/model.ts';
 import type { RecognizedPage, Word } from '../domain/page.ts';
 import { mean, pageFlags, type PageRecord } from '../domain/record.ts';
 import { readTiffStrips, singleG4Strip } from '../image/tiff-strips.ts';
@@ -22,6 +23,47 @@ export interface AssembleContext {
   producer: string;
   lowConfidence: number;
   createdAt: Date;
+  /** The document's settled metadata, for the PDF's Info dictionary and XMP. */
+  metadata?: Readonly<Record<string, FieldValue>>;
+}
+
+/** Metadata keys and the sohoa XMP properties they are written as (see `sohoaProperties` in pdf/xmp.ts). */
+const xmpPropertyOf: Readonly<Record<string, string>> = {
+  number: 'documentNumber',
+  symbol: 'documentSymbol',
+  documentType: 'documentType',
+  issueDate: 'issueDate',
+  place: 'issuePlace',
+  issuer: 'issuer',
+  issuerParent: 'issuerParent',
+  issuerCode: 'issuerCode',
+  subject: 'subject',
+  signer: 'signer',
+  signerTitle: 'signerTitle',
+  signingCapacity: 'signingCapacity',
+  reliability: 'reliability',
+  secrecy: 'secrecy',
+  urgency: 'urgency',
+  validFrom: 'validFrom',
+  validTo: 'validTo',
+  scope: 'scope',
+  code: 'dossierCode',
+  procedureCode: 'procedureCode',
+  agencyCode: 'agencyCode',
+  ownerId: 'ownerId',
+  ownerIdKind: 'ownerIdKind',
+  issuingSystem: 'issuingSystem',
+  documentName: 'documentName',
+};
+
+/** The sohoa XMP properties of a document's metadata. */
+export function xmpRecordsFields(metadata: Readonly<Record<string, FieldValue>>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, property] of Object.entries(xmpPropertyOf)) {
+    const value = metadata[key]?.value;
+    if (value) fields[property] = value;
+  }
+  return fields;
 }
 
 /** Page texts separated by form feeds, as Tesseract's own text output does, so page boundaries survive. */
@@ -67,7 +109,6 @@ export function pageRecord(page: RecognizedPage, lowConfidence: number, outputBy
     outputBytes,
     flags: pageFlags(summary, lowConfidence),
     warnings: page.warnings,
-    timings: { normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
   };
 }
 
@@ -108,7 +149,13 @@ export async function assembleDocument(
     const scaleY = page.heightPx / page.ocrHeightPx;
     pdfPages.push({ image, dpi: page.dpi, words: scaleWords(page.words, scaleX, scaleY) });
   }
-  const title = document.title ?? dossier.title ?? document.id;
+  const field = (key: string): string | undefined => ctx.metadata?.[key]?.value ?? document.metadata[key];
+  const title = document.title ?? field('documentName') ?? dossier.title ?? document.id;
+  const numberAndSymbol = [field('number'), field('symbol')].filter(Boolean).join('/');
+  const subject = field('subject') ?? dossier.title;
+  const author = field('issuer');
+  const type = field('documentType');
+  const date = field('issueDate');
   const written = await writeSearchablePdf({
     pages: pdfPages,
     info: {
@@ -117,8 +164,12 @@ export async function assembleDocument(
       language: ctx.language,
       createdAt: ctx.createdAt,
       producer: ctx.producer,
-      subject: document.metadata['subject'] ?? dossier.title,
-      keywords: [dossier.code, document.metadata['documentType'], document.metadata['number']].filter((v): v is string => Boolean(v)),
+      ...(subject ? { subject } : {}),
+      keywords: [dossier.code, type, numberAndSymbol].filter((v): v is string => Boolean(v)),
+      ...(author ? { author } : {}),
+      ...(type ? { type } : {}),
+      ...(date ? { date } : {}),
+      ...(ctx.metadata ? { records: xmpRecordsFields(ctx.metadata) } : {}),
     },
   });
   return {

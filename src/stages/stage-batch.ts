@@ -1,5 +1,5 @@
 // Copies a batch from an object store (the records office's inbox) to a local folder that ingest can read.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createLimiter } from '../pipeline/limiter.ts';
@@ -21,6 +21,8 @@ export async function stageBatch(source: ObjectStore, dir: string, log: Logger, 
         const target = path.join(dir, ...object.key.split('/'));
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, body);
+        // The copy keeps the object's time: records take their date from the inputs, so a re-run gives equal bytes.
+        if (object.lastModified) await utimes(target, object.lastModified, object.lastModified);
         return body.byteLength;
       }),
     );

@@ -8,6 +8,7 @@ export const contentTypes = {
   pdf: 'application/pdf',
   txt: 'text/plain; charset=utf-8',
   json: 'application/json',
+  xml: 'application/xml',
 } as const;
 
 /** Object-lock settings for every object of a dossier, when the operator asked for them. */
@@ -38,9 +39,9 @@ export function encodeJson(value: unknown): Uint8Array {
  */
 export function objectMetadata(keys: { batchId: string; dossierId: string; documentId: string }, record: Pick<DocumentRecord, 'metadata'>): Record<string, string> {
   const picked: Record<string, string> = { batchId: keys.batchId, dossierId: keys.dossierId, documentId: keys.documentId };
-  for (const field of ['documentType', 'number', 'issueDate'] as const) {
-    const value = record.metadata[field];
-    if (value) picked[field] = value;
+  for (const field of ['documentType', 'number', 'symbol', 'issueDate', 'code', 'procedureCode'] as const) {
+    const value = record.metadata[field]?.value;
+    if (value) picked[field === 'code' ? 'dossierCode' : field] = value;
   }
   // Titles stay in the JSON record: S3 allows 2 KiB of metadata per object, and a title can be long.
   return picked;
@@ -68,6 +69,16 @@ export async function storeDocument(
   return { record: toOutput(json), outputs: published };
 }
 
+/** The dossier's XML export, written before the dossier record so the record only names objects that exist. */
+export async function storeDossierExport(store: ObjectStore, batchId: string, dossierId: string, xml: string, lock?: ObjectLock): Promise<OutputRecord> {
+  const stored = await store.put(objectKeys.dossierXml(batchId, dossierId), new TextEncoder().encode(xml), {
+    contentType: contentTypes.xml,
+    metadata: { batchId, dossierId },
+    ...lockOptions(lock),
+  });
+  return toOutput(stored);
+}
+
 export async function readDossierRecord(store: ObjectStore, batchId: string, dossierId: string): Promise<DossierRecord | undefined> {
   const bytes = await store.get(objectKeys.dossierRecord(batchId, dossierId));
   if (!bytes) return undefined;
@@ -92,7 +103,7 @@ export async function storeDossierRecord(store: ObjectStore, record: DossierReco
 
 /** Removes objects under the dossier's prefix that the new record does not name (leftovers of an older run). */
 export async function removeStrayObjects(store: ObjectStore, record: DossierRecord): Promise<string[]> {
-  const keep = new Set<string>([objectKeys.dossierRecord(record.batchId, record.dossierId)]);
+  const keep = new Set<string>([objectKeys.dossierRecord(record.batchId, record.dossierId), ...(record.exports ?? []).map((e) => e.key)]);
   for (const doc of record.documents) {
     if (doc.record) keep.add(doc.record.key);
     for (const output of doc.outputs) keep.add(output.key);

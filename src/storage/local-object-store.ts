@@ -113,7 +113,8 @@ export class LocalObjectStore implements ObjectStore {
       if (entry.isDirectory()) await this.walk(full, found);
       else if (entry.isFile() && !entry.name.endsWith(tempSuffix)) {
         const key = path.relative(this.root, full).split(path.sep).join('/');
-        found.push({ key, sizeBytes: (await stat(full)).size });
+        const info = await stat(full);
+        found.push({ key, sizeBytes: info.size, lastModified: info.mtime });
       }
     }
   }

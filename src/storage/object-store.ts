@@ -26,6 +26,8 @@ export interface StoredObject {
 export interface ObjectInfo {
   key: string;
   sizeBytes: number;
+  /** When the object was last written, as the store reports it. */
+  lastModified?: Date;
 }
 
 /** What a store knows about one object without reading its body. */

@@ -358,7 +358,7 @@ export class S3ObjectStore implements ObjectStore {
         ),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key?.startsWith(storePrefix)) yield { key: object.Key.slice(storePrefix.length), sizeBytes: object.Size ?? 0 };
+        if (object.Key?.startsWith(storePrefix)) yield { key: object.Key.slice(storePrefix.length), sizeBytes: object.Size ?? 0, ...(object.LastModified ? { lastModified: object.LastModified } : {}) };
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);

@@ -26,8 +26,10 @@ function folderOf(key: string): string {
 }
 
 /** The batch report sits beside the dossier folders and is named by no record. */
+/** The batch report (report.json and its readable report.html) sits beside the dossier folders, named by no record. */
 function isBatchReport(key: string, dossierFolders: ReadonlySet<string>): boolean {
-  return key.slice(folderOf(key).length) === 'report.json' && !dossierFolders.has(folderOf(key));
+  const name = key.slice(folderOf(key).length);
+  return (name === 'report.json' || name === 'report.html') && !dossierFolders.has(folderOf(key));
 }
 
 /**
@@ -93,6 +95,10 @@ export async function verifyRecords(store: ObjectStore): Promise<VerifyResult> {
       continue;
     }
     const local = (recorded: string) => (recorded.startsWith(offset) ? recorded.slice(offset.length) : recorded);
+    for (const exported of record.exports ?? []) {
+      named.add(local(exported.key));
+      await checkObject(store, local(exported.key), exported, result);
+    }
     for (const doc of record.documents) {
       if (!doc.record) continue;
       const recordKey = local(doc.record.key);

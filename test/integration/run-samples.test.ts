@@ -57,7 +57,7 @@ describe('sohoa run on the samples', () => {
         for (const source of record.sources) {
           expect(sha256(await readFile(path.join(sampleBatchDir, source.file)))).toBe(source.sha256);
         }
-        expect(record.provenance.ocr.languages).toEqual(['vie', 'eng']);
+        expect(record.provenance.ocr.languages).toEqual(['vie']);
         expect(record.provenance.pipeline.sha256).toMatch(/^[0-9a-f]{64}$/);
         expect(record.pages.every((p) => p.dpi > 0 && p.widthPx > 0)).toBe(true);
       }

@@ -18,7 +18,7 @@ describe('pipeline files', () => {
   it('loads the built-in pipelines with defaults filled in', async () => {
     const dossier = await loadPipeline('dossier');
     expect(dossier.name).toBe('dossier');
-    expect(dossier.stages.recognize).toEqual({ languages: ['vie', 'eng'], pageSegMode: 3 });
+    expect(dossier.stages.recognize).toEqual({ languages: ['vie'], pageSegMode: 3 });
     expect(dossier.stages.normalize.defaultDpi).toBe(300);
     const result = await loadPipeline('result');
     expect(result.stages.normalize.jpegQuality).toBe(85);

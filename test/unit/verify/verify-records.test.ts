@@ -14,12 +14,12 @@ const provenance = { software: { name: 'sohoa' as const, version: '0.1.0' }, pip
 
 async function writeDossier(dossierId: string): Promise<void> {
   const base: Omit<DocumentRecord, 'outputs'> = {
-    schema: documentRecordSchema, batchId: 'B', dossierId, documentId: 'QD-15', metadata: { documentType: 'Quyết định' }, sources: [], pageCount: 1, pages: [],
-    meanConfidence: 90, provenance, timings: { pagesMs: 1, assembleMs: 1 }, warnings: [], createdAt: '2024-03-05T00:00:00Z',
+    schema: documentRecordSchema, batchId: 'B', dossierId, documentId: 'QD-15', metadata: { documentType: { value: 'Quyết định', source: 'manifest' } }, conflicts: [], qrCodes: [], sources: [], pageCount: 1, pages: [],
+    meanConfidence: 90, provenance, warnings: [], createdAt: '2024-03-05T00:00:00Z',
   };
   const stored = await storeDocument(store, { batchId: 'B', dossierId, documentId: 'QD-15' }, { pdf: new Uint8Array([37, 80, 68, 70]), text: 'Độc lập\n' }, base);
   const record: DossierRecord = {
-    schema: dossierRecordSchema, batchId: 'B', dossierId, kind: 'component', metadata: {}, fingerprint: 'f', provenance, createdAt: '2024-03-05T00:00:00Z',
+    schema: dossierRecordSchema, batchId: 'B', dossierId, kind: 'component', metadata: {}, conflicts: [], exports: [], fingerprint: 'f', provenance, createdAt: '2024-03-05T00:00:00Z',
     documents: [{ documentId: 'QD-15', status: 'done', pageCount: 1, record: stored.record, outputs: stored.outputs, errors: [] }],
   };
   await storeDossierRecord(store, record);

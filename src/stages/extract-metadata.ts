@@ -1,0 +1,95 @@
+// Extract stage: a document's metadata from the manifest, its QR codes and its text, each value with its source.
+import type { DocumentPlan } from '../domain/batch.ts';
+import { deriveFields, resolveFields, type FieldCandidate, type FieldConflict, type FieldValue } from '../domain/metadata/model.ts';
+import type { Box, NormalizedPage, PageCode, RecognizedPage } from '../domain/page.ts';
+import type { QrRecord } from '../domain/record.ts';
+import { extractFields } from '../extract/extract-fields.ts';
+import { decodeQrCodesInFile, qrAttemptsFor, type QrAttempt } from '../qr/decode-qr.ts';
+import { parseQrContent } from '../qr/qr-content.ts';
+import type { ExtractStageOptions } from '../pipeline/pipeline-file.ts';
+
+export interface DocumentMetadata {
+  fields: Record<string, FieldValue>;
+  /** Values two sources disagree on; the chosen one is in `fields`, both are here for a person to review. */
+  conflicts: FieldConflict[];
+  qrCodes: QrRecord[];
+  /** Dossier-level values read from this document's QR codes (dossier code, procedure code, owner). */
+  dossierCandidates: FieldCandidate[];
+}
+
+/** Keys a QR code carries that describe the dossier rather than the document. */
+export const dossierLevelQrKeys: ReadonlySet<string> = new Set(['code', 'procedureCode', 'ownerId']);
+
+/**
+ * The page part of the stage: finds the QR codes on one page. It runs while the page is recognized, so the
+ * decoder's time overlaps OCR instead of adding to the document's. First pages, where the code is printed, are
+ * searched harder than the others (see `qrAttemptsFor`).
+ */
+export function findPageCodes(
+  page: NormalizedPage,
+  decode: (imagePath: string, attempts: readonly QrAttempt[]) => Promise<PageCode[]> = decodeQrCodesInFile,
+): Promise<PageCode[]> {
+  return decode(page.pdfImagePath, qrAttemptsFor({ dpi: page.dpi, firstOfDocument: page.ref.pageNumber === 1 }));
+}
+
+/**
+ * Gathers every candidate value, then settles them: manifest over QR over OCR over derived, with each
+ * disagreement kept as a conflict. Pages are in document order, upright, with their codes found.
+ */
+export async function extractDocumentMetadata(
+  document: DocumentPlan,
+  pages: readonly RecognizedPage[],
+  options: ExtractStageOptions & { language: string },
+): Promise<DocumentMetadata> {
+  const candidates: FieldCandidate[] = manifestCandidates(document.metadata);
+  const qrCodes: QrRecord[] = [];
+  const dossierCandidates: FieldCandidate[] = [];
+
+  if (options.qr) {
+    for (const page of pages) {
+      for (const code of page.codes ?? []) {
+        const parsed = parseQrContent(code.text);
+        qrCodes.push({ pageNumber: page.ref.pageNumber, box: code.box, format: parsed.format, text: code.text, unrecognised: parsed.unrecognised, problems: parsed.problems });
+        for (const [key, value] of Object.entries(parsed.fields)) {
+          if (value === undefined || value === '') continue;
+          const candidate: FieldCandidate = { key, value, source: 'qr', pageNumber: page.ref.pageNumber, box: code.box, confidence: 100 };
+          (dossierLevelQrKeys.has(key) ? dossierCandidates : candidates).push(candidate);
+        }
+      }
+    }
+  }
+
+  if (options.fields) {
+    const read = extractFields(pages.map((page) => ({ pageNumber: page.ref.pageNumber, widthPx: page.ocrWidthPx, heightPx: page.ocrHeightPx, dpi: page.ocrDpi, words: page.words })));
+    for (const field of read) {
+      const page = pages.find((p) => p.ref.pageNumber === field.pageNumber);
+      candidates.push({
+        key: field.key,
+        value: field.value,
+        source: 'ocr',
+        pageNumber: field.pageNumber,
+        box: page ? toPagePixels(field.box, page) : field.box,
+        confidence: Math.round(field.confidence * 10) / 10,
+        ...(field.tolerant ? { tolerant: true } : {}),
+      });
+    }
+  }
+
+  candidates.push({ key: 'language', value: options.language, source: 'derived' });
+  const { fields, conflicts } = resolveFields(candidates);
+  return { fields: deriveFields('document', fields, { pageCount: pages.length }), conflicts, qrCodes, dossierCandidates };
+}
+
+export function manifestCandidates(metadata: Readonly<Record<string, string>>): FieldCandidate[] {
+  return Object.entries(metadata)
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => ({ key, value, source: 'manifest' as const }));
+}
+
+/** Word boxes are in OCR-image pixels; records and QR boxes use the page image's pixels. */
+function toPagePixels(box: Box, page: RecognizedPage): Box {
+  const scaleX = page.widthPx / page.ocrWidthPx;
+  const scaleY = page.heightPx / page.ocrHeightPx;
+  const round = (v: number) => Math.round(v);
+  return { x0: round(box.x0 * scaleX), y0: round(box.y0 * scaleY), x1: round(box.x1 * scaleX), y1: round(box.y1 * scaleY) };
+}
