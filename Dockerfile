@@ -1,12 +1,23 @@
 # sohoa worker image: Node 24 slim, production dependencies only, language data inside, runs as a non-root user.
-FROM node:24-slim AS deps
+# Build: docker build -t sohoa .    Run: docker run sohoa worker --queue postgres://…   (the default command is `worker`)
+# Nothing is downloaded when the container runs: OCR language data, fonts and the ICC profile come with the npm packages.
+
+FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Language data comes with the @tesseract.js-data packages, so nothing is downloaded when the container runs.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Exactly the locked versions, without dev dependencies; install scripts stay blocked unless package.json approves them.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+# Fail the build, not the first dossier, if the OCR language data did not come with the packages.
+RUN test -s node_modules/@tesseract.js-data/vie/4.0.0_best_int/vie.traineddata.gz \
+ && test -s node_modules/@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz \
+ && test -s node_modules/@tesseract.js-data/osd/4.0.0/osd.traineddata.gz \
+ && test -s node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf
 
-FROM node:24-slim
+FROM node:24.22.3-bookworm-slim
+# MALLOC_ARENA_MAX is set here so bin/sohoa.js need not re-execute itself to set it (see bin/sohoa.js).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     SOHOA_WORK_DIR=/tmp/sohoa-work
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -14,6 +25,12 @@ COPY package.json ./
 COPY bin ./bin
 COPY src ./src
 COPY pipelines ./pipelines
+# The image's `node` user (uid 1000): the app files stay root-owned and read-only to it; it writes only under /tmp.
 USER node
+# No HEALTHCHECK: a worker serves nothing to probe, and liveness is already watched where it matters. Each job's
+# heartbeat in PostgreSQL lapses if the worker hangs or dies, and another worker takes the dossier over.
+# SIGTERM (docker stop) drains: no new dossiers, the active ones finish or are released, then exit 0. Give it
+# longer than the drain time (30 s by default), e.g. `docker stop -t 45` or compose's stop_grace_period.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "bin/sohoa.js"]
-CMD ["--help"]
+CMD ["worker"]

@@ -1,23 +1,22 @@
-// The sohoa command line: `sohoa run <batch>` digitizes one batch in-process into a folder.
+// The sohoa command line: `sohoa run <batch>` digitizes one batch in this process; `enqueue`, `worker`, `status`
+// and `retry` share the work of many batches among workers through PostgreSQL (see cli/queue-commands.ts).
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
-import sharp from 'sharp';
-import { resolveRunConfig, softwareVersion, storeOptions, type RunConfig } from './config.ts';
+import { resolveRunConfig, softwareVersion, storeOptions } from './config.ts';
 import { ConfigError, ExitCode, SohoaError } from './domain/errors.ts';
 import type { BatchReport } from './domain/record.ts';
 import { createLogger, type Logger } from './log.ts';
-import { TesseractEngine } from './ocr/tesseract-engine.ts';
-import { loadPipeline, type Pipeline } from './pipeline/pipeline-file.ts';
+import type { TesseractEngine } from './ocr/tesseract-engine.ts';
 import { runBatch } from './pipeline/run-batch.ts';
 import { loadBatch } from './stages/ingest.ts';
 import { openObjectStore, parseStoreLocation } from './storage/store-location.ts';
-import { stageBatch } from './stages/stage-batch.ts';
 import { verifyRecords } from './verify/verify-records.ts';
-import { toSafeId } from './domain/batch.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
-import { Writable } from 'node:stream';
+import { createOcrEngine, openBatch, pipelinesFor, withStoreOptions } from './cli/common.ts';
+import { addQueueCommands } from './cli/queue-commands.ts';
 
 /** A stream that hands each written chunk to a function, so log lines can be printed above the progress line. */
 function lineWriter(print: (line: string) => void): Writable {
@@ -29,33 +28,8 @@ function lineWriter(print: (line: string) => void): Writable {
   });
 }
 
-/** Loads every pipeline the batch may need before any page is touched. */
-async function pipelinesFor(config: RunConfig): Promise<(kind: 'component' | 'result') => Pipeline> {
-  if (config.pipeline) {
-    const only = await loadPipeline(config.pipeline);
-    return () => only;
-  }
-  const [dossier, result] = await Promise.all([loadPipeline('dossier'), loadPipeline('result')]);
-  return (kind) => (kind === 'result' ? result : dossier);
-}
-
 export function exitCodeOf(report: BatchReport): number {
   return report.totals.pagesFailed > 0 || report.totals.documentsFailed > 0 ? ExitCode.someFailed : ExitCode.ok;
-}
-
-/** A batch in an object store is copied to the work folder first; a local batch is read where it is. */
-async function openBatch(config: RunConfig, workDir: string, log: Logger): Promise<{ root: string; batchId?: string }> {
-  const location = parseStoreLocation(config.batch);
-  if (location.kind === 'local') return { root: path.resolve(location.path) };
-  const inbox = openObjectStore(location, storeOptions(config));
-  try {
-    const root = path.join(workDir, 'input');
-    await stageBatch(inbox, root, log);
-    const lastSegment = location.prefix.split('/').filter(Boolean).at(-1);
-    return { root, ...(lastSegment ? { batchId: toSafeId(lastSegment) } : {}) };
-  } finally {
-    await inbox.close();
-  }
 }
 
 async function runCommand(batchArgument: string, flags: Record<string, unknown>): Promise<number> {
@@ -80,15 +54,7 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
     const { batch, warnings } = await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {});
     for (const warning of warnings) log.warn({ event: 'batch.warning', batchId: batch.id }, warning);
 
-    sharp.cache(false);
-    ocr = await TesseractEngine.create({
-      languages: pipelineFor('component').stages.recognize.languages,
-      poolSize: config.poolSize,
-      recyclePages: config.recyclePages,
-      ...(config.langData ? { langDataDir: config.langData } : {}),
-      pageSegMode: pipelineFor('component').stages.recognize.pageSegMode,
-      logger: log,
-    });
+    ocr = await createOcrEngine(config, pipelineFor('component'), log);
     const report = await runBatch(
       batch,
       {
@@ -152,16 +118,6 @@ function printSummary(report: BatchReport, location: string, log: Logger): void 
   }
 }
 
-/** S3 settings shared by every command that opens a store; the standard AWS environment fills the rest. */
-function withStoreOptions(command: Command): Command {
-  return command
-    .option('--s3-endpoint <url>', 'S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS_ENDPOINT_URL_S3, else AWS)')
-    .option('--s3-region <region>', 'region (default: AWS_REGION)')
-    .option('--s3-path-style', 'path-style URLs (/bucket/key), as MinIO and Ceph usually need')
-    .option('--sse <kind>', 'server-side encryption: AES256 or aws:kms')
-    .option('--sse-kms-key-id <id>', 'KMS key for --sse aws:kms');
-}
-
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('sohoa')
     .description('Digitize scanned Vietnamese administrative records: OCR to searchable PDF, text and metadata records')
@@ -194,6 +150,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withStoreOptions(verify).action(async (location: string, options: Record<string, unknown>) => {
     setExit(await verifyCommand(location, options));
   });
+  addQueueCommands(program, setExit);
   return program;
 }
 

@@ -30,10 +30,17 @@ export const defaults = {
   objectLock: '',
   /** Pages of PDF inputs that already carry text: keep it (skip OCR), OCR them again (redo), or OCR everything (force). */
   pdfText: 'skip',
+  /** PostgreSQL URL of the job queue shared by workers; empty: none (sohoa run works alone). */
+  queue: '',
+  /** Dossiers a worker runs at once; two keep its OCR pool fed across the end of one dossier and the start of the next. */
+  concurrency: 2,
+  /** SIGTERM: seconds active dossiers may run on before they are released to other workers. */
+  drainTimeout: 30,
 } as const;
 
 const configSchema = z.object({
-  batch: z.string({ error: 'expected a batch folder' }).min(1, { error: 'expected a batch folder' }),
+  /** Empty for the commands that take no batch (worker, status, retry). */
+  batch: z.string({ error: 'expected a batch folder' }),
   out: z.string().min(1, { error: 'expected an output folder' }),
   pipeline: z.string(),
   poolSize: intBetween(1, 64),
@@ -51,6 +58,9 @@ const configSchema = z.object({
   sseKmsKeyId: z.string(),
   objectLock: z.enum(['', 'GOVERNANCE', 'COMPLIANCE'], { error: 'expected GOVERNANCE or COMPLIANCE' }),
   pdfText: z.enum(['skip', 'redo', 'force'], { error: 'expected skip, redo or force' }),
+  queue: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//u, { error: 'expected a PostgreSQL URL such as postgres://user:password@host:5432/sohoa' })]),
+  concurrency: intBetween(1, 64),
+  drainTimeout: intBetween(0, 86_400),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -67,6 +77,9 @@ const environment: Partial<Record<keyof RunConfig, string>> = {
   sseKmsKeyId: 'SOHOA_SSE_KMS_KEY_ID',
   objectLock: 'SOHOA_OBJECT_LOCK',
   pdfText: 'SOHOA_PDF_TEXT',
+  queue: 'SOHOA_QUEUE_URL',
+  concurrency: 'SOHOA_CONCURRENCY',
+  drainTimeout: 'SOHOA_DRAIN_TIMEOUT',
 };
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig, unknown>> {
@@ -74,7 +87,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig
   for (const [key, name] of Object.entries(environment) as Array<[keyof RunConfig, string]>) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    values[key] = key === 'poolSize' || key === 'recyclePages' ? Number(raw) : key === 's3PathStyle' ? raw === '1' || raw === 'true' : raw;
+    values[key] = key === 'poolSize' || key === 'recyclePages' || key === 'concurrency' || key === 'drainTimeout' ? Number(raw) : key === 's3PathStyle' ? raw === '1' || raw === 'true' : raw;
   }
   return values;
 }

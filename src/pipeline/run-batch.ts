@@ -61,6 +61,8 @@ export interface BatchRunContext {
   objectLock?: 'GOVERNANCE' | 'COMPLIANCE';
   /** PDF pages that already carry text: `skip` keeps that text and does not OCR the page; `redo`/`force` OCR it. */
   pdfText?: 'skip' | 'redo' | 'force';
+  /** Aborted when a queue job is released: no page starts after it, and the dossier record is not written. */
+  signal?: AbortSignal;
 }
 
 interface PlannedDocument {
@@ -90,7 +92,8 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
     dossiers.push(await runDossier(batch, planned, { ...ctx, log }, limiter, progress));
   }
 
-  const report = { ...buildReport(batch, ctx, dossiers, startedAt), warnings };
+  const pipelines = [...new Set(batch.dossiers.map((d) => ctx.pipelineFor(d).name))];
+  const report = { ...buildBatchReport(batch.id, pipelines, dossiers, startedAt, new Date()), warnings };
   // A run that found every dossier complete writes nothing at all, not even a new report.
   const changed = dossiers.some((d) => d.status !== 'skipped');
   if (changed || !(await ctx.store.exists(objectKeys.batchReport(batch.id)))) {
@@ -100,6 +103,20 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   log.info({ event: 'batch.finished', durationMs: report.durationMs, maxRssMiB, ...report.totals }, 'batch.finished');
   return report;
+}
+
+/**
+ * Runs one dossier of a batch, as a queue job does: the same stages, records and skip rule as `runBatch`, for that
+ * dossier only, with its own page limiter over the shared OCR pool.
+ */
+export async function runBatchDossier(batch: Batch, dossierId: string, ctx: BatchRunContext, limiter: Limiter = createLimiter(ctx.pageConcurrency)): Promise<DossierReport> {
+  const dossier = batch.dossiers.find((d) => d.id === dossierId);
+  if (!dossier) {
+    throw new InputError(`dossier "${dossierId}" is not in batch ${batch.id} (${batch.root}); was the batch changed after it was enqueued? Enqueue it again`);
+  }
+  const plan = await planBatch({ ...batch, dossiers: [dossier] });
+  const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
+  return runDossier(batch, plan[0]!, { ...ctx, log: ctx.log.child({ batchId: batch.id }) }, limiter, progress);
 }
 
 /** Lists every page of every document up front, so progress has a total and bad files are known early. */
@@ -182,6 +199,7 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
     planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, createdAt, limiter, progress, lock)),
   );
 
+  ctx.signal?.throwIfAborted();
   const settled = dossierMetadata(dossier, results, languageOf(pipeline));
   const draft: Omit<DossierRecord, 'exports'> = {
     schema: dossierRecordSchema,
@@ -237,7 +255,14 @@ async function runDocument(
     if (!pdf) pdfs.set(source.path, (pdf = openScannedPdf(source.path, { name: source.ref.file })));
     return pdf;
   };
-  const outcomes = await Promise.all(planned.pages.map((source) => limiter(() => runPage(source, ctx, pipeline, workDir, log, progress, openPdf)))).finally(() =>
+  const outcomes = await Promise.all(
+    planned.pages.map((source) =>
+      limiter(() => {
+        ctx.signal?.throwIfAborted();
+        return runPage(source, ctx, pipeline, workDir, log, progress, openPdf);
+      }),
+    ),
+  ).finally(() =>
     Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined))),
   );
   const pageReports: PageReport[] = [...planned.problems];
@@ -469,14 +494,13 @@ function sortPages(pages: PageReport[]): PageReport[] {
   return pages.sort((a, b) => a.pageNumber - b.pageNumber);
 }
 
-function buildReport(batch: Batch, ctx: BatchRunContext, dossiers: DossierReport[], startedAt: Date): BatchReport {
-  const finishedAt = new Date();
+/** The batch report from its dossiers' reports, however they were run (one process or many workers). */
+export function buildBatchReport(batchId: string, pipelines: readonly string[], dossiers: DossierReport[], startedAt: Date, finishedAt: Date): BatchReport {
   const documents = dossiers.flatMap((d) => d.documents);
   const pages = documents.flatMap((d) => d.pages);
-  const pipelines = [...new Set(batch.dossiers.map((d) => ctx.pipelineFor(d).name))];
   return {
     schema: batchReportSchema,
-    batchId: batch.id,
+    batchId,
     pipeline: pipelines.join(', '),
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),

