@@ -90,7 +90,7 @@ async function main(): Promise<number> {
       const out = path.join(scratch, `out-${run}`);
       const common = ['--queue', queue];
       if ((await start(['enqueue', args.batch, ...common, '--out', out]).done) !== 0) throw new Error('enqueue failed');
-      const workers = Array.from({ length: workerCount }, () => start(['worker', ...common, '--pool-size', '1', '--concurrency', '1', '--exit-when-idle', '--work-dir', path.join(scratch, 'work')]));
+      const workers = Array.from({ length: workerCount }, () => start(['worker', ...common, '--pool-size', '1', '--concurrency', '1', '--metrics-port', '0', '--exit-when-idle', '--work-dir', path.join(scratch, 'work')]));
       let victim: Proc | undefined;
       let killedDossier = '';
       await new Promise<void>((resolve) => {

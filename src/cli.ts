@@ -15,7 +15,9 @@ import { loadBatch } from './stages/ingest.ts';
 import { openObjectStore, parseStoreLocation } from './storage/store-location.ts';
 import { verifyRecords } from './verify/verify-records.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
-import { createOcrEngine, openBatch, pipelinesFor, withStoreOptions } from './cli/common.ts';
+import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './cli/common.ts';
+import { MeteredObjectStore } from './metrics/metered-object-store.ts';
+import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
 
 /** A stream that hands each written chunk to a function, so log lines can be printed above the progress line. */
@@ -45,7 +47,9 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
   if (config.objectLock && parseStoreLocation(config.out).kind === 'local') {
     throw new ConfigError(`--object-lock needs an S3 bucket with object lock enabled; ${config.out} is a folder, which cannot lock files`);
   }
-  const store = openObjectStore(config.out, { ...storeOptions(config), logger: log });
+  const output = openObjectStore(config.out, { ...storeOptions(config), logger: log });
+  const observed = config.metricsPort >= 0 ? await serveMetrics(config.metricsPort, config.metricsHost, { store: storeCheck(output) }, log) : undefined;
+  const store = observed ? new MeteredObjectStore(output, observed.metrics) : output;
   const workDir = path.join(config.workDir, `run-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
   let ocr: TesseractEngine | undefined;
@@ -69,6 +73,8 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
         ...(config.objectLock ? { objectLock: config.objectLock } : {}),
         pdfText: config.pdfText,
         ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+        ...(observed ? { metrics: observed.metrics } : {}),
+        htmlReport: { batchRoot: input.root, lowConfidence: pipelineFor('component').stages.assemble.lowConfidence },
       },
       warnings,
     );
@@ -78,6 +84,7 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
   } finally {
     bar?.stop();
     await ocr?.close();
+    await observed?.server.close();
     await store.close();
     if (!config.keepWork) await rm(workDir, { recursive: true, force: true });
   }
@@ -139,7 +146,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('--pdf-text <mode>', 'PDF pages that already have text: skip (keep their text, default), redo or force (OCR them again)')
     .option('--object-lock <mode>', 'lock every object for its dossier\'s retention: GOVERNANCE or COMPLIANCE (S3 buckets with object lock)');
-  withStoreOptions(run).action(async (batch: string, options: Record<string, unknown>) => {
+  withMetricsOptions(withStoreOptions(run), 'default: off').action(async (batch: string, options: Record<string, unknown>) => {
     setExit(await runCommand(batch, options));
   });
   const verify = program

@@ -36,7 +36,13 @@ export const defaults = {
   concurrency: 2,
   /** SIGTERM: seconds active dossiers may run on before they are released to other workers. */
   drainTimeout: 30,
+  /** Port of /metrics, /healthz and /readyz; -1: off (run), the worker's default (9464); 0: any free port. */
+  metricsPort: -1,
+  metricsHost: '0.0.0.0',
 } as const;
+
+/** Where `sohoa worker` serves metrics unless told otherwise: the port Prometheus exporters of this kind use. */
+export const workerMetricsPort = 9464;
 
 const configSchema = z.object({
   /** Empty for the commands that take no batch (worker, status, retry). */
@@ -61,6 +67,8 @@ const configSchema = z.object({
   queue: z.union([z.literal(''), z.string().regex(/^postgres(ql)?:\/\//u, { error: 'expected a PostgreSQL URL such as postgres://user:password@host:5432/sohoa' })]),
   concurrency: intBetween(1, 64),
   drainTimeout: intBetween(0, 86_400),
+  metricsPort: intBetween(-1, 65_535),
+  metricsHost: z.string().min(1),
 });
 
 export type RunConfig = z.infer<typeof configSchema>;
@@ -80,6 +88,8 @@ const environment: Partial<Record<keyof RunConfig, string>> = {
   queue: 'SOHOA_QUEUE_URL',
   concurrency: 'SOHOA_CONCURRENCY',
   drainTimeout: 'SOHOA_DRAIN_TIMEOUT',
+  metricsPort: 'SOHOA_METRICS_PORT',
+  metricsHost: 'SOHOA_METRICS_HOST',
 };
 
 function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig, unknown>> {
@@ -87,7 +97,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Partial<Record<keyof RunConfig
   for (const [key, name] of Object.entries(environment) as Array<[keyof RunConfig, string]>) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    values[key] = key === 'poolSize' || key === 'recyclePages' || key === 'concurrency' || key === 'drainTimeout' ? Number(raw) : key === 's3PathStyle' ? raw === '1' || raw === 'true' : raw;
+    values[key] = key === 'poolSize' || key === 'recyclePages' || key === 'concurrency' || key === 'drainTimeout' || key === 'metricsPort' ? Number(raw) : key === 's3PathStyle' ? raw === '1' || raw === 'true' : raw;
   }
   return values;
 }

@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
-import { storeOptions, type RunConfig } from '../config.ts';
+import { softwareVersion, storeOptions, type RunConfig } from '../config.ts';
+import { Metrics } from '../metrics/metrics.ts';
+import { readinessChecks, startMetricsServer, type MetricsServer, type ReadinessCheck } from '../metrics/metrics-server.ts';
 import { toSafeId } from '../domain/batch.ts';
 import type { Logger } from '../log.ts';
 import { TesseractEngine } from '../ocr/tesseract-engine.ts';
@@ -57,4 +59,22 @@ export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePag
     pageSegMode: pipeline.stages.recognize.pageSegMode,
     logger: log,
   });
+}
+
+/** Options every long-running command shares for its metrics endpoint. */
+export function withMetricsOptions(command: Command, defaultPort: string): Command {
+  return command
+    .option('--metrics-port <port>', `serve /metrics, /healthz and /readyz on this port (${defaultPort}; 0: any free port; env SOHOA_METRICS_PORT)`, (v) => Number(v))
+    .option('--metrics-host <host>', 'interface for the metrics port (default 0.0.0.0; env SOHOA_METRICS_HOST)');
+}
+
+/**
+ * Starts the metrics endpoint on `port` (logged as `metrics.listening`). `/readyz` runs the checks given, each
+ * bounded, so an unreachable store or queue makes the process unready by name.
+ */
+export async function serveMetrics(port: number, host: string, checks: Record<string, ReadinessCheck>, log: Logger): Promise<{ metrics: Metrics; server: MetricsServer }> {
+  const metrics = new Metrics({ version: softwareVersion });
+  const server = await startMetricsServer({ port, host, metrics, readiness: readinessChecks(checks) });
+  log.info({ event: 'metrics.listening', url: server.url }, `metrics.listening: ${server.url}/metrics`);
+  return { metrics, server };
 }

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { resolveRunConfig, softwareVersion, storeOptions, type RunConfig } from '../config.ts';
+import { resolveRunConfig, softwareVersion, storeOptions, workerMetricsPort, type RunConfig } from '../config.ts';
+import { MeteredObjectStore } from '../metrics/metered-object-store.ts';
+import { storeCheck } from '../metrics/metrics-server.ts';
 import type { Batch } from '../domain/batch.ts';
 import { ConfigError, ExitCode } from '../domain/errors.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -18,7 +20,7 @@ import { installSignalHandlers, runWorker } from '../queue/worker-loop.ts';
 import { loadBatch } from '../stages/ingest.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
-import { createOcrEngine, openBatch, pipelinesFor, withStoreOptions } from './common.ts';
+import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './common.ts';
 
 type SetExit = (code: number) => void;
 
@@ -28,8 +30,8 @@ function queueConfig(flags: Record<string, unknown>, batch = ''): RunConfig & { 
   return config;
 }
 
-function openQueue(config: { queue: string }, log: Logger): PgBossQueue {
-  return new PgBossQueue({ connectionString: config.queue, log });
+function openQueue(config: { queue: string }, log: Logger, onError?: (err: Error) => void): PgBossQueue {
+  return new PgBossQueue({ connectionString: config.queue, log, ...(onError ? { onError } : {}) });
 }
 
 /** A location as every worker on every machine must read it: a bucket URI as it is, a folder as an absolute path. */
@@ -75,10 +77,22 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
   const named = new Map<string, Promise<Pipeline>>();
   const workDir = path.join(config.workDir, `worker-${process.pid}-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
+  // Served from the start, so an orchestrator sees the worker alive (and not ready) while the OCR pool loads.
   const stores = new Map<string, ObjectStore>();
+  let queue: PgBossQueue | undefined;
+  const observed = await serveMetrics(
+    config.metricsPort >= 0 ? config.metricsPort : workerMetricsPort,
+    config.metricsHost,
+    {
+      queue: () => (queue ? queue.ping() : Promise.reject(new Error('not connected yet'))),
+      stores: () => Promise.all([...stores.values()].map((store) => storeCheck(store)())),
+    },
+    log,
+  );
+  const { metrics } = observed;
   const storeFor = (uri: string): ObjectStore => {
     let store = stores.get(uri);
-    if (!store) stores.set(uri, (store = openObjectStore(uri, { ...storeOptions(config), logger: log })));
+    if (!store) stores.set(uri, (store = new MeteredObjectStore(openObjectStore(uri, { ...storeOptions(config), logger: log }), metrics)));
     return store;
   };
   const batches = new Map<string, Promise<Batch>>();
@@ -101,7 +115,9 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
     return pipeline;
   };
 
-  const queue = openQueue(config, log);
+  queue = openQueue(config, log, () => metrics.queueError());
+  const jobs = queue;
+  metrics.observeJobs(() => jobs.jobCounts());
   let ocr: TesseractEngine | undefined;
   try {
     await queue.start();
@@ -120,6 +136,7 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
       storeFor,
       pipelineFor: (job, dossier) => jobPipelines.get(job) ?? defaultPipelines(dossier.kind),
       pdfText: config.pdfText,
+      metrics,
     });
     const worker = runWorker({
       queue,
@@ -132,7 +149,12 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
         return handle(job, signal);
       },
       onBatchComplete: async (batchId) => {
-        const report = await writeQueuedBatchReport(queue, batchId, storeFor);
+        const report = await writeQueuedBatchReport(jobs, batchId, storeFor, {
+          batchRootOf: async (batchUri) => (await openQueuedBatch(batchUri)).root,
+          lowConfidence: defaultPipelines('component').stages.assemble.lowConfidence,
+          softwareVersion,
+          log,
+        });
         log.info({ event: 'batch.finished', batchId, durationMs: report.durationMs, ...report.totals }, 'batch.finished');
       },
       ...(flags['exitWhenIdle'] ? { stopWhenIdle: true } : {}),
@@ -148,6 +170,7 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
   } finally {
     await queue.close();
     await ocr?.close();
+    await observed.server.close();
     await Promise.all([...stores.values()].map((store) => store.close()));
     await rm(workDir, { recursive: true, force: true });
   }
@@ -229,7 +252,7 @@ export function addQueueCommands(program: Command, setExit: SetExit): void {
     .option('--work-dir <folder>', 'scratch folder for page intermediates')
     .option('--pdf-text <mode>', 'PDF pages that already have text: skip (default), redo or force')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
-  withStoreOptions(worker).action(async (options: Record<string, unknown>) => setExit(await workerCommand(options)));
+  withMetricsOptions(withStoreOptions(worker), `default ${workerMetricsPort}`).action(async (options: Record<string, unknown>) => setExit(await workerCommand(options)));
 
   program
     .command('status')

@@ -35,6 +35,8 @@ import { createLimiter, type Limiter } from './limiter.ts';
 import { parseRetention, retainUntil } from '../domain/retention.ts';
 import type { ObjectLock } from '../stages/store.ts';
 import type { Pipeline } from './pipeline-file.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { buildReportHtml, writeReportHtml } from '../report/build-report.ts';
 
 export interface BatchProgress {
   pagesTotal: number;
@@ -63,6 +65,10 @@ export interface BatchRunContext {
   pdfText?: 'skip' | 'redo' | 'force';
   /** Aborted when a queue job is released: no page starts after it, and the dossier record is not written. */
   signal?: AbortSignal;
+  /** Prometheus metrics of the process; pages, documents and dossiers are counted as they end. */
+  metrics?: Metrics;
+  /** Writes report.html beside report.json (off for runs that only want the records). */
+  htmlReport?: { batchRoot: string; lowConfidence: number };
 }
 
 interface PlannedDocument {
@@ -98,11 +104,32 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
   const changed = dossiers.some((d) => d.status !== 'skipped');
   if (changed || !(await ctx.store.exists(objectKeys.batchReport(batch.id)))) {
     await ctx.store.put(objectKeys.batchReport(batch.id), encodeJson(report), { contentType: contentTypes.json });
+    if (ctx.htmlReport) await writeBatchReportHtml(ctx.store, report, { ...ctx.htmlReport, softwareVersion: ctx.softwareVersion }, log);
   }
   // maxRSS is the process's peak resident memory so far (KiB on Linux), OCR worker threads included.
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   log.info({ event: 'batch.finished', durationMs: report.durationMs, maxRssMiB, ...report.totals }, 'batch.finished');
   return report;
+}
+
+/**
+ * Writes report.html next to report.json. The page for people is worth less than the records, so a failure is
+ * logged (`report.failed`) and the batch goes on: report.json stays the authority.
+ */
+export async function writeBatchReportHtml(
+  store: ObjectStore,
+  report: BatchReport,
+  options: { batchRoot: string; lowConfidence: number; softwareVersion: string },
+  log: Logger,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    const built = await buildReportHtml({ store, batchId: report.batchId, report, batchRoot: options.batchRoot, lowConfidence: options.lowConfidence, softwareVersion: options.softwareVersion, log });
+    const stored = await writeReportHtml(store, report.batchId, built.html);
+    log.info({ event: 'report.written', key: stored.key, sizeBytes: stored.sizeBytes, pages: built.pages, thumbnails: built.thumbnails, durationMs: Math.round(performance.now() - started) }, 'report.written');
+  } catch (err) {
+    log.warn({ event: 'report.failed', err }, 'report.failed: report.html could not be written; report.json is complete');
+  }
 }
 
 /**
@@ -186,6 +213,7 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
     progress.pagesSkipped += pageCount;
     ctx.onProgress?.(progress);
     log.info({ event: 'dossier.skipped', pages: pageCount }, 'dossier.skipped: already complete with the same inputs and pipeline');
+    ctx.metrics?.dossierFinished('skipped');
     return { dossierId: dossier.id, status: 'skipped', reason: 'already complete with the same inputs, pipeline and software', documents: [], durationMs: performance.now() - started };
   }
 
@@ -221,6 +249,7 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
   await storeDossierRecord(ctx.store, record, lock);
   const stray = await removeStrayObjects(ctx.store, record);
   const failed = results.filter((r) => r.entry.status === 'failed').length;
+  ctx.metrics?.dossierFinished(failed > 0 ? 'failed' : 'done');
   log.info({ event: 'dossier.finished', documents: results.length, documentsFailed: failed, strayRemoved: stray.length, durationMs: Math.round(performance.now() - started) }, 'dossier.finished');
   return { dossierId: dossier.id, status: failed > 0 ? 'failed' : 'done', documents: results.map((r) => r.report), durationMs: performance.now() - started };
 }
@@ -244,6 +273,7 @@ async function runDocument(
   const workDir = path.join(ctx.workDir, dossier.id, document.id);
   for (const problem of planned.problems) {
     progress.pagesFailed++;
+    ctx.metrics?.pageFailed('input');
     log.warn({ event: 'page.failed', file: problem.file, pageNumber: problem.pageNumber, reason: problem.error?.message }, 'page.failed');
   }
   if (planned.problems.length > 0) ctx.onProgress?.(progress);
@@ -274,6 +304,7 @@ async function runDocument(
 
   const fail = (errors: string[]) => {
     const report: DocumentReport = { documentId: document.id, status: 'failed', pages: sortPages([...pageReports, ...recognized.map((p) => donePage(p, []))]), errors };
+    ctx.metrics?.documentFailed('input');
     log.warn({ event: 'document.failed', errors }, 'document.failed');
     return { entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors }, report, dossierCandidates: [] };
   };
@@ -313,9 +344,12 @@ async function runDocument(
       warnings: assembled.warnings,
       createdAt: createdAt.toISOString(),
     };
+    const storeStarted = performance.now();
     const stored = await storeDocument(ctx.store, { batchId: batch.id, dossierId: dossier.id, documentId: document.id }, { pdf: assembled.pdf, text: assembled.text }, record, lock);
+    const storeMs = Math.round(performance.now() - storeStarted);
+    ctx.metrics?.documentStored({ extractMs, assembleMs: assembled.durationMs, storeMs });
     log.info(
-      { event: 'document.stored', pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, fields: Object.keys(metadata.fields).length, conflicts: metadata.conflicts.length, qrCodes: metadata.qrCodes.length, extractMs, durationMs: Math.round(performance.now() - started) },
+      { event: 'document.stored', storeMs, assembleMs: Math.round(assembled.durationMs), pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, fields: Object.keys(metadata.fields).length, conflicts: metadata.conflicts.length, qrCodes: metadata.qrCodes.length, extractMs, durationMs: Math.round(performance.now() - started) },
       'document.stored',
     );
     const report: DocumentReport = {
@@ -369,6 +403,7 @@ async function runPage(
     const page = found ? { ...recognized, codes: found } : recognized;
     progress.pagesDone++;
     ctx.onProgress?.(progress);
+    ctx.metrics?.pageDone({ normalizeMs: page.durationMs, recognizeMs: page.ocrDurationMs, meanConfidence: page.meanConfidence, inputBytes: source.inputBytes });
     log.info(
       { event: 'page.done', qrCodes: page.codes?.length ?? 0, rotationDeg: page.rotationDeg, skewDeg: Math.round(page.skewDeg * 100) / 100, meanConfidence: Math.round(page.meanConfidence), words: page.words.length, normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
       'page.done',
@@ -379,6 +414,7 @@ async function runPage(
     ctx.onProgress?.(progress);
     const kind = errorKind(err);
     if (err instanceof SohoaError && err.retryable) throw err;
+    ctx.metrics?.pageFailed(kind);
     if (kind === 'input') log.warn({ event: 'page.failed', stage, reason: describeError(err) }, 'page.failed');
     else log.error({ event: 'page.failed', stage, err }, 'page.failed: internal error');
     return {

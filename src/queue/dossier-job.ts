@@ -7,7 +7,8 @@ import type { BatchReport, DossierReport } from '../domain/record.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import type { Limiter } from '../pipeline/limiter.ts';
 import type { Pipeline } from '../pipeline/pipeline-file.ts';
-import { buildBatchReport, runBatchDossier } from '../pipeline/run-batch.ts';
+import { buildBatchReport, runBatchDossier, writeBatchReportHtml } from '../pipeline/run-batch.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { contentTypes, encodeJson } from '../stages/store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -37,6 +38,7 @@ export interface DossierJobContext {
   /** The pipeline for a dossier: the job's, or the one for the dossier's kind. */
   pipelineFor: (job: DossierJob, dossier: DossierPlan) => Pipeline;
   pdfText?: 'skip' | 'redo' | 'force';
+  metrics?: Metrics;
 }
 
 /**
@@ -67,6 +69,7 @@ export function dossierJobHandler(ctx: DossierJobContext): DossierHandler {
         force: job.force ?? false,
         signal,
         ...(ctx.pdfText ? { pdfText: ctx.pdfText } : {}),
+        ...(ctx.metrics ? { metrics: ctx.metrics } : {}),
       },
       ctx.pages,
     );
@@ -95,7 +98,12 @@ export function dossierReportOf(outcome: DossierOutcome): { report: DossierRepor
  * Builds the batch report from what the queue kept of each dossier and writes `report.json` where the batch's
  * outputs go. The queue's completion claim makes one worker call this per completion.
  */
-export async function writeQueuedBatchReport(queue: JobQueue, batchId: string, storeFor: (outUri: string) => ObjectStore): Promise<BatchReport> {
+export async function writeQueuedBatchReport(
+  queue: JobQueue,
+  batchId: string,
+  storeFor: (outUri: string) => ObjectStore,
+  html?: { batchRootOf: (batchUri: string) => Promise<string>; lowConfidence: number; softwareVersion: string; log: Logger },
+): Promise<BatchReport> {
   const outcomes = await queue.outcomes(batchId);
   const first = outcomes[0];
   if (!first) throw new Error(`batch ${batchId} has no jobs in the queue; nothing to report`);
@@ -106,6 +114,15 @@ export async function writeQueuedBatchReport(queue: JobQueue, batchId: string, s
   const finishedAt = new Date(times.length > 0 ? Math.max(...times) : now);
   const pipelines = [...new Set(parts.flatMap((p) => (p.result?.pipeline ? [p.result.pipeline] : [])))].sort();
   const report = buildBatchReport(batchId, pipelines, parts.map((p) => p.report), startedAt, finishedAt);
-  await storeFor(first.job.outUri).put(objectKeys.batchReport(batchId), encodeJson(report), { contentType: contentTypes.json });
+  const store = storeFor(first.job.outUri);
+  await store.put(objectKeys.batchReport(batchId), encodeJson(report), { contentType: contentTypes.json });
+  if (html) {
+    const log = html.log.child({ batchId });
+    const batchRoot = await html.batchRootOf(first.job.batchUri).catch((err: unknown) => {
+      log.warn({ event: 'report.failed', err }, 'report.failed: the batch could not be opened for thumbnails');
+      return undefined;
+    });
+    if (batchRoot !== undefined) await writeBatchReportHtml(store, report, { batchRoot, lowConfidence: html.lowConfidence, softwareVersion: html.softwareVersion }, log);
+  }
   return report;
 }

@@ -152,6 +152,13 @@ export class InProcessQueue implements JobQueue {
     return { batchId, total, counts, failed, complete, reported: this.batches.get(batchId)?.reportedAt !== undefined };
   }
 
+  async ping(): Promise<void> {}
+
+  async jobCounts(): Promise<{ waiting: number; active: number }> {
+    const entries = [...this.entries.values()];
+    return { waiting: entries.filter((e) => e.state === 'waiting' || e.state === 'retrying').length, active: entries.filter((e) => e.state === 'active').length };
+  }
+
   async outcomes(batchId: string): Promise<DossierOutcome[]> {
     return [...this.entries.values()]
       .filter((entry) => entry.job.batchId === batchId)

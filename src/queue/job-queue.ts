@@ -118,6 +118,10 @@ export interface JobQueue {
   /** Puts the failed dossiers of a batch (or one of them) back in the queue; returns how many. */
   retryFailed(batchId: string, dossierId?: string): Promise<number>;
   status(batchId: string): Promise<BatchStatus>;
+  /** Resolves when the queue's database answers (the readiness check). */
+  ping(): Promise<void>;
+  /** Jobs waiting (or waiting for a retry) and active in the whole queue, for the metrics. */
+  jobCounts(): Promise<{ waiting: number; active: number }>;
   /** Every dossier of the batch with its state and outcome, in dossier order. */
   outcomes(batchId: string): Promise<DossierOutcome[]>;
   /**

@@ -79,6 +79,8 @@ export interface PgBossQueueOptions {
   startAttempts: number;
   /** Connections in this process's pool. */
   poolSize: number;
+  /** Called for every error pg-boss reports (polls, heartbeats, supervision), logged or not: for the metrics. */
+  onError?: (err: Error) => void;
 }
 
 export const pgBossQueueDefaults = {
@@ -370,6 +372,24 @@ export class PgBossQueue implements JobQueue {
     });
   }
 
+  async ping(): Promise<void> {
+    const boss = await this.boss();
+    await this.run('answer a readiness check', () => boss.getDb().executeSql('SELECT 1'));
+  }
+
+  async jobCounts(): Promise<{ waiting: number; active: number }> {
+    const boss = await this.boss();
+    return this.run('count the jobs', async () => {
+      const { rows } = await boss.getDb().executeSql(
+        `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS waiting, count(*) FILTER (WHERE state = 'active')::int AS active
+         FROM ${this.options.bossSchema}.job WHERE name = $1 AND state IN ${openStates}`,
+        [this.options.queueName],
+      );
+      const row = (rows[0] ?? {}) as { waiting?: number; active?: number };
+      return { waiting: Number(row.waiting ?? 0), active: Number(row.active ?? 0) };
+    });
+  }
+
   async claimBatchCompletion(batchId: string): Promise<boolean> {
     return (await this.claim(batchId)).length === 1;
   }
@@ -549,6 +569,7 @@ export class PgBossQueue implements JobQueue {
   }
 
   private onBossError(err: Error): void {
+    this.options.onError?.(err);
     // During an outage every poll and heartbeat fails: log the first of each burst and count the rest.
     const now = Date.now();
     if (isConnectionError(err) && now - this.lastErrorLogAt < 5_000) {

@@ -35,7 +35,7 @@ async function checksums(root: string): Promise<Record<string, string>> {
   return out;
 }
 
-const workerArgs = (queue: string) => ['worker', '--queue', queue, '--pool-size', '1', '--exit-when-idle', '--work-dir', path.join(scratch, 'work')];
+const workerArgs = (queue: string) => ['worker', '--queue', queue, '--pool-size', '1', '--exit-when-idle', '--metrics-port', '0', '--work-dir', path.join(scratch, 'work')];
 const events = (runs: CliRun[], name: string) => runs.flatMap((r) => r.events.filter((e) => e['event'] === name));
 
 describe('sohoa enqueue + worker on a real PostgreSQL', () => {
@@ -143,7 +143,7 @@ describe('sohoa enqueue + worker on a real PostgreSQL', () => {
     const queue = await pg.createDatabase('drain');
     const out = path.join(scratch, 'out-drain');
     expect((await runCli(['enqueue', sampleBatchDir, '--queue', queue, '--out', out])).code).toBe(0);
-    const worker = startCli(['worker', '--queue', queue, '--pool-size', '1', '--drain-timeout', '2', '--work-dir', path.join(scratch, 'work')]);
+    const worker = startCli(['worker', '--queue', queue, '--pool-size', '1', '--metrics-port', '0', '--drain-timeout', '2', '--work-dir', path.join(scratch, 'work')]);
     await new Promise<void>((resolve) => {
       worker.child.stdout!.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes('"event":"job.started"')) resolve();
