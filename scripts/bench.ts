@@ -11,6 +11,7 @@ import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/tex
 import { createLimiter } from '../src/pipeline/limiter.ts';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
 import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from './lib/evaluate.ts';
+import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch } from './lib/bench-operations.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,6 +22,14 @@ const { values: args } = parseArgs({
     'no-tesseract': { type: 'boolean', default: false },
     /** `npm`: give the tesseract command the same models sohoa loads by default (gunzipped from the npm packages). */
     'anchor-tessdata': { type: 'string' },
+    /** Queue overhead: 2 worker processes × 1 OCR worker through PostgreSQL against 1 process × 2 OCR workers. */
+    scale: { type: 'boolean', default: false },
+    /** Copies of the sample dossiers in the --scale batch. */
+    'scale-copies': { type: 'string', default: '3' },
+    /** Metrics and logging overhead: runs with and without them, alternated. */
+    overhead: { type: 'boolean', default: false },
+    /** The 500-page report in headless chromium (SOHOA_CHROMIUM or /usr/bin/chromium). */
+    report: { type: 'boolean', default: false },
   },
 });
 const runs = Number(args.runs);
@@ -137,7 +146,27 @@ async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
+/** --scale, --overhead, --report: the operational figures, each on its own (the OCR bench is not run then). */
+async function operations(): Promise<void> {
+  console.log(`sohoa operations bench: ${runs} runs, ${os.availableParallelism()} cores, node ${process.version}`);
+  if (args.overhead) await benchOverhead({ runs, batch: args.batch });
+  if (args.scale) {
+    const batch = await makeScaleBatch(args.batch, Number(args['scale-copies']));
+    // Embedded PostgreSQL 18 (dev dependency) on 127.0.0.1, a fresh database per run.
+    const { startPostgresServer } = await import('../test/support/postgres-server.ts');
+    const pg = await startPostgresServer();
+    try {
+      await benchScaleOut({ runs, batch, queueUrl: (run) => pg.createDatabase(`bench_${run}`) });
+    } finally {
+      await pg.stop();
+      await rm(batch, { recursive: true, force: true });
+    }
+  }
+  if (args.report) await benchReport({ runs: Math.max(runs, 5), chromium: process.env['SOHOA_CHROMIUM'] || '/usr/bin/chromium' });
+}
+
 async function main(): Promise<void> {
+  if (args.scale || args.overhead || args.report) return operations();
   const truth = await loadGroundTruth();
   const haveTesseract = !args['no-tesseract'] && spawnSync('tesseract', ['--version']).status === 0;
   if (haveTesseract && args['anchor-tessdata']) anchorTessdata = args['anchor-tessdata'] === 'npm' ? await npmTessdata() : args['anchor-tessdata'];
