@@ -126,7 +126,11 @@ async function addThumbnails(batchRoot: string, jobs: PageJob[], options: BuildR
             let input = file;
             if (file.toLowerCase().endsWith('.pdf')) {
               let pdf = pdfs.get(file);
-              if (!pdf) pdfs.set(file, (pdf = openScannedPdf(file, { name: job.file })));
+              if (!pdf) {
+                pdfs.set(file, (pdf = openScannedPdf(file, { name: job.file })));
+                // Awaited below, after the work folder is made: a broken PDF must not reject unobserved meanwhile.
+                pdf.catch(() => undefined);
+              }
               const dir = await (workDir ??= mkdtemp(path.join(tmpdir(), 'sohoa-report-')));
               const out = path.join(dir, String(index));
               await mkdir(out, { recursive: true });

@@ -112,7 +112,7 @@ describe('sohoa run on a batch with bad pages', () => {
       await writeFile(path.join(dossierDir, 'broken.png'), Buffer.from('not really a png'));
       await writeFile(path.join(dossierDir, 'scan.pdf'), Buffer.from('%PDF-1.4\n%%EOF\n'));
       const run = await runCli(['run', batch, '--out', badOut, '--no-progress']);
-      expect(run.code).toBe(3);
+      expect(run.code, run.stderr).toBe(3);
       const batchIdBad = path.basename(batch);
       const report = JSON.parse(await readFile(path.join(badOut, batchIdBad, 'report.json'), 'utf8')) as BatchReport;
       const docs = report.dossiers[0]!.documents;

@@ -64,6 +64,7 @@ describe('sohoa with S3 storage', () => {
     const documents = ['HS-001/TTR-08', 'HS-001/CV-125', 'HS-001/BC-21', 'HS-002/QD-15', 'HS-002/TB-02', 'HS-002/QD-12-2024'];
     const expected = [
       `${batchId}/report.json`,
+      `${batchId}/report.html`,
       `${batchId}/HS-001/dossier.json`,
       `${batchId}/HS-002/dossier.json`,
       `${batchId}/HS-001/dossier.xml`,

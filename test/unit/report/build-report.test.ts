@@ -136,6 +136,24 @@ describe('buildReportHtml', () => {
     expect(html).not.toContain('HS-1/p1.png');
   });
 
+  it('leaves out the picture of a damaged PDF page without an unobserved rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await mkdir(path.join(batchRoot, 'HS-PDF'), { recursive: true });
+      await writeFile(path.join(batchRoot, 'HS-PDF', 'scan.pdf'), '%PDF-1.4\n%%EOF\n');
+      const failed = { pageNumber: 1, file: 'HS-PDF/scan.pdf', filePageNumber: 1, status: 'failed' as const, flags: [], error: { kind: 'input' as const, message: 'damaged PDF' } };
+      const given = report([{ dossierId: 'HS-PDF', status: 'failed', documents: [{ documentId: 'SCAN', status: 'failed', pages: [failed], errors: ['damaged PDF'] }], durationMs: 1 }]);
+      const built = await buildReportHtml({ store, batchId: 'b1', batchRoot, report: given });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(built).toMatchObject({ pages: 1, thumbnails: 0, missingThumbnails: 1 });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('says what to do when the batch has no report', async () => {
     const missing = buildReportHtml({ store, batchId: 'no-such-batch' });
     await expect(missing).rejects.toBeInstanceOf(InputError);
