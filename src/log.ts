@@ -1,5 +1,5 @@
 // The root pino logger: JSON lines for machines, redaction of personal data and secrets set once here.
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 
 export type { Logger };
@@ -30,7 +30,7 @@ export interface LogOptions {
   /** Human-readable output (for a terminal); JSON lines otherwise. */
   pretty: boolean;
   /** Where to write; stdout by default. */
-  destination?: NodeJS.WritableStream;
+  destination?: NodeJS.WritableStream | DestinationStream;
 }
 
 export function createLogger(options: LogOptions): Logger {
