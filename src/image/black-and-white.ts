@@ -29,6 +29,8 @@ export interface MidtoneMeasure {
   midtoneFraction: number;
   /** Share of pixels that are mid-tones with no ink or no paper within EDGE_RADIUS_PX: gray content, not edges. */
   isolatedMidtoneFraction: number;
+  /** Share of pixels in isolated mid-tones that form specks (see `measureMidtones`), not counted as gray content. */
+  speckFraction: number;
 }
 
 /**
@@ -36,22 +38,64 @@ export interface MidtoneMeasure {
  * only along the edges of its strokes, where each lies between ink and paper; a photograph, a pencil note, a
  * light stamp or dingy paper has mid-tones with no ink or no paper beside them. Only the first kind can be stored
  * as black and white without losing anything a reader sees.
+ *
+ * Dust and scanner noise leave isolated mid-tones too, as specks a few pixels across. With `maxSpeckPx`, a
+ * connected group of isolated mid-tones that fits in a square of that side is a speck, counted apart: a pencil
+ * stroke, a stamp or a photograph is far larger. A bitonal scanner would have dropped or blackened such a speck.
  */
-export function measureMidtones(gray: Uint8Array, widthPx: number, heightPx: number): MidtoneMeasure {
+export function measureMidtones(gray: Uint8Array, widthPx: number, heightPx: number, maxSpeckPx = 0): MidtoneMeasure {
   const pixelCount = widthPx * heightPx;
-  if (pixelCount === 0) return { midtoneFraction: 0, isolatedMidtoneFraction: 0 };
+  if (pixelCount === 0) return { midtoneFraction: 0, isolatedMidtoneFraction: 0, speckFraction: 0 };
   let midtones = 0;
-  let isolated = 0;
+  const isolated: number[] = [];
   for (let y = 0; y < heightPx; y++) {
     const row = y * widthPx;
     for (let x = 0; x < widthPx; x++) {
       const value = gray[row + x]!;
       if (value < INK_BELOW || value >= LIGHT_FROM) continue;
       midtones++;
-      if (!betweenInkAndPaper(gray, widthPx, heightPx, x, y)) isolated++;
+      if (!betweenInkAndPaper(gray, widthPx, heightPx, x, y)) isolated.push(row + x);
     }
   }
-  return { midtoneFraction: midtones / pixelCount, isolatedMidtoneFraction: isolated / pixelCount };
+  const specks = maxSpeckPx > 0 && isolated.length > 0 ? countSpeckPixels(isolated, widthPx, heightPx, maxSpeckPx) : 0;
+  return { midtoneFraction: midtones / pixelCount, isolatedMidtoneFraction: (isolated.length - specks) / pixelCount, speckFraction: specks / pixelCount };
+}
+
+/** Pixels of the 8-connected groups of `pixels` (indices, row-major) whose bounding box fits in maxSpeckPx square. */
+function countSpeckPixels(pixels: readonly number[], widthPx: number, heightPx: number, maxSpeckPx: number): number {
+  // 1 = an isolated mid-tone not yet visited; 0 = anything else.
+  const pending = new Uint8Array(widthPx * heightPx);
+  for (const index of pixels) pending[index] = 1;
+  let specks = 0;
+  const stack: number[] = [];
+  for (const start of pixels) {
+    if (!pending[start]) continue;
+    pending[start] = 0;
+    stack.push(start);
+    let size = 0;
+    let minX = widthPx, maxX = -1, minY = heightPx, maxY = -1;
+    while (stack.length > 0) {
+      const index = stack.pop()!;
+      size++;
+      const x = index % widthPx;
+      const y = (index - x) / widthPx;
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(heightPx - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(widthPx - 1, x + 1); xx++) {
+          const next = yy * widthPx + xx;
+          if (pending[next]) {
+            pending[next] = 0;
+            stack.push(next);
+          }
+        }
+      }
+    }
+    if (maxX - minX < maxSpeckPx && maxY - minY < maxSpeckPx) specks += size;
+  }
+  return specks;
 }
 
 function betweenInkAndPaper(gray: Uint8Array, widthPx: number, heightPx: number, x: number, y: number): boolean {
@@ -79,7 +123,20 @@ function betweenInkAndPaper(gray: Uint8Array, widthPx: number, heightPx: number,
  */
 export const MAX_ISOLATED_MIDTONE_FRACTION = 0.0002;
 
-/** A gray page whose mid-tones are all stroke edges: black text on white paper, stored as bitonal loses nothing. */
+/**
+ * Specks are noise only while they are sparse: the seeded noise of the `noisy` sample is 0.07 % of its page. Far
+ * more small gray dots than this is a texture (a halftone picture, a screened background), which stays gray.
+ */
+export const MAX_SPECK_FRACTION = 0.005;
+
+/** The side of the largest speck, in millimetres: 0.5 mm is 6 px at 300 dpi, a full stop in 12 pt type. */
+export const SPECK_MM = 0.5;
+
+export function maxSpeckPx(dpi: number): number {
+  return Math.max(1, Math.round((SPECK_MM * dpi) / 25.4));
+}
+
+/** A gray page whose mid-tones are stroke edges and sparse specks: black text on white paper, bitonal loses nothing. */
 export function isTextOnlyGray(measure: MidtoneMeasure, maxIsolatedFraction = MAX_ISOLATED_MIDTONE_FRACTION): boolean {
-  return measure.isolatedMidtoneFraction <= maxIsolatedFraction;
+  return measure.isolatedMidtoneFraction <= maxIsolatedFraction && measure.speckFraction <= MAX_SPECK_FRACTION;
 }

@@ -128,3 +128,56 @@ export function singleG4Strip(tiff: TiffStrips): G4Page {
   if (tiff.strips.length !== 1) fail(`${tiff.strips.length} strips; one strip for the whole page is needed`);
   return { bytes: tiff.strips[0]!, widthPx: tiff.widthPx, heightPx: tiff.heightPx, blackIs1: tiff.photometric === 1 };
 }
+
+/** Reads `length` bytes of a file at `offset` (fewer at its end). */
+export type ByteReader = (offset: number, length: number) => Promise<Uint8Array>;
+
+const IMAGE_DATA_COUNT_TAGS = new Set([279 /* StripByteCounts */, 325 /* TileByteCounts */]);
+/** More directories than any scanner writes; a longer chain is a loop or damage. */
+const MAX_DIRECTORIES = 100_000;
+
+/**
+ * What each page of a classic TIFF costs: its encoded strips or tiles, plus an even share of the rest (header,
+ * directories, tags), so the pages add up to the file. Follows the directory chain reading only directories and
+ * byte-count arrays, never image data. Undefined for a BigTIFF or a chain that is damaged or loops: the caller
+ * then splits the file evenly.
+ */
+export async function tiffPageBytes(read: ByteReader, sizeBytes: number): Promise<number[] | undefined> {
+  const header = await read(0, 8);
+  if (header.length < 8) return undefined;
+  const le = header[0] === 0x49 && header[1] === 0x49;
+  if (!le && !(header[0] === 0x4d && header[1] === 0x4d)) return undefined;
+  const headerView = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  if (headerView.getUint16(2, le) !== 42) return undefined;
+
+  const data: number[] = [];
+  const seen = new Set<number>();
+  let offset = headerView.getUint32(4, le);
+  while (offset !== 0) {
+    if (seen.has(offset) || seen.size >= MAX_DIRECTORIES || offset + 2 > sizeBytes) return undefined;
+    seen.add(offset);
+    const countBytes = await read(offset, 2);
+    if (countBytes.length < 2) return undefined;
+    const entryCount = new DataView(countBytes.buffer, countBytes.byteOffset, 2).getUint16(0, le);
+    const directory = await read(offset + 2, entryCount * 12 + 4);
+    if (directory.length < entryCount * 12 + 4) return undefined;
+    const view = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
+    let pageData = 0;
+    for (let i = 0; i < entryCount; i++) {
+      const entry = i * 12;
+      if (!IMAGE_DATA_COUNT_TAGS.has(view.getUint16(entry, le))) continue;
+      const size = TYPE_SIZE[view.getUint16(entry + 2, le)];
+      if (size !== 2 && size !== 4) return undefined;
+      const count = view.getUint32(entry + 4, le);
+      const values = count * size <= 4 ? directory.subarray(entry + 8, entry + 12) : await read(view.getUint32(entry + 8, le), count * size);
+      if (values.length < count * size) return undefined;
+      const valuesView = new DataView(values.buffer, values.byteOffset, values.byteLength);
+      for (let k = 0; k < count; k++) pageData += size === 2 ? valuesView.getUint16(k * 2, le) : valuesView.getUint32(k * 4, le);
+    }
+    data.push(pageData);
+    offset = view.getUint32(entryCount * 12, le);
+  }
+  const rest = sizeBytes - data.reduce((sum, n) => sum + n, 0);
+  if (data.length === 0 || rest < 0) return undefined;
+  return data.map((n, i) => n + Math.floor(rest / data.length) + (i < rest % data.length ? 1 : 0));
+}

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
@@ -19,6 +19,7 @@ import {
 } from '../domain/manifest.ts';
 import type { FileReference, FolderListing, ManifestProblem } from '../domain/manifest.ts';
 import type { PageRef, PageSource } from '../domain/page.ts';
+import { tiffPageBytes } from '../image/tiff-strips.ts';
 import { inspectPdf } from '../pdf/read-scanned-pdf.ts';
 
 export type { PageSource } from '../domain/page.ts';
@@ -241,7 +242,7 @@ export async function listDocumentPages(
         ref: { dossierId: dossier.id, documentId: document.id, pageNumber: pages.length + 1, file: source.file, filePageNumber },
         path: filePath,
         pageIndex: filePageNumber - 1,
-        inputBytes: shareOfBytes(probed.sizeBytes, probed.pageCount, filePageNumber - 1),
+        inputBytes: probed.pageBytes?.[filePageNumber - 1] ?? shareOfBytes(probed.sizeBytes, probed.pageCount, filePageNumber - 1),
       });
     }
   }
@@ -252,11 +253,23 @@ function fileProblem(file: string, reason: string): PageProblem {
   return { file, error: new InputError(`"${file}": ${reason}`, { file }) };
 }
 
-/** Page count from the header only (sharp reads no pixels for metadata), so listing a batch stays cheap. */
-async function probe(filePath: string): Promise<{ pageCount: number; sizeBytes: number } | { error: string }> {
+interface ProbedFile {
+  pageCount: number;
+  sizeBytes: number;
+  /** Bytes of each page where the file says (a multi-page TIFF); an even split otherwise. */
+  pageBytes?: number[];
+}
+
+/**
+ * Page count from the header only (sharp reads no pixels for metadata), so listing a batch stays cheap. A
+ * multi-page TIFF's pages differ in size (a blank back against a dense form), so each gets its own bytes.
+ */
+async function probe(filePath: string): Promise<ProbedFile | { error: string }> {
   try {
     const [info, metadata] = await Promise.all([stat(filePath), sharp(filePath).metadata()]);
-    return { pageCount: Math.max(1, metadata.pages ?? 1), sizeBytes: info.size };
+    const pageCount = Math.max(1, metadata.pages ?? 1);
+    const pageBytes = metadata.format === 'tiff' && pageCount > 1 ? await readTiffPageBytes(filePath, info.size) : undefined;
+    return { pageCount, sizeBytes: info.size, ...(pageBytes?.length === pageCount ? { pageBytes } : {}) };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === 'ENOENT') return { error: 'the file is no longer in the batch folder; put it back or remove it from the manifest' };
@@ -266,13 +279,26 @@ async function probe(filePath: string): Promise<{ pageCount: number; sizeBytes: 
 }
 
 /** Page count from the PDF's objects; refusals (encrypted, damaged, JavaScript) arrive as InputErrors naming the file. */
-async function probePdf(filePath: string, shown: string): Promise<{ pageCount: number; sizeBytes: number } | { error: InputError }> {
+async function probePdf(filePath: string, shown: string): Promise<ProbedFile | { error: InputError }> {
   try {
     const { pageCount } = await inspectPdf(filePath, { name: shown });
     return { pageCount, sizeBytes: (await stat(filePath)).size };
   } catch (err) {
     if (err instanceof InputError) return { error: err };
     throw err;
+  }
+}
+
+async function readTiffPageBytes(filePath: string, sizeBytes: number): Promise<number[] | undefined> {
+  const handle = await open(filePath, 'r');
+  try {
+    return await tiffPageBytes(async (offset, length) => {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, sizeBytes - offset)));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      return buffer.subarray(0, bytesRead);
+    }, sizeBytes);
+  } finally {
+    await handle.close();
   }
 }
 

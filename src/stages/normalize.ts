@@ -9,7 +9,7 @@ import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import type { ChromaMeasure } from '../image/colour-mode.ts';
 import { estimateSkewDeg } from '../image/deskew.ts';
 import type { SkewEstimate } from '../image/deskew.ts';
-import { isBlackAndWhite, isTextOnlyGray, measureMidtones } from '../image/black-and-white.ts';
+import { isBlackAndWhite, isTextOnlyGray, maxSpeckPx, measureMidtones } from '../image/black-and-white.ts';
 import { measureBlankPage } from '../image/blank-page.ts';
 import { squarePixelGrid } from '../image/pixel-grid.ts';
 import type { PixelGrid } from '../image/pixel-grid.ts';
@@ -143,7 +143,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
   const chroma = decoded.channels === 3 ? measureChroma((await resize(analysis, CHROMA_LONG_SIDE_PX)).data, 3) : undefined;
   const judged = colourMode({ bitsPerSample: bitonalInput ? 1 : 8, channels: decoded.channels, ...(chroma ? { chroma } : {}) });
   const midtones = judged === 'gray' && options.bitonalGray && header.format !== 'jpeg' && decoded.channels === 1
-    ? measureMidtones(decoded.data, decoded.widthPx, decoded.heightPx)
+    ? measureMidtones(decoded.data, decoded.widthPx, decoded.heightPx, maxSpeckPx(resolution.dpi))
     : undefined;
   const mode: ColourMode = midtones && isTextOnlyGray(midtones) ? 'bitonal' : judged;
   const analysisGray = await toGray(analysis);

@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/domain/errors.ts';
-import { readSingleG4Strip, readTiffStrips } from '../../../src/image/tiff-strips.ts';
+import { readSingleG4Strip, readTiffStrips, tiffPageBytes } from '../../../src/image/tiff-strips.ts';
 import { renderTextPage } from './synthetic-page.ts';
 
 async function g4Tiff(options: { tileHeight?: number; miniswhite?: boolean } = {}): Promise<{ tiff: Buffer; widthPx: number; heightPx: number }> {
@@ -48,5 +48,42 @@ describe('readSingleG4Strip', () => {
     expect(() => readSingleG4Strip(tiff)).toThrow(/4 strips; one strip for the whole page/);
     const lzw = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).tiff({ compression: 'lzw' }).toBuffer();
     expect(() => readSingleG4Strip(lzw)).toThrow(/compression 5, not CCITT G4/);
+  });
+});
+
+describe('tiffPageBytes', () => {
+  const reader = (file: Uint8Array) => async (offset: number, length: number) => file.subarray(offset, offset + length);
+
+  it('gives each page of a multi-page G4 TIFF its own strips plus a share of the rest, adding up to the file', async () => {
+    const text = await renderTextPage({ widthPx: 620, heightPx: 877, dpi: 75 });
+    const blank = { ...text, data: new Uint8Array(text.data.length).fill(255) };
+    const pngs = await Promise.all([text, blank, text].map((p) => sharp(p.data, { raw: { width: p.widthPx, height: p.heightPx, channels: 1 } }).png().toBuffer()));
+    const tiff = await sharp(pngs, { join: { animated: true } }).removeAlpha().toColourspace('b-w').tiff({ compression: 'ccittfax4', bitdepth: 1 }).toBuffer();
+
+    const pages = await tiffPageBytes(reader(tiff), tiff.length);
+    expect(pages).toHaveLength(3);
+    expect(pages!.reduce((a, b) => a + b, 0)).toBe(tiff.length);
+    const firstStrips = readTiffStrips(tiff).strips.reduce((n, strip) => n + strip.length, 0);
+    // The first page is its strips plus a third of the header and directories, which are a few hundred bytes.
+    const share = pages![0]! - firstStrips;
+    expect(share).toBeGreaterThan(0);
+    expect(share * 3).toBeLessThan(2000);
+    expect(pages![1]!).toBeLessThan(pages![0]! / 5); // the blank page costs next to nothing
+    expect(Math.abs(pages![0]! - pages![2]!)).toBeLessThanOrEqual(1); // the same page twice
+  });
+
+  it('gives up on a directory chain that loops, a BigTIFF or a file that is not a TIFF', async () => {
+    const { tiff } = await g4Tiff();
+    const looped = Uint8Array.from(tiff);
+    const view = new DataView(looped.buffer);
+    const first = view.getUint32(4, true);
+    const entries = view.getUint16(first, true);
+    view.setUint32(first + 2 + entries * 12, first, true); // next directory: itself
+    expect(await tiffPageBytes(reader(looped), looped.length)).toBeUndefined();
+    expect(await tiffPageBytes(reader(tiff), tiff.length)).toEqual([tiff.length]);
+    const big = new Uint8Array([0x49, 0x49, 43, 0, 8, 0, 0, 0]);
+    expect(await tiffPageBytes(reader(big), big.length)).toBeUndefined();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]);
+    expect(await tiffPageBytes(reader(png), png.length)).toBeUndefined();
   });
 });

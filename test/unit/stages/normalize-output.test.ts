@@ -8,6 +8,7 @@ import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
 import { readJpegFrameInfo } from '../../../src/pdf/page-image-xobject.ts';
 import { canPassJpegThrough, defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, PageSource } from '../../../src/stages/normalize.ts';
+import { fixtures } from '../../fixtures/index.ts';
 import { renderTextPage } from '../image/synthetic-page.ts';
 
 let dir: string;
@@ -111,6 +112,15 @@ describe('normalize output: the PDF image', () => {
 
     const kept = await normalizePage(await source('typed.png', png), { ...context(), options: { ...defaultNormalizeOptions, bitonalGray: false } });
     expect([kept.colourMode, kept.pdfImageFormat]).toEqual(['gray', 'jpeg']);
+  });
+
+  it('stores the noisy sample, typed with scanner specks, as G4 of at most 0.6 × the PNG', async () => {
+    const png = await readFile(fixtures.noisy.path);
+    const result = await normalizePage(await source('noisy.png', png), context());
+    expect([result.colourMode, result.pdfImageFormat]).toEqual(['bitonal', 'ccitt-g4']);
+    const g4Bytes = readSingleG4Strip(await readFile(result.pdfImagePath)).bytes.length;
+    expect(g4Bytes / png.length).toBeLessThanOrEqual(0.6);
+    console.info(`noisy sample ${fixtures.noisy.file}: PNG ${png.length} bytes -> G4 ${g4Bytes} bytes (${(g4Bytes / png.length).toFixed(3)})`);
   });
 });
 
