@@ -19,9 +19,9 @@ interface Exit {
   stderr: string;
 }
 
-function sohoa(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...argv], { env: { ...process.env, ...env } });
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -31,21 +31,14 @@ function sohoa(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> {
   });
 }
 
+const sohoa = (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> => run(process.execPath, [cli, ...argv], env);
+
 /**
  * Runs the CLI under bash and reads its `times` builtin: the CPU seconds (user + system) the child used, worker
  * threads included. CPU time moves far less than wall time when the host is busy, so small costs show through.
  */
 async function sohoaCpu(argv: string[]): Promise<Exit & { cpuMs: number }> {
-  const script = '"$@"; status=$?; times >&2; exit $status';
-  const result = await new Promise<Exit>((resolve, reject) => {
-    const child = spawn('bash', ['-c', script, 'bash', process.execPath, cli, ...argv], { env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const result = await run('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', 'bash', process.execPath, cli, ...argv]);
   // `times` prints the shell's own user/system time, then its children's: "0m26.966s 0m0.964s".
   const lines = result.stderr.trim().split('\n');
   const seconds = [...(lines.at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));

@@ -29,7 +29,10 @@ export interface MidtoneMeasure {
   midtoneFraction: number;
   /** Share of pixels that are mid-tones with no ink or no paper within EDGE_RADIUS_PX: gray content, not edges. */
   isolatedMidtoneFraction: number;
-  /** Share of pixels in isolated mid-tones that form specks (see `measureMidtones`), not counted as gray content. */
+  /**
+   * Share of pixels in isolated mid-tones that form specks (see `measureMidtones`), not counted as gray content;
+   * 0 when the page has more isolated mid-tones than a text page can, which then all count as isolated.
+   */
   speckFraction: number;
 }
 
@@ -47,18 +50,24 @@ export function measureMidtones(gray: Uint8Array, widthPx: number, heightPx: num
   const pixelCount = widthPx * heightPx;
   if (pixelCount === 0) return { midtoneFraction: 0, isolatedMidtoneFraction: 0, speckFraction: 0 };
   let midtones = 0;
+  let isolatedCount = 0;
+  // Where the isolated mid-tones are, for the speck search; past what a text page can have (a photograph), the page
+  // is gray whatever its specks, so the list stops growing rather than holding millions of pixels.
   const isolated: number[] = [];
+  const keepAtMost = maxSpeckPx > 0 ? Math.ceil(pixelCount * (MAX_ISOLATED_MIDTONE_FRACTION + MAX_SPECK_FRACTION)) : 0;
   for (let y = 0; y < heightPx; y++) {
     const row = y * widthPx;
     for (let x = 0; x < widthPx; x++) {
       const value = gray[row + x]!;
       if (value < INK_BELOW || value >= LIGHT_FROM) continue;
       midtones++;
-      if (!betweenInkAndPaper(gray, widthPx, heightPx, x, y)) isolated.push(row + x);
+      if (betweenInkAndPaper(gray, widthPx, heightPx, x, y)) continue;
+      isolatedCount++;
+      if (isolatedCount <= keepAtMost) isolated.push(row + x);
     }
   }
-  const specks = maxSpeckPx > 0 && isolated.length > 0 ? countSpeckPixels(isolated, widthPx, heightPx, maxSpeckPx) : 0;
-  return { midtoneFraction: midtones / pixelCount, isolatedMidtoneFraction: (isolated.length - specks) / pixelCount, speckFraction: specks / pixelCount };
+  const specks = isolated.length > 0 && isolatedCount <= keepAtMost ? countSpeckPixels(isolated, widthPx, heightPx, maxSpeckPx) : 0;
+  return { midtoneFraction: midtones / pixelCount, isolatedMidtoneFraction: (isolatedCount - specks) / pixelCount, speckFraction: specks / pixelCount };
 }
 
 /** Pixels of the 8-connected groups of `pixels` (indices, row-major) whose bounding box fits in maxSpeckPx square. */

@@ -52,8 +52,11 @@ describe('measureMidtones', () => {
     // A 6×8 cm screened picture: gray dots of 2×2 px every 4 px, apart from one another.
     fillRect(page, 700, 1100, 354, 472, (x, y) => (x % 4 < 2 && y % 4 < 2 ? 110 : 255));
     const measure = measureMidtones(page.data, page.widthPx, page.heightPx, maxSpeckPx(A4_150DPI.dpi));
-    expect(measure.speckFraction).toBeGreaterThan(0.005);
+    expect(measure.isolatedMidtoneFraction + measure.speckFraction).toBeGreaterThan(0.005);
     expect(isTextOnlyGray(measure)).toBe(false);
+    // The rule itself: specks over 0.5 % of the page are a texture, whatever else the page has.
+    expect(isTextOnlyGray({ midtoneFraction: 0.02, isolatedMidtoneFraction: 0, speckFraction: 0.006 })).toBe(false);
+    expect(isTextOnlyGray({ midtoneFraction: 0.02, isolatedMidtoneFraction: 0, speckFraction: 0.004 })).toBe(true);
   });
 
   it('sizes a speck by the page resolution: 0.5 mm', () => {
