@@ -49,16 +49,24 @@ function fail(why: string): never {
   throw new InputError(`The TIFF cannot be passed through (${why}); decode and re-encode it instead`);
 }
 
-/** Parses the header and first IFD of a classic (not Big) TIFF, either byte order. */
-export function readTiffStrips(bytes: Uint8Array): TiffStrips {
-  if (bytes.length < 8) fail('shorter than a TIFF header');
+/** The 8-byte header of a classic (not Big) TIFF: byte order and where the first directory is; else why not. */
+function readTiffHeader(bytes: Uint8Array): { le: boolean; firstDirectory: number } | { problem: string } {
+  if (bytes.length < 8) return { problem: 'shorter than a TIFF header' };
   const order = String.fromCharCode(bytes[0]!, bytes[1]!);
-  if (order !== 'II' && order !== 'MM') fail('no byte-order mark');
+  if (order !== 'II' && order !== 'MM') return { problem: 'no byte-order mark' };
   const le = order === 'II';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint16(2, le) !== 42) fail('not a classic TIFF (BigTIFF or another format)');
+  if (view.getUint16(2, le) !== 42) return { problem: 'not a classic TIFF (BigTIFF or another format)' };
+  return { le, firstDirectory: view.getUint32(4, le) };
+}
 
-  const tags = readIfd(view, view.getUint32(4, le), le);
+/** Parses the header and first IFD of a classic (not Big) TIFF, either byte order. */
+export function readTiffStrips(bytes: Uint8Array): TiffStrips {
+  const header = readTiffHeader(bytes);
+  if ('problem' in header) fail(header.problem);
+  const { le } = header;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tags = readIfd(view, header.firstDirectory, le);
   const scalar = (tag: number, fallback?: number): number => {
     const value = tags.get(tag)?.[0] ?? fallback;
     if (value === undefined) fail(`tag ${tag} missing`);
@@ -143,16 +151,13 @@ const MAX_DIRECTORIES = 100_000;
  * then splits the file evenly.
  */
 export async function tiffPageBytes(read: ByteReader, sizeBytes: number): Promise<number[] | undefined> {
-  const header = await read(0, 8);
-  if (header.length < 8) return undefined;
-  const le = header[0] === 0x49 && header[1] === 0x49;
-  if (!le && !(header[0] === 0x4d && header[1] === 0x4d)) return undefined;
-  const headerView = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  if (headerView.getUint16(2, le) !== 42) return undefined;
+  const header = readTiffHeader(await read(0, 8));
+  if ('problem' in header) return undefined;
+  const { le } = header;
 
   const data: number[] = [];
   const seen = new Set<number>();
-  let offset = headerView.getUint32(4, le);
+  let offset = header.firstDirectory;
   while (offset !== 0) {
     if (seen.has(offset) || seen.size >= MAX_DIRECTORIES || offset + 2 > sizeBytes) return undefined;
     seen.add(offset);
