@@ -148,13 +148,19 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
         if (pipeline) jobPipelines.set(job, pipeline);
         return handle(job, signal);
       },
-      onBatchComplete: async (batchId) => {
-        const report = await writeQueuedBatchReport(jobs, batchId, storeFor, {
-          batchRootOf: async (batchUri) => (await openQueuedBatch(batchUri)).root,
-          lowConfidence: defaultPipelines('component').stages.assemble.lowConfidence,
-          softwareVersion,
-          log,
-        });
+      onBatchComplete: async (batchId, signal) => {
+        const report = await writeQueuedBatchReport(
+          jobs,
+          batchId,
+          storeFor,
+          {
+            batchRootOf: async (batchUri) => (await openQueuedBatch(batchUri)).root,
+            lowConfidence: defaultPipelines('component').stages.assemble.lowConfidence,
+            softwareVersion,
+            log,
+          },
+          signal,
+        );
         log.info({ event: 'batch.finished', batchId, durationMs: report.durationMs, ...report.totals }, 'batch.finished');
       },
       ...(flags['exitWhenIdle'] ? { stopWhenIdle: true } : {}),

@@ -103,6 +103,8 @@ export async function writeQueuedBatchReport(
   batchId: string,
   storeFor: (outUri: string) => ObjectStore,
   html?: { batchRootOf: (batchUri: string) => Promise<string>; lowConfidence: number; softwareVersion: string; log: Logger },
+  /** Aborted when this worker's claim on the completion was lost: write nothing more. */
+  signal?: AbortSignal,
 ): Promise<BatchReport> {
   const outcomes = await queue.outcomes(batchId);
   const first = outcomes[0];
@@ -115,6 +117,7 @@ export async function writeQueuedBatchReport(
   const pipelines = [...new Set(parts.flatMap((p) => (p.result?.pipeline ? [p.result.pipeline] : [])))].sort();
   const report = buildBatchReport(batchId, pipelines, parts.map((p) => p.report), startedAt, finishedAt);
   const store = storeFor(first.job.outUri);
+  signal?.throwIfAborted();
   await store.put(objectKeys.batchReport(batchId), encodeJson(report), { contentType: contentTypes.json });
   if (html) {
     const log = html.log.child({ batchId });
@@ -122,6 +125,7 @@ export async function writeQueuedBatchReport(
       log.warn({ event: 'report.failed', err }, 'report.failed: the batch could not be opened for thumbnails');
       return undefined;
     });
+    signal?.throwIfAborted();
     if (batchRoot !== undefined) await writeBatchReportHtml(store, report, { batchRoot, lowConfidence: html.lowConfidence, softwareVersion: html.softwareVersion }, log);
   }
   return report;

@@ -7,6 +7,7 @@ import {
   retryDelayMs,
   uniqueJobs,
   untilAborted,
+  type BatchClaim,
   type BatchStatus,
   type DossierJob,
   type DossierOutcome,
@@ -27,6 +28,8 @@ export interface InProcessQueueOptions {
   reportLeaseMs: number;
   /** Source of jitter for retry delays; tests pass a fixed one. */
   random: () => number;
+  /** The clock of report leases, in milliseconds; tests pass one they move by hand. */
+  clock: () => number;
 }
 
 interface Entry {
@@ -41,7 +44,9 @@ interface Entry {
   failedAt?: string;
 }
 
-interface BatchClaim {
+/** A batch's completion; `token` is raised by every claim and every new completion (the fencing token). */
+interface Completion {
+  token: number;
   claimedAt?: number;
   reportedAt?: number;
 }
@@ -55,15 +60,19 @@ class ReleasedError extends Error {
 
 export class InProcessQueue implements JobQueue {
   readonly options: InProcessQueueOptions;
+
+  get reportLeaseMs(): number {
+    return this.options.reportLeaseMs;
+  }
   private readonly entries = new Map<string, Entry>();
-  private readonly batches = new Map<string, BatchClaim>();
+  private readonly batches = new Map<string, Completion>();
   private readonly waiters = new Set<() => void>();
   private nextId = 1;
   /** Aborted by close(): every work() still running stops as if its own signal had aborted. */
   private readonly closing = new AbortController();
 
   constructor(options: Partial<InProcessQueueOptions> = {}) {
-    this.options = { ...jobQueueDefaults, random: Math.random, ...options };
+    this.options = { ...jobQueueDefaults, random: Math.random, clock: Date.now, ...options };
   }
 
   async enqueueDossiers(jobs: readonly DossierJob[]): Promise<EnqueueResult> {
@@ -74,7 +83,7 @@ export class InProcessQueue implements JobQueue {
       if (this.entries.has(key)) continue;
       this.entries.set(key, { id: `job-${this.nextId++}`, job: { ...job }, state: 'waiting', attempts: 0, retryLimit: this.options.retryLimit, availableAt: 0 });
       // New dossiers in a batch open a new completion, as in PgBossQueue.
-      this.batches.set(job.batchId, {});
+      this.openCompletion(job.batchId);
       created += 1;
     }
     this.wake();
@@ -125,7 +134,7 @@ export class InProcessQueue implements JobQueue {
       delete entry.failedAt;
       retried += 1;
     }
-    if (retried > 0) this.batches.set(batchId, {});
+    if (retried > 0) this.openCompletion(batchId);
     this.wake();
     return retried;
   }
@@ -172,27 +181,48 @@ export class InProcessQueue implements JobQueue {
       }));
   }
 
-  async claimBatchCompletion(batchId: string): Promise<boolean> {
-    const claim = this.batches.get(batchId);
-    if (!claim || claim.reportedAt !== undefined) return false;
-    if (claim.claimedAt !== undefined && Date.now() - claim.claimedAt < this.options.reportLeaseMs) return false;
+  async claimBatchCompletion(batchId: string): Promise<BatchClaim | undefined> {
+    const completion = this.batches.get(batchId);
+    if (!completion || completion.reportedAt !== undefined) return undefined;
+    if (completion.claimedAt !== undefined && this.options.clock() - completion.claimedAt < this.options.reportLeaseMs) return undefined;
     // Checked and taken in one synchronous step, so concurrent callers cannot both pass.
-    if (!this.isComplete(batchId)) return false;
-    claim.claimedAt = Date.now();
-    return true;
+    if (!this.isComplete(batchId)) return undefined;
+    completion.claimedAt = this.options.clock();
+    completion.token += 1;
+    return { batchId, token: completion.token };
   }
 
-  async claimCompletedBatches(): Promise<string[]> {
-    const claimed: string[] = [];
+  async claimCompletedBatches(): Promise<BatchClaim[]> {
+    const claimed: BatchClaim[] = [];
     for (const batchId of this.batches.keys()) {
-      if (await this.claimBatchCompletion(batchId)) claimed.push(batchId);
+      const claim = await this.claimBatchCompletion(batchId);
+      if (claim) claimed.push(claim);
     }
     return claimed;
   }
 
-  async markBatchReported(batchId: string): Promise<void> {
-    const claim = this.batches.get(batchId);
-    if (claim) claim.reportedAt = Date.now();
+  async renewBatchClaim(claim: BatchClaim): Promise<boolean> {
+    const completion = this.current(claim);
+    if (completion) completion.claimedAt = this.options.clock();
+    return completion !== undefined;
+  }
+
+  async markBatchReported(claim: BatchClaim): Promise<boolean> {
+    const completion = this.current(claim);
+    if (completion) completion.reportedAt = this.options.clock();
+    return completion !== undefined;
+  }
+
+  /** The batch's completion if `claim` is still its current, unreported claim. */
+  private current(claim: BatchClaim): Completion | undefined {
+    const completion = this.batches.get(claim.batchId);
+    if (!completion || completion.token !== claim.token || completion.claimedAt === undefined || completion.reportedAt !== undefined) return undefined;
+    return completion;
+  }
+
+  /** New dossiers or retries: a new completion, whose token fences out any claim made before. */
+  private openCompletion(batchId: string): void {
+    this.batches.set(batchId, { token: (this.batches.get(batchId)?.token ?? 0) + 1 });
   }
 
   async close(): Promise<void> {

@@ -110,7 +110,19 @@ export interface BatchStatus {
   reported: boolean;
 }
 
+/**
+ * The right to write one batch report. `token` is a fencing token: it grows with every claim and every new
+ * completion of the batch, and the queue accepts renewals and the report's confirmation only from the holder of
+ * the newest one, so a holder whose lease lapsed while it was still working cannot mark the report done.
+ */
+export interface BatchClaim {
+  batchId: string;
+  token: number;
+}
+
 export interface JobQueue {
+  /** A batch-completion claim neither renewed nor confirmed within this is offered again. */
+  readonly reportLeaseMs: number;
   /** One job per dossier; a dossier already in the queue (same batchId + dossierId) is left alone. */
   enqueueDossiers(jobs: readonly DossierJob[]): Promise<EnqueueResult>;
   /** Takes jobs and runs `handler` until `options.signal` aborts (or the queue is idle with `stopWhenIdle`). */
@@ -125,14 +137,19 @@ export interface JobQueue {
   /** Every dossier of the batch with its state and outcome, in dossier order. */
   outcomes(batchId: string): Promise<DossierOutcome[]>;
   /**
-   * True for exactly one caller once every dossier of the batch is done or failed: that caller writes the batch
-   * report, then calls markBatchReported. A claim never confirmed is offered again after a lease (the claimer
-   * died or its write failed). Retrying failed dossiers or enqueueing new ones opens a new completion.
+   * A claim for exactly one caller once every dossier of the batch is done or failed: that caller writes the batch
+   * report, renews the claim while it writes, then calls markBatchReported. A claim not renewed within the report
+   * lease is offered again (its holder died, stalled or failed), and the new claim fences the old one out: only
+   * the current holder's renewBatchClaim and markBatchReported succeed. Retrying failed dossiers or enqueueing new
+   * ones opens a new completion, which fences out any claim made before it. Undefined when not claimable now.
    */
-  claimBatchCompletion(batchId: string): Promise<boolean>;
-  /** claimBatchCompletion for every batch that is complete and unclaimed; returns the batches claimed. */
-  claimCompletedBatches(): Promise<string[]>;
-  markBatchReported(batchId: string): Promise<void>;
+  claimBatchCompletion(batchId: string): Promise<BatchClaim | undefined>;
+  /** claimBatchCompletion for every batch that is complete and unclaimed; returns the claims made. */
+  claimCompletedBatches(): Promise<BatchClaim[]>;
+  /** Restarts the claim's lease; false if the claim was fenced out (another caller holds the completion now). */
+  renewBatchClaim(claim: BatchClaim): Promise<boolean>;
+  /** Records the report as written; false (and nothing recorded) if the claim was fenced out. */
+  markBatchReported(claim: BatchClaim): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -145,7 +162,7 @@ export const jobQueueDefaults = {
   retryDelayMaxMs: 300_000,
   /** SIGTERM: how long active dossiers may run on before they are released to another worker. */
   drainTimeoutMs: 30_000,
-  /** A batch-completion claim not confirmed within this is offered again. */
+  /** A batch-completion claim neither renewed nor confirmed within this is offered again. */
   reportLeaseMs: 600_000,
 } as const;
 

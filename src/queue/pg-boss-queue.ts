@@ -12,7 +12,9 @@
  *   a ConfigError or a bug fails the job terminally at once (pg-boss's `deadletter` disposition), with the reason
  *   kept as the job's output. `retryFailed` puts failed jobs back (pg-boss `retry`).
  * - Batch completion: a row per batch in a table of ours (`<schema>.batch`), claimed by one atomic UPDATE whose
- *   condition is that no job of the batch is waiting, retrying or active.
+ *   condition is that no job of the batch is waiting, retrying or active. Its `completions` column is the fencing
+ *   token: every claim, every new dossier and every retry raises it, and a renewal or a "reported" mark changes
+ *   the row only when it names the current value. Leases are measured on the database's clock, never a worker's.
  * - PostgreSQL outages: pg-boss's pool reconnects by itself; its polling, heartbeats and supervision report
  *   errors as events (logged here) and carry on. A completion that cannot be written is retried here until the
  *   database answers again, so a restart does not make a finished dossier run twice. Errors of our own calls
@@ -33,6 +35,7 @@ import {
   jobQueueDefaults,
   uniqueJobs,
   untilAborted,
+  type BatchClaim,
   type BatchStatus,
   type DossierJob,
   type DossierOutcome,
@@ -194,6 +197,10 @@ class ReleasedError extends Error {
 
 export class PgBossQueue implements JobQueue {
   readonly options: PgBossQueueOptions;
+
+  get reportLeaseMs(): number {
+    return this.options.reportLeaseMs;
+  }
   private readonly log: Logger;
   private readonly where: string;
   private starting: Promise<PgBoss> | undefined;
@@ -243,7 +250,8 @@ export class PgBossQueue implements JobQueue {
           `INSERT INTO ${this.options.schema}.batch (batch_id) VALUES ($1)
            ON CONFLICT (batch_id) DO UPDATE SET
              claimed_at = CASE WHEN $2::boolean THEN NULL ELSE batch.claimed_at END,
-             reported_at = CASE WHEN $2::boolean THEN NULL ELSE batch.reported_at END`,
+             reported_at = CASE WHEN $2::boolean THEN NULL ELSE batch.reported_at END,
+             completions = CASE WHEN $2::boolean THEN batch.completions + 1 ELSE batch.completions END`,
           [batchId, createdBatches.has(batchId)],
         );
       }
@@ -312,7 +320,7 @@ export class PgBossQueue implements JobQueue {
       if (ids.length === 0) return 0;
       // Each gets one more attempt (pg-boss raises its retry limit by one) and the batch a new completion.
       const result = await boss.retry(this.options.queueName, ids);
-      await boss.getDb().executeSql(`UPDATE ${this.options.schema}.batch SET claimed_at = NULL, reported_at = NULL WHERE batch_id = $1`, [batchId]);
+      await boss.getDb().executeSql(`UPDATE ${this.options.schema}.batch SET claimed_at = NULL, reported_at = NULL, completions = completions + 1 WHERE batch_id = $1`, [batchId]);
       return (result as { affected?: number }).affected ?? ids.length;
     });
   }
@@ -390,19 +398,34 @@ export class PgBossQueue implements JobQueue {
     });
   }
 
-  async claimBatchCompletion(batchId: string): Promise<boolean> {
-    return (await this.claim(batchId)).length === 1;
+  async claimBatchCompletion(batchId: string): Promise<BatchClaim | undefined> {
+    return (await this.claim(batchId))[0];
   }
 
-  async claimCompletedBatches(): Promise<string[]> {
+  async claimCompletedBatches(): Promise<BatchClaim[]> {
     return this.claim(undefined);
   }
 
-  async markBatchReported(batchId: string): Promise<void> {
+  async renewBatchClaim(claim: BatchClaim): Promise<boolean> {
+    return this.fenced('renew a batch claim', 'claimed_at = now()', claim);
+  }
+
+  async markBatchReported(claim: BatchClaim): Promise<boolean> {
+    return this.fenced('record the batch report', 'reported_at = now()', claim);
+  }
+
+  /** An UPDATE of the batch row that applies only while `claim` is the current, unreported claim. */
+  private async fenced(action: string, set: string, claim: BatchClaim): Promise<boolean> {
     const boss = await this.boss();
-    await this.run('record the batch report', () =>
-      boss.getDb().executeSql(`UPDATE ${this.options.schema}.batch SET reported_at = now() WHERE batch_id = $1`, [batchId]),
-    );
+    return this.run(action, async () => {
+      const { rows } = await boss.getDb().executeSql(
+        `UPDATE ${this.options.schema}.batch SET ${set}
+         WHERE batch_id = $1 AND completions = $2 AND claimed_at IS NOT NULL AND reported_at IS NULL
+         RETURNING batch_id`,
+        [claim.batchId, claim.token],
+      );
+      return rows.length === 1;
+    });
   }
 
   async close(): Promise<void> {
@@ -417,7 +440,7 @@ export class PgBossQueue implements JobQueue {
   }
 
   /** One atomic UPDATE: the row changes only if the batch is complete and unclaimed (or its claim lapsed). */
-  private async claim(batchId: string | undefined): Promise<string[]> {
+  private async claim(batchId: string | undefined): Promise<BatchClaim[]> {
     const boss = await this.boss();
     const { schema, bossSchema, queueName, reportLeaseMs } = this.options;
     return this.run('claim a batch completion', async () => {
@@ -428,10 +451,10 @@ export class PgBossQueue implements JobQueue {
            AND (b.claimed_at IS NULL OR b.claimed_at < now() - $2::bigint * interval '1 millisecond')
            AND EXISTS (SELECT 1 FROM ${bossSchema}.job j WHERE j.name = $1 AND j.data->>'batchId' = b.batch_id)
            AND NOT EXISTS (SELECT 1 FROM ${bossSchema}.job j WHERE j.name = $1 AND j.data->>'batchId' = b.batch_id AND j.state IN ${openStates})
-         RETURNING b.batch_id AS "batchId"`,
+         RETURNING b.batch_id AS "batchId", b.completions AS token`,
         batchId === undefined ? [queueName, reportLeaseMs] : [queueName, reportLeaseMs, batchId],
       );
-      return (rows as { batchId: string }[]).map((row) => row.batchId);
+      return (rows as { batchId: string; token: number }[]).map((row) => ({ batchId: row.batchId, token: Number(row.token) }));
     });
   }
 

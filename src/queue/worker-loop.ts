@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { errorKind } from '../domain/errors.ts';
-import type { DossierHandler, JobQueue, QueueHandler } from './job-queue.ts';
+import type { BatchClaim, DossierHandler, JobQueue, QueueHandler } from './job-queue.ts';
 
 export interface WorkerOptions {
   queue: JobQueue;
@@ -14,11 +14,12 @@ export interface WorkerOptions {
   /** After stop(): how long active dossiers may run on before they are released to other workers. */
   drainTimeoutMs?: number;
   /**
-   * Writes the report of a batch whose dossiers have all ended. Called in one worker only per completion; if it
-   * throws, the claim lapses after the queue's report lease and a worker tries again. Without it, this worker
-   * leaves batch reports to others.
+   * Writes the report of a batch whose dossiers have all ended. Called in one worker only per completion, which
+   * renews its claim while this runs; if it throws, the claim lapses after the queue's report lease and a worker
+   * tries again. `signal` aborts when the claim was lost to another worker (this one stalled past the lease):
+   * stop before writing anything more. Without it, this worker leaves batch reports to others.
    */
-  onBatchComplete?: (batchId: string) => Promise<void>;
+  onBatchComplete?: (batchId: string, signal: AbortSignal) => Promise<void>;
   /** How often to look for completed batches besides right after each job (a job can end in another process). */
   completionSweepMs?: number;
   /** Stop by itself once the queue has nothing waiting, retrying or active. */
@@ -139,22 +140,34 @@ function createCompletionSweeper(options: WorkerOptions, log: Logger, summary: W
 
   const sweepOnce = async (): Promise<void> => {
     if (!onBatchComplete) return;
-    let batches: string[];
+    let claims: BatchClaim[];
     try {
-      batches = await options.queue.claimCompletedBatches();
+      claims = await options.queue.claimCompletedBatches();
     } catch (err) {
       log.warn({ event: 'batch.claim_failed', err }, 'batch.claim_failed: will look again');
       return;
     }
-    for (const batchId of batches) {
+    for (const claim of claims) {
+      const { batchId } = claim;
       const started = performance.now();
+      const lease = holdClaim(options.queue, claim, log);
       try {
-        await onBatchComplete(batchId);
-        await options.queue.markBatchReported(batchId);
-        summary.batchesReported += 1;
-        log.info({ event: 'batch.reported', batchId, durationMs: Math.round(performance.now() - started) }, 'batch.reported');
+        await onBatchComplete(batchId, lease.lost);
+        lease.stop();
+        if (await options.queue.markBatchReported(claim)) {
+          summary.batchesReported += 1;
+          log.info({ event: 'batch.reported', batchId, durationMs: Math.round(performance.now() - started) }, 'batch.reported');
+        } else {
+          log.warn({ event: 'batch.report_superseded', batchId, token: claim.token }, 'batch.report_superseded: this worker\'s claim lapsed and another worker holds the completion now; it writes the report');
+        }
       } catch (err) {
-        log.error({ event: 'batch.report_failed', batchId, err }, 'batch.report_failed: another attempt follows once the claim lapses');
+        if (lease.lost.aborted) {
+          log.warn({ event: 'batch.report_superseded', batchId, token: claim.token }, 'batch.report_superseded: the claim was lost while the report was being written; the current holder writes it');
+        } else {
+          log.error({ event: 'batch.report_failed', batchId, err }, 'batch.report_failed: another attempt follows once the claim lapses');
+        }
+      } finally {
+        lease.stop();
       }
     }
   };
@@ -197,6 +210,25 @@ function createCompletionSweeper(options: WorkerOptions, log: Logger, summary: W
     },
     sweep,
   };
+}
+
+/**
+ * Keeps a batch claim alive while its report is written: renews it every third of the queue's lease, and aborts
+ * `lost` when a renewal is refused (the lease ran out while this worker was stalled and another worker claimed
+ * the completion). A renewal the database could not answer is tried again at the next tick.
+ */
+function holdClaim(queue: JobQueue, claim: BatchClaim, log: Logger): { lost: AbortSignal; stop(): void } {
+  const lost = new AbortController();
+  const timer = setInterval(() => {
+    queue.renewBatchClaim(claim).then(
+      (held) => {
+        if (!held && !lost.signal.aborted) lost.abort(new Error(`the completion claim of batch ${claim.batchId} passed to another worker`));
+      },
+      (err: unknown) => log.warn({ event: 'batch.claim_renew_failed', batchId: claim.batchId, err }, 'batch.claim_renew_failed: will try again'),
+    );
+  }, Math.max(1, Math.floor(queue.reportLeaseMs / 3)));
+  timer.unref();
+  return { lost: lost.signal, stop: () => clearInterval(timer) };
 }
 
 /**

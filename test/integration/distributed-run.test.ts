@@ -149,14 +149,11 @@ describe('sohoa enqueue + worker on a real PostgreSQL', () => {
         if (chunk.toString().includes('"event":"job.started"')) resolve();
       });
     });
-    const signalled = performance.now();
     worker.child.kill('SIGTERM');
     const run = await worker.done;
     expect(run.code, run.stderr).toBe(0);
     expect(events([run], 'worker.signal')).toHaveLength(1);
     expect(events([run], 'worker.stopped')).toHaveLength(1);
-    // Drain 2 s, then the release, the pool and the queue close.
-    expect(performance.now() - signalled).toBeLessThan(30_000);
     const status = JSON.parse((await runCli(['status', batchId, '--queue', queue, '--json'])).stdout) as { counts: Record<string, number> };
     // The released dossier is back in the queue (retrying), not lost and not failed.
     expect(status.counts['failed']).toBe(0);

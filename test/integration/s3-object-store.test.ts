@@ -243,14 +243,12 @@ describe('S3ObjectStore on fauxqs', () => {
     expect(failure).toBeInstanceOf(TransientError);
     expect((failure as Error).message).toMatch(/S3 put of b\/d\/late\.txt at s3:\/\/sohoa-gone failed/);
     expect((failure as Error).message).toContain('AWS_ENDPOINT_URL_S3');
+    // Bounded by attempts (3), not by the clock: how long they take depends on the machine's load.
     expect(proxy.counts.requests).toBe(3);
-    expect(elapsedMs).toBeLessThan(5_000);
 
     // Without the proxy the connection is refused outright; same outcome.
     const direct = new S3ObjectStore({ bucket: 'sohoa-gone', endpoint: doomed.endpoint, region: testRegion, forcePathStyle: true, credentials: testCredentials, maxAttempts: 3 });
-    const refusedAt = performance.now();
     await expect(direct.get('b/d/ok.txt')).rejects.toBeInstanceOf(TransientError);
-    expect(performance.now() - refusedAt).toBeLessThan(5_000);
     console.info(`server gone: put failed after ${Math.round(elapsedMs)} ms and 3 attempts`);
     await store.close();
     await direct.close();
@@ -263,9 +261,8 @@ describe('S3ObjectStore on fauxqs', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
     const store = new S3ObjectStore({ bucket: 'sohoa-silent', endpoint: `http://127.0.0.1:${port}`, region: testRegion, forcePathStyle: true, credentials: testCredentials, maxAttempts: 2, requestTimeoutMs: 300 });
-    const startedMs = performance.now();
+    // The request timeout ends each silent attempt (the test's own timeout would catch a hang); two attempts, two sockets.
     await expect(store.put('a/b', Buffer.from('x'), { contentType: 'text/plain' })).rejects.toBeInstanceOf(TransientError);
-    expect(performance.now() - startedMs).toBeLessThan(3_000);
     expect(sockets.length).toBe(2);
     await store.close();
     for (const socket of sockets) socket.destroy();

