@@ -71,6 +71,8 @@ interface RunResult {
   /** Dossiers the victim held by its log but had already published when it was killed. */
   heldPublished: number;
   takeoverMs: number[];
+  /** SIGTERM to exit of each surviving (idle) worker. */
+  stopMs: number[];
   noOpReruns: number;
   badExits: number;
   durationMs: number;
@@ -114,19 +116,22 @@ async function oneRun(run: number, url: string, queue: PgBossQueue): Promise<Run
 
     await waitUntil(`batch ${batchId} to complete`, takeoverBound + 60_000, async () => ((await queue.status(batchId)).complete ? true : undefined));
     await waitUntil('the batch report', 15_000, () => (readMarkers(markerDir).reports.length > 0 ? true : undefined));
-    // Let any late duplicate show itself before counting.
-    await sleep(1_000);
+
+    // Each survivor sweeps for completed batches once more before it exits, so once all have exited the markers
+    // are final: a late duplicate or a second report would be among them.
+    let badExits = 0;
+    const stopMs: number[] = [];
+    const survivors = workers.filter((w) => w !== victim);
+    const termAt = Date.now();
+    for (const worker of survivors) worker.process.kill('SIGTERM');
+    for (const worker of survivors) {
+      const exit = await exitWithin(worker, 60_000).catch(() => ({ code: null, signal: null, at: Date.now() }));
+      if (exit.code !== 0) badExits += 1;
+      else stopMs.push(exit.at - termAt);
+    }
     const markers = readMarkers(markerDir);
     const done = countById(markers.done);
     const takeoverMs = held.map((id) => markers.starts.find((s) => s.id === id && s.at > killedAt)).filter((s) => s !== undefined).map((s) => s.at - killedAt);
-
-    let badExits = 0;
-    const survivors = workers.filter((w) => w !== victim);
-    for (const worker of survivors) worker.process.kill('SIGTERM');
-    for (const worker of survivors) {
-      const exit = await exitWithin(worker, 15_000).catch(() => ({ code: null, signal: null, at: Date.now() }));
-      if (exit.code !== 0) badExits += 1;
-    }
     return {
       run,
       lost: ids.filter((id) => !done.has(id)),
@@ -135,6 +140,7 @@ async function oneRun(run: number, url: string, queue: PgBossQueue): Promise<Run
       heldByVictim: held.length,
       heldPublished: heldPublished.length,
       takeoverMs,
+      stopMs,
       noOpReruns: markers.skips.length,
       badExits,
       durationMs: Date.now() - started,
@@ -178,6 +184,8 @@ async function main(): Promise<number> {
   const badReports = results.filter((r) => r.reports !== 1).length;
   const badExits = results.reduce((n, r) => n + r.badExits, 0);
   const takeovers = results.flatMap((r) => r.takeoverMs).sort((a, b) => a - b);
+  const overBound = takeovers.filter((ms) => ms > takeoverBound).length;
+  const stops = results.flatMap((r) => r.stopMs).sort((a, b) => a - b);
   const midDossierKills = results.filter((r) => r.heldByVictim > 0).length;
   const ackWindowKills = results.filter((r) => r.heldPublished > 0).length;
   const totalS = (Date.now() - startedAt) / 1000;
@@ -185,7 +193,8 @@ async function main(): Promise<number> {
     [
       `summary: ${results.length} runs, ${results.length * dossierCount} dossiers, ${midDossierKills} kills mid-dossier, ${ackWindowKills} just after publishing a dossier`,
       `lost ${lost}, duplicated ${duplicated}, runs without exactly one batch report ${badReports}, survivors not exiting 0 on SIGTERM ${badExits}`,
-      `takeover after SIGKILL (${takeovers.length} dossiers): min ${(takeovers[0]! / 1000).toFixed(1)} s, median ${(percentile(takeovers, 50) / 1000).toFixed(1)} s, max ${(takeovers.at(-1)! / 1000).toFixed(1)} s (bound ${(takeoverBound / 1000).toFixed(1)} s)`,
+      `takeover after SIGKILL (${takeovers.length} dossiers): min ${(takeovers[0]! / 1000).toFixed(1)} s, median ${(percentile(takeovers, 50) / 1000).toFixed(1)} s, max ${(takeovers.at(-1)! / 1000).toFixed(1)} s (bound ${(takeoverBound / 1000).toFixed(1)} s, ${overBound} over it)`,
+      `SIGTERM to exit of an idle survivor (${stops.length}): median ${(percentile(stops, 50) / 1000).toFixed(2)} s, max ${((stops.at(-1) ?? NaN) / 1000).toFixed(2)} s`,
       `no-op reruns (a dossier published just before its worker died, run again and skipped): ${results.reduce((n, r) => n + r.noOpReruns, 0)}`,
       `total time ${totalS.toFixed(1)} s`,
     ].join('\n'),
