@@ -107,17 +107,18 @@ describe('sohoa with S3 storage', () => {
   it('finishes a run killed with SIGKILL part-way with exactly the objects of an uninterrupted run', async () => {
     proxy.reset();
     const killed = startCli(runArgs('killed'), proxy.endpoint);
-    // Kill as soon as the second dossier has started writing: the first is complete, the second half-done.
+    // Kill as soon as the second dossier starts writing (on the arrival of its first PUT, before the proxy forwards
+    // it): the first dossier is complete, the second half-done, however slow the machine.
     await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (proxy.log.some((r) => r.method === 'PUT' && r.path.includes('/killed/') && r.path.includes('/HS-002/'))) {
-          clearInterval(timer);
+      proxy.onRequest((request) => {
+        if (request.method === 'PUT' && request.path.includes('/killed/') && request.path.includes('/HS-002/')) {
+          proxy.onRequest(undefined);
           killed.child.kill('SIGKILL');
           resolve();
         }
-      }, 20);
+      });
       void killed.done.then(() => {
-        clearInterval(timer);
+        proxy.onRequest(undefined);
         reject(new Error('the run ended before it could be killed'));
       });
     });

@@ -47,6 +47,8 @@ export interface FaultProxy {
   setFailRatio(ratio: number): void;
   /** Clears counts and log (the pseudo-random sequence goes on). */
   reset(): void;
+  /** Calls `listener` for each request as it arrives, before it is forwarded: a test can act at an exact point. */
+  onRequest(listener: ((request: RecordedRequest) => void) | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let failRatio = options.failRatio ?? 0;
   const counts = emptyCounts();
   const log: RecordedRequest[] = [];
+  let listener: ((request: RecordedRequest) => void) | undefined;
 
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -97,7 +100,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
     if (method === 'PUT') counts.puts++;
     if (fault) counts.failures++;
-    log.push({ method, path: req.url ?? '/', headers: req.headers, ...(fault ? { fault } : {}) });
+    const recorded: RecordedRequest = { method, path: req.url ?? '/', headers: req.headers, ...(fault ? { fault } : {}) };
+    log.push(recorded);
+    listener?.(recorded);
 
     if (fault === 'reset') {
       req.socket.destroy();
@@ -144,6 +149,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     reset() {
       Object.assign(counts, emptyCounts());
       log.length = 0;
+    },
+    onRequest(next) {
+      listener = next;
     },
     async stop() {
       server.closeAllConnections();
