@@ -72,9 +72,36 @@ export function withMetricsOptions(command: Command, defaultPort: string): Comma
  * Starts the metrics endpoint on `port` (logged as `metrics.listening`). `/readyz` runs the checks given, each
  * bounded, so an unreachable store or queue makes the process unready by name.
  */
-export async function serveMetrics(port: number, host: string, checks: Record<string, ReadinessCheck>, log: Logger): Promise<{ metrics: Metrics; server: MetricsServer }> {
+/** How many ports after the default a worker tries when the default is taken (9464–9479), before any free one. */
+export const metricsPortFallbacks = 15;
+
+/**
+ * Serves the metrics endpoint. With `fallback` (the port is the default, not one the operator chose) a busy port
+ * is no reason to stop: several workers on one machine take the next free ports in turn, and each says which
+ * one it got. A port the operator named stays a start-up error, since a scrape configured for it would
+ * otherwise read another process's numbers or nothing, silently.
+ */
+export async function serveMetrics(
+  port: number,
+  host: string,
+  checks: Record<string, ReadinessCheck>,
+  log: Logger,
+  options: { fallback?: boolean } = {},
+): Promise<{ metrics: Metrics; server: MetricsServer }> {
   const metrics = new Metrics({ version: softwareVersion });
-  const server = await startMetricsServer({ port, host, metrics, readiness: readinessChecks(checks) });
-  log.info({ event: 'metrics.listening', url: server.url }, `metrics.listening: ${server.url}/metrics`);
-  return { metrics, server };
+  const last = options.fallback && port > 0 ? Math.min(65_535, port + metricsPortFallbacks) : port;
+  // After the range, any free port the system gives (0): with the default settings the endpoint never stops a worker.
+  for (let candidate = port; ; candidate = candidate >= last ? 0 : candidate + 1) {
+    try {
+      const server = await startMetricsServer({ port: candidate, host, metrics, readiness: readinessChecks(checks) });
+      if (candidate !== port) {
+        log.warn({ event: 'metrics.port_taken', wanted: port, port: server.port }, `metrics.port_taken: port ${port} is in use (another worker on this machine?); serving on ${server.port}: scrape that one, or give each worker its own --metrics-port`);
+      }
+      log.info({ event: 'metrics.listening', url: server.url }, `metrics.listening: ${server.url}/metrics`);
+      return { metrics, server };
+    } catch (err) {
+      const inUse = (err as { cause?: { code?: unknown } }).cause?.code === 'EADDRINUSE';
+      if (!inUse || !options.fallback || candidate === 0) throw err;
+    }
+  }
 }

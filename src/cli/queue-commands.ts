@@ -88,6 +88,7 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
       stores: () => Promise.all([...stores.values()].map((store) => storeCheck(store)())),
     },
     log,
+    { fallback: config.metricsPort < 0 },
   );
   const { metrics } = observed;
   const storeFor = (uri: string): ObjectStore => {
