@@ -19,6 +19,7 @@ import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOpti
 import { MeteredObjectStore } from './metrics/metered-object-store.ts';
 import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
+import { interruptOnSignals } from './cli/interrupt.ts';
 
 /** A stream that hands each written chunk to a function, so log lines can be printed above the progress line. */
 function lineWriter(print: (line: string) => void): Writable {
@@ -52,6 +53,7 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
   const store = observed ? new MeteredObjectStore(output, observed.metrics) : output;
   const workDir = path.join(config.workDir, `run-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
+  const interruption = interruptOnSignals(log);
   let ocr: TesseractEngine | undefined;
   try {
     const input = await openBatch(config, workDir, log);
@@ -75,13 +77,15 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
         ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
         ...(observed ? { metrics: observed.metrics } : {}),
         htmlReport: { batchRoot: input.root, lowConfidence: pipelineFor('component').stages.assemble.lowConfidence },
+        signal: interruption.signal,
       },
       warnings,
     );
     bar?.stop();
     printSummary(report, store.location, log);
-    return exitCodeOf(report);
+    return interruption.exitCode() ?? exitCodeOf(report);
   } finally {
+    interruption.dispose();
     bar?.stop();
     await ocr?.close();
     await observed?.server.close();
@@ -114,7 +118,10 @@ async function verifyCommand(location: string, flags: Record<string, unknown>): 
 
 function printSummary(report: BatchReport, location: string, log: Logger): void {
   const t = report.totals;
-  const line = `${report.batchId}: ${t.pagesDone}/${t.pages} pages done, ${t.pagesFailed} failed, ${t.documents - t.documentsFailed}/${t.documents} documents stored, ${t.dossiersSkipped} dossiers already complete → ${location}/${report.batchId}/ (${(report.durationMs / 1000).toFixed(1)} s)`;
+  const stopped = report.interrupted
+    ? `; stopped by ${report.interrupted.signal}: ${t.dossiersNotStarted} dossiers (${t.pagesNotStarted} pages) not started, run the same command again to finish`
+    : '';
+  const line = `${report.batchId}: ${t.pagesDone}/${t.pages} pages done, ${t.pagesFailed} failed, ${t.documents - t.documentsFailed - t.documentsNotStarted}/${t.documents} documents stored, ${t.dossiersSkipped} dossiers already complete${stopped} → ${location}/${report.batchId}/ (${(report.durationMs / 1000).toFixed(1)} s)`;
   if (process.stderr.isTTY) {
     process.stderr.write(`${line}\n`);
     for (const dossier of report.dossiers)

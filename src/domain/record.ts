@@ -123,7 +123,8 @@ export interface DossierRecord {
   createdAt: string;
 }
 
-export type PageStatus = 'done' | 'failed';
+/** `not-started`: the run was interrupted (Ctrl-C, SIGTERM) before the page was published; the next run does it. */
+export type PageStatus = 'done' | 'failed' | 'not-started';
 
 export interface PageReport {
   pageNumber: number;
@@ -138,7 +139,7 @@ export interface PageReport {
 
 export interface DocumentReport {
   documentId: string;
-  status: 'done' | 'failed';
+  status: 'done' | 'failed' | 'not-started';
   pages: PageReport[];
   errors: string[];
   /** Metadata values the sources disagree on, one line each (personal data masked). */
@@ -148,8 +149,9 @@ export interface DocumentReport {
 
 export interface DossierReport {
   dossierId: string;
-  status: 'done' | 'failed' | 'skipped';
-  /** Why a dossier was skipped or failed as a whole. */
+  /** `not-started`: the run was interrupted before its `dossier.json` was written; running again does it. */
+  status: 'done' | 'failed' | 'skipped' | 'not-started';
+  /** Why a dossier was skipped, not started or failed as a whole. */
   reason?: string;
   documents: DocumentReport[];
   durationMs: number;
@@ -162,9 +164,23 @@ export interface BatchReport {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  totals: { dossiers: number; documents: number; pages: number; pagesDone: number; pagesFailed: number; documentsFailed: number; dossiersSkipped: number };
+  totals: {
+    dossiers: number;
+    documents: number;
+    pages: number;
+    pagesDone: number;
+    pagesFailed: number;
+    documentsFailed: number;
+    dossiersSkipped: number;
+    /** Dossiers and pages an interrupted run did not publish. */
+    dossiersNotStarted: number;
+    documentsNotStarted: number;
+    pagesNotStarted: number;
+  };
   dossiers: DossierReport[];
   warnings: string[];
+  /** Set when the run was stopped by a signal before the batch was done. */
+  interrupted?: { signal: string };
 }
 
 /** Flags a page for review without changing it. */

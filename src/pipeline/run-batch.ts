@@ -95,11 +95,23 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
   const limiter = createLimiter(ctx.pageConcurrency);
   const dossiers: DossierReport[] = [];
   for (const planned of plan) {
-    dossiers.push(await runDossier(batch, planned, { ...ctx, log }, limiter, progress));
+    if (ctx.signal?.aborted) {
+      dossiers.push(notStartedDossier(planned, 'the run was stopped before this dossier began; run the same command again to do it'));
+      continue;
+    }
+    try {
+      dossiers.push(await runDossier(batch, planned, { ...ctx, log }, limiter, progress));
+    } catch (err) {
+      if (!ctx.signal?.aborted) throw err;
+      // Abandoned: documents it finished may be stored, but without dossier.json nothing of it is published.
+      dossiers.push(notStartedDossier(planned, 'the run was stopped while this dossier was in progress; nothing of it is published, and the next run redoes it'));
+      log.warn({ event: 'dossier.abandoned', dossierId: planned.dossier.id }, 'dossier.abandoned: the run was stopped; the next run redoes this dossier');
+    }
   }
 
   const pipelines = [...new Set(batch.dossiers.map((d) => ctx.pipelineFor(d).name))];
-  const report = { ...buildBatchReport(batch.id, pipelines, dossiers, startedAt, new Date()), warnings };
+  const built = buildBatchReport(batch.id, pipelines, dossiers, startedAt, new Date());
+  const report: BatchReport = { ...built, warnings, ...(ctx.signal?.aborted ? { interrupted: { signal: String(interruptionOf(ctx.signal)) } } : {}) };
   // A run that found every dossier complete writes nothing at all, not even a new report.
   const changed = dossiers.some((d) => d.status !== 'skipped');
   if (changed || !(await ctx.store.exists(objectKeys.batchReport(batch.id)))) {
@@ -223,8 +235,12 @@ async function runDossier(batch: Batch, planned: PlannedDossier, ctx: BatchRunCo
     ocr: { engine: ctx.ocr.info.engine, engineVersion: ctx.ocr.info.engineVersion, languages: ctx.ocr.info.languages, model: ctx.ocr.info.model },
   };
   const lock = objectLockFor(dossier, ctx, log);
-  const results = await Promise.all(
-    planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, createdAt, limiter, progress, lock)),
+  // Settled, not raced: when the run is stopped, every document in flight ends its current step (a page in OCR, a
+  // store) before the dossier is abandoned, so nothing is left writing behind the report.
+  const results = settledOrThrow(
+    await Promise.allSettled(
+      planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, createdAt, limiter, progress, lock)),
+    ),
   );
 
   ctx.signal?.throwIfAborted();
@@ -285,16 +301,18 @@ async function runDocument(
     if (!pdf) pdfs.set(source.path, (pdf = openScannedPdf(source.path, { name: source.ref.file })));
     return pdf;
   };
-  const outcomes = await Promise.all(
-    planned.pages.map((source) =>
-      limiter(() => {
-        ctx.signal?.throwIfAborted();
-        return runPage(source, ctx, pipeline, workDir, log, progress, openPdf);
-      }),
-    ),
-  ).finally(() =>
-    Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined))),
+  // No page starts once the run is stopped; the pages already in OCR finish first (see runDossier).
+  const outcomes = settledOrThrow(
+    await Promise.allSettled(
+      planned.pages.map((source) =>
+        limiter(() => {
+          ctx.signal?.throwIfAborted();
+          return runPage(source, ctx, pipeline, workDir, log, progress, openPdf);
+        }),
+      ),
+    ).finally(() => Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined)))),
   );
+  ctx.signal?.throwIfAborted();
   const pageReports: PageReport[] = [...planned.problems];
   const recognized: RecognizedPage[] = [];
   for (const outcome of outcomes) {
@@ -526,6 +544,38 @@ function dossierMetadata(dossier: DossierPlan, outcomes: readonly DocumentOutcom
   return { fields: deriveFields('dossier', fields, counts), conflicts };
 }
 
+/** The values of settled promises, or the first rejection (an abort, or a bug) once all have settled. */
+function settledOrThrow<T>(settled: PromiseSettledResult<T>[]): T[] {
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/** What stopped the run: the signal's name when the CLI aborted with one. */
+function interruptionOf(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'stopped';
+}
+
+/** A dossier an interrupted run did not publish, with every planned page listed as not started. */
+function notStartedDossier(planned: PlannedDossier, reason: string): DossierReport {
+  return {
+    dossierId: planned.dossier.id,
+    status: 'not-started',
+    reason,
+    documents: planned.documents.map((doc) => ({
+      documentId: doc.document.id,
+      status: 'not-started',
+      pages: sortPages([
+        ...doc.problems,
+        ...doc.pages.map((source): PageReport => ({ pageNumber: source.ref.pageNumber, file: source.ref.file, filePageNumber: source.ref.filePageNumber, status: 'not-started', flags: [] })),
+      ]),
+      errors: [],
+    })),
+    durationMs: 0,
+  };
+}
+
 function sortPages(pages: PageReport[]): PageReport[] {
   return pages.sort((a, b) => a.pageNumber - b.pageNumber);
 }
@@ -549,6 +599,9 @@ export function buildBatchReport(batchId: string, pipelines: readonly string[], 
       pagesFailed: pages.filter((p) => p.status === 'failed').length,
       documentsFailed: documents.filter((d) => d.status === 'failed').length,
       dossiersSkipped: dossiers.filter((d) => d.status === 'skipped').length,
+      dossiersNotStarted: dossiers.filter((d) => d.status === 'not-started').length,
+      documentsNotStarted: documents.filter((d) => d.status === 'not-started').length,
+      pagesNotStarted: pages.filter((p) => p.status === 'not-started').length,
     },
     dossiers,
     warnings: [],

@@ -60,6 +60,8 @@ const labels = {
   done: ['Hoàn thành', 'Done'],
   failed: ['Lỗi', 'Failed'],
   skipped: ['Đã xong từ lần trước', 'Already complete'],
+  'not-started': ['Chưa xử lý', 'Not started'],
+  interrupted: ['Lượt xử lý đã bị dừng giữa chừng; chạy lại đúng lệnh đó để xử lý tiếp phần còn lại.', 'The run was stopped part-way; run the same command again to do the rest.'],
   stored: ['đã lưu', 'stored'],
   ofWhichFailed: ['lỗi', 'failed'],
   toReview: ['Cần xem lại', 'To review'],
@@ -160,12 +162,12 @@ export function renderReportHtml(report: BatchReport, documents: readonly Report
 <div><dt>${l('pipeline')}</dt><dd>${escapeHtml(report.pipeline)}</dd></div>
 <div><dt>${l('started')}</dt><dd>${formatTime(report.startedAt, settings.timeZone)}</dd></div>
 <div><dt>${l('duration')}</dt><dd>${formatDuration(report.durationMs)}</dd></div>
-<div><dt>${l('dossiers')}</dt><dd><b>${t.dossiers}</b>${t.dossiersSkipped > 0 ? ` (${t.dossiersSkipped} ${l('skipped')})` : ''}</dd></div>
-<div><dt>${l('documents')}</dt><dd><b>${t.documents - t.documentsFailed}</b>/${t.documents} ${l('stored')}${t.documentsFailed > 0 ? `, <b class="bad">${t.documentsFailed}</b> ${l('ofWhichFailed')}` : ''}</dd></div>
+<div><dt>${l('dossiers')}</dt><dd><b>${t.dossiers}</b>${t.dossiersSkipped > 0 ? ` (${t.dossiersSkipped} ${l('skipped')})` : ''}${(t.dossiersNotStarted ?? 0) > 0 ? ` (<b class="warn">${t.dossiersNotStarted}</b> ${l('not-started')})` : ''}</dd></div>
+<div><dt>${l('documents')}</dt><dd><b>${t.documents - t.documentsFailed - (t.documentsNotStarted ?? 0)}</b>/${t.documents} ${l('stored')}${t.documentsFailed > 0 ? `, <b class="bad">${t.documentsFailed}</b> ${l('ofWhichFailed')}` : ''}</dd></div>
 <div><dt>${l('pages')}</dt><dd><b>${t.pagesDone}</b>/${t.pages} ${l('pagesDone')}${t.pagesFailed > 0 ? `, <b class="bad">${t.pagesFailed}</b> ${l('ofWhichFailed')}` : ''}</dd></div>
 <div><dt>${l('meanConfidence')}</dt><dd>${meanConfidence === undefined ? '—' : Math.round(meanConfidence)}</dd></div>
 <div><dt>${l('toReview')}</dt><dd><a href="#review"><b${review.length > 0 ? ' class="warn"' : ''}>${review.length}</b></a></dd></div>
-</dl>${report.warnings.length > 0 ? `<h3>${l('warnings')}</h3><ul class="msgs">${report.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}</section>
+</dl>${report.interrupted ? `<p class="msgs warn">${l('interrupted')} (${escapeHtml(report.interrupted.signal)})</p>` : ''}${report.warnings.length > 0 ? `<h3>${l('warnings')}</h3><ul class="msgs">${report.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}</section>
 <section id="review"><h2>${l('toReview')} <small>(${review.length})</small></h2><p class="help">${l('toReviewHelp')}</p>
 ${review.length === 0 ? `<p>${l('nothingToReview')}</p>` : `<table class="rv"><thead><tr><th>${l('colConfidence')}</th><th>${l('colWhere')}</th><th>${l('colWhy')}</th></tr></thead><tbody>
 ${review.map((r) => `<tr><td class="cf ${confidenceClass(r.confidence, settings.lowConfidence)}">${r.confidence === undefined ? '—' : Math.round(r.confidence)}</td><td><a href="#${r.anchor}">${r.where}</a></td><td>${r.why}</td></tr>`).join('\n')}
@@ -265,7 +267,7 @@ function thumbnailHtml(page: ReportPage | undefined): string {
   return `<img src="${thumb.dataUri}" width="${width}" height="${height}" decoding="async" alt="">`;
 }
 
-function statusBadge(status: 'done' | 'failed' | 'skipped'): string {
+function statusBadge(status: 'done' | 'failed' | 'skipped' | 'not-started'): string {
   return `<span class="st st-${status}">${l(status)}</span>`;
 }
 
@@ -360,7 +362,7 @@ th{font-size:12px;color:var(--muted);font-weight:600}
 .nothumb{display:block;width:110px;height:60px;border:1px dashed var(--line);color:var(--muted);font-size:11px;padding:4px}
 .n,.cf{text-align:right;font-variant-numeric:tabular-nums}.file{overflow-wrap:anywhere}.err{color:var(--bad);overflow-wrap:anywhere}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600;white-space:nowrap}
-.st-done{background:#e3f1e7;color:var(--ok)}.st-failed{background:#fbe4e2;color:var(--bad)}.st-skipped{background:#eceff3;color:var(--muted)}
+.st-done{background:#e3f1e7;color:var(--ok)}.st-failed{background:#fbe4e2;color:var(--bad)}.st-skipped{background:#eceff3;color:var(--muted)}.st-not-started{background:#fff4d6;color:#7a5a00}
 .flag{display:inline-block;background:#fff3dc;color:var(--warn);border-radius:3px;padding:0 5px;margin:1px 0;font-size:12px;white-space:nowrap}
 .kind{font-weight:600}
 .c-lo{color:var(--bad);font-weight:700}.c-mid{color:var(--warn);font-weight:600}.c-hi{color:var(--ok)}

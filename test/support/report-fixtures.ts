@@ -72,7 +72,7 @@ export function syntheticReport(options: SyntheticReportOptions): { report: Batc
       pagesDone: all.filter((p) => p.status === 'done').length,
       pagesFailed: all.filter((p) => p.status === 'failed').length,
       documentsFailed: docs.filter((d) => d.status === 'failed').length,
-      dossiersSkipped: 0,
+      dossiersSkipped: 0, dossiersNotStarted: 0, documentsNotStarted: 0, pagesNotStarted: 0,
     },
     dossiers,
     warnings: [],

@@ -39,7 +39,7 @@ function hostileReport(): { report: BatchReport; documents: ReportDocument[] } {
     startedAt: '2024-03-05T01:00:00.000Z',
     finishedAt: '2024-03-05T01:00:30.000Z',
     durationMs: 30_000,
-    totals: { dossiers: 1, documents: 1, pages: 3, pagesDone: 2, pagesFailed: 1, documentsFailed: 1, dossiersSkipped: 0 },
+    totals: { dossiers: 1, documents: 1, pages: 3, pagesDone: 2, pagesFailed: 1, documentsFailed: 1, dossiersSkipped: 0, dossiersNotStarted: 0, documentsNotStarted: 0, pagesNotStarted: 0 },
     dossiers: [
       {
         dossierId: 'HS-1',
