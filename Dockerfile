@@ -2,6 +2,14 @@
 # Build: docker build -t sohoa .    Run: docker run sohoa worker --queue postgres://…   (the default command is `worker`)
 # Nothing is downloaded when the container runs: OCR language data, fonts and the ICC profile come with the npm packages.
 
+# The JavaScript the package ships: the same `npm run build` (tsc into dist/) as `npm pack`.
+FROM node:24.22.3-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm ci --no-audit --no-fund \
+ && npm run build
+
 FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -23,7 +31,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
-COPY src ./src
+COPY --from=build /app/dist ./dist
 COPY pipelines ./pipelines
 # The image's `node` user (uid 1000): the app files stay root-owned and read-only to it; it writes only under /tmp.
 USER node

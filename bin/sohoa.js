@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Entry point of the `sohoa` command; the TypeScript source runs directly on Node 24.
+// Entry point of the `sohoa` command: the compiled dist/cli.js in an installed package, src/cli.ts in a checkout.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 // glibc gives every thread that allocates (libvips, OCR worker threads) its own malloc arena and keeps freed
 // memory in each; two arenas cut the peak memory of a batch by about 70 MiB at no measured cost in speed. The
@@ -8,5 +11,12 @@ if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined &
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, MALLOC_ARENA_MAX: '2' });
 }
 
-const { main } = await import('../src/cli.ts');
+// The source wins whenever it is there: the packed package and the image ship dist/ without src/, and a checkout
+// runs what is being edited, so `bash scripts/demo.sh` and the tests work on a fresh clone with no build step and
+// never run a stale dist/ left by an earlier `npm run build` or `npm pack`. Comparing dates instead would have to
+// walk all of src/ and would trust mtimes that git checkouts set arbitrarily. Node refuses to strip types under
+// node_modules, so a src/ found there (a package installed from a git URL, say) is never used either.
+const source = new URL('../src/cli.ts', import.meta.url);
+const inCheckout = existsSync(source) && !fileURLToPath(source).split(/[\\/]/).includes('node_modules');
+const { main } = inCheckout ? await import('../src/cli.ts') : await import('../dist/cli.js');
 process.exitCode = await main(process.argv);

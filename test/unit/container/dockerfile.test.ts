@@ -137,9 +137,13 @@ function lintDockerfile(text: string, dockerignore: string, packageJson: { depen
   // What the program reads at run time must be in the final image.
   const copied = final.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
   if (!copied.some((args) => /--from=\S+\s+\S*node_modules\s/.test(`${args} `))) problems.push('the final stage does not copy node_modules from the build stage');
-  for (const needed of ['package.json', 'bin', 'src', 'pipelines']) {
+  for (const needed of ['package.json', 'bin', 'pipelines']) {
     if (!copied.some((args) => args.split(/\s+/).slice(0, -1).includes(needed))) problems.push(`the final stage does not copy ${needed}`);
   }
+  // The image runs the compiled JavaScript, as the installed package does (Node strips no types under node_modules).
+  if (!copied.some((args) => /--from=\S+\s+\S*dist\s/.test(`${args} `))) problems.push('the final stage does not copy dist from the build stage');
+  if (copied.some((args) => args.split(/\s+/).slice(0, -1).includes('src'))) problems.push('the final stage copies src: it runs dist');
+  if (!runs.some((run) => /\bnpm run build\b/.test(run))) problems.push('no `npm run build`: the image would not run what `npm pack` ships');
 
   for (const pattern of ['node_modules', '.git', 'out']) {
     if (!ignored(pattern)) problems.push(`.dockerignore does not exclude ${pattern}`);
