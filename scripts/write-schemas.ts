@@ -1,11 +1,20 @@
-// Writes the JSON Schemas of pipelines/schema from the metadata model; run it after changing the field table or the model.
+// Writes what is generated from the code: the JSON Schemas of pipelines/schema (metadata model, --json summary)
+// and the README's table of error codes. Run it after changing the field table, the model, the summary or a code.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { schemaFiles } from '../src/domain/metadata/json-schema.ts';
+import { schemaFiles, schemaText } from '../src/domain/metadata/json-schema.ts';
+import { summaryJsonSchema } from '../src/cli/summary.ts';
+import { withErrorCodeTable } from '../src/domain/error-codes.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const manifestSchema = await readFile(path.join(root, 'pipelines/schema/manifest.schema.json'), 'utf8');
-for (const { file, text } of schemaFiles(manifestSchema)) {
+const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+const files = [
+  ...schemaFiles(manifestSchema),
+  { file: 'pipelines/schema/summary.schema.json', text: schemaText(summaryJsonSchema()) },
+  { file: 'README.md', text: withErrorCodeTable(readme) },
+];
+for (const { file, text } of files) {
   const target = path.join(root, file);
   const before = await readFile(target, 'utf8').catch(() => '');
   if (before === text) continue;

@@ -20,6 +20,8 @@ import { MeteredObjectStore } from './metrics/metered-object-store.ts';
 import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
 import { interruptOnSignals } from './cli/interrupt.ts';
+import { answering, exitCodeOfError, reportError, runSummary, verifySummary, writeSummary } from './cli/summary.ts';
+import { verifyProblemCodes } from './domain/error-codes.ts';
 
 /** A stream that hands each written chunk to a function, so log lines can be printed above the progress line. */
 function lineWriter(print: (line: string) => void): Writable {
@@ -37,16 +39,18 @@ export function exitCodeOf(report: BatchReport): number {
 
 async function runCommand(batchArgument: string, flags: Record<string, unknown>): Promise<number> {
   const config = resolveRunConfig({ ...flags, batch: batchArgument });
-  const interactive = Boolean(process.stderr.isTTY) && config.progress;
+  const json = Boolean(flags['json']);
+  const interactive = Boolean(process.stderr.isTTY) && config.progress && !json;
   const bar = interactive ? createProgressBar() : undefined;
-  // On a terminal the progress line owns the screen and warnings print above it; elsewhere JSON lines on stdout.
+  // On a terminal the progress line owns the screen and warnings print above it; elsewhere JSON lines on stdout,
+  // or on stderr with --json, which keeps stdout for the one summary object.
   const log = bar
     ? createLogger({ level: flags['logLevel'] ? config.logLevel : 'warn', pretty: true, destination: lineWriter((line) => bar.print(line)) })
-    : createLogger({ level: config.logLevel, pretty: false });
+    : createLogger({ level: config.logLevel, pretty: false, ...(json ? { destination: process.stderr } : {}) });
   // Everything that can be wrong with the configuration is found before any page is touched.
   const pipelineFor = await pipelinesFor(config);
   if (config.objectLock && parseStoreLocation(config.out).kind === 'local') {
-    throw new ConfigError(`--object-lock needs an S3 bucket with object lock enabled; ${config.out} is a folder, which cannot lock files`);
+    throw new ConfigError('OBJECT_LOCK_UNSUPPORTED', `--object-lock needs an S3 bucket with object lock enabled; ${config.out} is a folder, which cannot lock files`);
   }
   const output = openObjectStore(config.out, { ...storeOptions(config), logger: log });
   const observed = config.metricsPort >= 0 ? await serveMetrics(config.metricsPort, config.metricsHost, { store: storeCheck(output) }, log) : undefined;
@@ -82,8 +86,10 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
       warnings,
     );
     bar?.stop();
-    printSummary(report, store.location, log);
-    return interruption.exitCode() ?? exitCodeOf(report);
+    const exitCode = interruption.exitCode() ?? exitCodeOf(report);
+    if (json) writeSummary(runSummary(report, store.location, exitCode));
+    else printSummary(report, store.location, log);
+    return exitCode;
   } finally {
     interruption.dispose();
     bar?.stop();
@@ -99,18 +105,17 @@ async function verifyCommand(location: string, flags: Record<string, unknown>): 
   const store = openObjectStore(location, storeOptions(config));
   try {
     const result = await verifyRecords(store);
-    const json = Boolean(flags['json']) || !process.stdout.isTTY;
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ location: store.location, ...result, ok: result.problems.length === 0 && result.dossiers > 0 })}\n`);
+    const exitCode = result.problems.length === 0 && result.dossiers > 0 ? ExitCode.ok : ExitCode.someFailed;
+    if (Boolean(flags['json']) || !process.stdout.isTTY) {
+      writeSummary(verifySummary(result, store.location, exitCode));
     } else {
-      for (const problem of result.problems) process.stdout.write(`${problem.kind.padEnd(17)} ${problem.key}: ${problem.detail}\n`);
+      for (const problem of result.problems) process.stdout.write(`${verifyProblemCodes[problem.kind].padEnd(22)} ${problem.key}: ${problem.detail}\n`);
       process.stdout.write(`${store.location}: ${result.dossiers} dossiers, ${result.objectsChecked} objects (${result.bytesChecked} bytes) re-read, ${result.problems.length} problems\n`);
     }
     if (result.dossiers === 0) {
       process.stderr.write(`sohoa verify: no dossier.json found under ${store.location}; point it at an output folder, a batch or a dossier\n`);
-      return ExitCode.someFailed;
     }
-    return result.problems.length === 0 ? ExitCode.ok : ExitCode.someFailed;
+    return exitCode;
   } finally {
     await store.close();
   }
@@ -126,7 +131,7 @@ function printSummary(report: BatchReport, location: string, log: Logger): void 
     process.stderr.write(`${line}\n`);
     for (const dossier of report.dossiers)
       for (const doc of dossier.documents)
-        for (const error of doc.errors) process.stderr.write(`  ✗ ${dossier.dossierId}/${doc.documentId}: ${error}\n`);
+        for (const error of doc.errors) process.stderr.write(`  ✗ ${dossier.dossierId}/${doc.documentId}: [${error.code}] ${error.message}\n`);
   } else {
     log.info({ event: 'batch.summary', batchId: report.batchId, ...t }, line);
   }
@@ -153,8 +158,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('--pdf-text <mode>', 'PDF pages that already have text: skip (keep their text, default), redo or force (OCR them again)')
     .option('--object-lock <mode>', 'lock every object for its dossier\'s retention: GOVERNANCE or COMPLIANCE (S3 buckets with object lock)');
+  run.option('--json', 'print one JSON summary object on stdout at the end (logs go to stderr); schema: pipelines/schema/summary.schema.json');
   withMetricsOptions(withStoreOptions(run), 'default: off').action(async (batch: string, options: Record<string, unknown>) => {
-    setExit(await runCommand(batch, options));
+    setExit(await answering('run', options, () => runCommand(batch, options)));
   });
   const verify = program
     .command('verify')
@@ -162,7 +168,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<location>', 'output folder or s3://bucket/prefix (the store root, a batch or one dossier)')
     .option('--json', 'print the result as one JSON object (the default when stdout is not a terminal)');
   withStoreOptions(verify).action(async (location: string, options: Record<string, unknown>) => {
-    setExit(await verifyCommand(location, options));
+    setExit(await answering('verify', options, () => verifyCommand(location, options), !process.stdout.isTTY));
   });
   addQueueCommands(program, setExit);
   return program;
@@ -175,12 +181,8 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    if (err instanceof SohoaError) {
-      process.stderr.write(`sohoa: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`sohoa: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return ExitCode.internal;
+    reportError(err);
+    return exitCodeOfError(err);
   }
 }
 

@@ -107,7 +107,7 @@ export function resolveRunConfig(flags: Record<string, unknown>, env: NodeJS.Pro
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const merged = { ...defaults, ...fromEnvironment(env), ...defined };
   const parsed = configSchema.safeParse(merged, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(formatIssues('options', parsed.error.issues).join('\n'));
+  if (!parsed.success) throw new ConfigError('CONFIG_INVALID', formatIssues('options', parsed.error.issues).join('\n'));
   return parsed.data;
 }
 

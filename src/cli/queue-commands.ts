@@ -21,12 +21,13 @@ import { loadBatch } from '../stages/ingest.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
 import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './common.ts';
+import { answering, enqueueSummary, queueShown, statusSummary, writeSummary } from './summary.ts';
 
 type SetExit = (code: number) => void;
 
 function queueConfig(flags: Record<string, unknown>, batch = ''): RunConfig & { queue: string } {
   const config = resolveRunConfig({ ...flags, batch });
-  if (!config.queue) throw new ConfigError('no job queue given: pass --queue postgres://user:password@host:5432/database or set SOHOA_QUEUE_URL');
+  if (!config.queue) throw new ConfigError('QUEUE_MISSING', 'no job queue given: pass --queue postgres://user:password@host:5432/database or set SOHOA_QUEUE_URL');
   return config;
 }
 
@@ -42,7 +43,8 @@ function sharedLocation(location: string): string {
 
 async function enqueueCommand(batchArgument: string, flags: Record<string, unknown>): Promise<number> {
   const config = queueConfig(flags, batchArgument);
-  const log = createLogger({ level: config.logLevel, pretty: false });
+  const json = Boolean(flags['json']);
+  const log = createLogger({ level: config.logLevel, pretty: false, ...(json ? { destination: process.stderr } : {}) });
   // Every mistake in the batch (manifest, ids, missing files) is found here, before any job exists.
   if (config.pipeline) await loadPipeline(config.pipeline);
   const workDir = path.join(config.workDir, `enqueue-${randomUUID().slice(0, 8)}`);
@@ -62,7 +64,8 @@ async function enqueueCommand(batchArgument: string, flags: Record<string, unkno
     const result = await queue.enqueueDossiers(jobs);
     const line = { event: 'batch.enqueued', batchId: batch.id, dossiers: jobs.length, ...result };
     log.info(line, `batch.enqueued: ${batch.id}: ${result.created} new jobs, ${result.existing} already queued`);
-    if (process.stdout.isTTY) process.stdout.write(`${batch.id}: ${result.created} dossiers enqueued, ${result.existing} were already in the queue\n`);
+    if (json) writeSummary(enqueueSummary(batch.id, { dossiers: jobs.length, created: result.created, existing: result.existing }, { store: sharedLocation(config.out), queue: queueShown(config.queue) }));
+    else if (process.stdout.isTTY) process.stdout.write(`${batch.id}: ${result.created} dossiers enqueued, ${result.existing} were already in the queue\n`);
     return ExitCode.ok;
   } finally {
     await queue.close();
@@ -188,7 +191,7 @@ export function formatStatus(status: BatchStatus): string {
   const c = status.counts;
   const lines = [
     `${status.batchId}: ${status.total} dossiers — ${c.done} done, ${c.failed} failed, ${c.active} active, ${c.waiting} waiting, ${c.retrying} retrying${status.complete ? ` (complete${status.reported ? ', report written' : ''})` : ''}`,
-    ...status.failed.map((f) => `  ✗ ${f.dossierId} [${f.kind}, ${f.attempts} attempt(s)]: ${f.message}`),
+    ...status.failed.map((f) => `  ✗ ${f.dossierId} [${f.code ?? f.kind}, ${f.attempts} attempt(s)]: ${f.message}`),
   ];
   if (status.failed.length > 0) lines.push(`  after fixing the cause: sohoa retry ${status.batchId} [--dossier <id>]`);
   return `${lines.join('\n')}\n`;
@@ -200,17 +203,11 @@ async function statusCommand(batchId: string, flags: Record<string, unknown>): P
   const queue = openQueue(config, log);
   try {
     const status = await queue.status(batchId);
-    if (Boolean(flags['json']) || !process.stdout.isTTY) {
-      const { failed, ...rest } = status;
-      process.stdout.write(`${JSON.stringify({ ...rest, failed: failed.map(({ outcome: _outcome, ...f }) => f) })}\n`);
-    } else {
-      process.stdout.write(formatStatus(status));
-    }
-    if (status.total === 0) {
-      process.stderr.write(`sohoa status: the queue holds no dossier of batch ${batchId}\n`);
-      return ExitCode.someFailed;
-    }
-    return status.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
+    const exitCode = status.total === 0 || status.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
+    if (Boolean(flags['json']) || !process.stdout.isTTY) writeSummary(statusSummary(status, exitCode, queueShown(config.queue)));
+    else process.stdout.write(formatStatus(status));
+    if (status.total === 0) process.stderr.write(`sohoa status: the queue holds no dossier of batch ${batchId}\n`);
+    return exitCode;
   } finally {
     await queue.close();
   }
@@ -244,7 +241,8 @@ export function addQueueCommands(program: Command, setExit: SetExit): void {
     .option('--force', 'redo dossiers that are already complete')
     .option('--work-dir <folder>', 'scratch folder (a bucket batch is copied there to read its manifest)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
-  withStoreOptions(enqueue).action(async (batch: string, options: Record<string, unknown>) => setExit(await enqueueCommand(batch, options)));
+  enqueue.option('--json', 'print one JSON summary object on stdout at the end (logs go to stderr)');
+  withStoreOptions(enqueue).action(async (batch: string, options: Record<string, unknown>) => setExit(await answering('enqueue', options, () => enqueueCommand(batch, options))));
 
   const worker = program
     .command('worker')
@@ -266,8 +264,8 @@ export function addQueueCommands(program: Command, setExit: SetExit): void {
     .description('dossiers of a batch by state, and the failed ones with their reasons (exit 3 when any failed)')
     .argument('<batchId>', 'the batch id (printed by enqueue)')
     .option(...queueOption)
-    .option('--json', 'print one JSON object (the default when stdout is not a terminal)')
-    .action(async (batchId: string, options: Record<string, unknown>) => setExit(await statusCommand(batchId, options)));
+    .option('--json', 'print one JSON summary object (the default when stdout is not a terminal); schema: pipelines/schema/summary.schema.json')
+    .action(async (batchId: string, options: Record<string, unknown>) => setExit(await answering('status', options, () => statusCommand(batchId, options), !process.stdout.isTTY)));
 
   program
     .command('retry')

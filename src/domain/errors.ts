@@ -1,4 +1,5 @@
-// Error classes that carry their consequence as data: whether to retry and which exit code the CLI uses.
+// Error classes that carry their consequence as data: whether to retry, which exit code the CLI uses, and a stable code.
+import type { ErrorCode } from './error-codes.ts';
 
 /** Where in a batch an error happened, so a person can find the file and page. */
 export interface ErrorLocation {
@@ -19,10 +20,13 @@ export abstract class SohoaError extends Error {
   abstract readonly retryable: boolean;
   abstract readonly exitCode: number;
   readonly location: ErrorLocation;
+  /** Stable across versions; its meaning and what to do are in error-codes.ts and the README. */
+  readonly code: ErrorCode;
 
-  constructor(message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    this.code = code;
     this.location = location;
   }
 }
@@ -59,6 +63,22 @@ export const ExitCode = {
 
 export function errorKind(err: unknown): ErrorKind {
   return err instanceof SohoaError ? err.kind : 'internal';
+}
+
+/** Anything that is not one of sohoa's own errors is a defect: INTERNAL. */
+export function errorCode(err: unknown): ErrorCode {
+  return err instanceof SohoaError ? err.code : 'INTERNAL';
+}
+
+/** An error as report.json, the logs and the `--json` summaries carry it. */
+export interface ErrorReport {
+  code: ErrorCode;
+  kind: ErrorKind;
+  message: string;
+}
+
+export function errorReport(err: unknown): ErrorReport {
+  return { code: errorCode(err), kind: errorKind(err), message: describeError(err) };
 }
 
 /** A one-line reason for a report: the message, prefixed by where it happened. */

@@ -1,11 +1,12 @@
 // The records sohoa publishes: one per document, one per dossier (the commit marker), one report per batch.
 import type { DossierKind } from './batch.ts';
+import type { ErrorReport } from './errors.ts';
 import type { FieldConflict, FieldValue } from './metadata/model.ts';
 import type { Box, ColourMode, OrientationSource } from './page.ts';
 
 export const documentRecordSchema = 'sohoa.document/2';
 export const dossierRecordSchema = 'sohoa.dossier/2';
-export const batchReportSchema = 'sohoa.report/2';
+export const batchReportSchema = 'sohoa.report/3';
 
 export interface SourceFileRecord {
   file: string;
@@ -133,7 +134,8 @@ export interface PageReport {
   status: PageStatus;
   meanConfidence?: number;
   flags: string[];
-  error?: { kind: string; message: string };
+  /** Why the page failed: a stable code (error-codes.ts), its kind, and the message naming file, page and fix. */
+  error?: ErrorReport;
   timings?: { normalizeMs: number; recognizeMs: number };
 }
 
@@ -141,7 +143,8 @@ export interface DocumentReport {
   documentId: string;
   status: 'done' | 'failed' | 'not-started';
   pages: PageReport[];
-  errors: string[];
+  /** Why the document was not stored: its failed pages' errors, or one of its own. */
+  errors: ErrorReport[];
   /** Metadata values the sources disagree on, one line each (personal data masked). */
   conflicts?: string[];
   timings?: { pagesMs: number; extractMs: number; assembleMs: number };
@@ -153,6 +156,8 @@ export interface DossierReport {
   status: 'done' | 'failed' | 'skipped' | 'not-started';
   /** Why a dossier was skipped, not started or failed as a whole. */
   reason?: string;
+  /** The error that failed the dossier as a whole (its retries ran out, its worker was lost, a bug). */
+  error?: ErrorReport;
   documents: DocumentReport[];
   durationMs: number;
 }

@@ -46,7 +46,7 @@ const TAG = {
 const TYPE_SIZE: Record<number, number> = { 1: 1, 3: 2, 4: 4 };
 
 function fail(why: string): never {
-  throw new InputError(`The TIFF cannot be passed through (${why}); decode and re-encode it instead`);
+  throw new InputError('PAGE_IMAGE_UNSUPPORTED', `The TIFF cannot be passed through (${why}); decode and re-encode it instead`);
 }
 
 /** The 8-byte header of a classic (not Big) TIFF: byte order and where the first directory is; else why not. */

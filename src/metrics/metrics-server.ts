@@ -59,7 +59,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs privileges' : `failed (${err.message})`;
-      reject(new ConfigError(`metrics port ${host}:${options.port} ${why}; choose another with --metrics-port (0 picks a free one)`, { field: 'metricsPort' }, { cause: err }));
+      reject(new ConfigError('METRICS_PORT_UNAVAILABLE', `metrics port ${host}:${options.port} ${why}; choose another with --metrics-port (0 picks a free one)`, { field: 'metricsPort' }, { cause: err }));
     };
     server.once('error', onError);
     server.listen(options.port, host, () => {

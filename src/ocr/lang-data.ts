@@ -90,7 +90,7 @@ export async function useLangDataDir(langDataDir: string, languages: readonly st
   try {
     names = new Set(await readdir(langPath));
   } catch (err) {
-    throw new ConfigError(
+    throw new ConfigError('LANG_DATA_MISSING',
       `Language data folder ${langPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}): ` +
         'pass an existing folder holding <lang>.traineddata or <lang>.traineddata.gz files.',
       { field: 'langDataDir' },
@@ -104,14 +104,14 @@ export async function useLangDataDir(langDataDir: string, languages: readonly st
       (lang) => !names.has(`${lang}.traineddata`) && !names.has(`${lang}.traineddata.gz`),
     );
     if (missing.length > 0) {
-      throw new ConfigError(
+      throw new ConfigError('LANG_DATA_MISSING',
         `Language data folder ${langPath} has no ${missing.map((l) => `${l}.traineddata`).join(', ')} ` +
           `(nor .gz): add the missing language file${missing.length > 1 ? 's' : ''} (e.g. apt install ` +
           `${missing.map((l) => `tesseract-ocr-${l}`).join(' ')}) or remove ${missing.join(', ')} from the languages.`,
         { field: 'langDataDir' },
       );
     }
-    throw new ConfigError(
+    throw new ConfigError('LANG_DATA_INVALID',
       `Language data folder ${langPath} mixes gzipped and plain traineddata files for ${languages.join(', ')}: ` +
         'tesseract.js reads one kind per worker, so gzip or gunzip them all.',
       { field: 'langDataDir' },
@@ -143,7 +143,7 @@ function npmTraineddataPath(lang: string, model: string): string {
   try {
     packageJson = require.resolve(`@tesseract.js-data/${lang}/package.json`);
   } catch (err) {
-    throw new ConfigError(
+    throw new ConfigError('LANG_DATA_MISSING',
       `No language data for "${lang}": the npm package @tesseract.js-data/${lang} is not installed. ` +
         `Install it (npm install @tesseract.js-data/${lang}) or pass a language-data folder holding ${lang}.traineddata.`,
       { field: 'languages' },
@@ -165,13 +165,13 @@ function readPackageVersion(specifier: string): string {
 
 function checkLanguageCodes(languages: readonly string[]): void {
   if (languages.length === 0) {
-    throw new ConfigError('Expected at least one OCR language but received none: pass e.g. ["vie", "eng"].', {
+    throw new ConfigError('OCR_CONFIG_INVALID', 'Expected at least one OCR language but received none: pass e.g. ["vie", "eng"].', {
       field: 'languages',
     });
   }
   for (const lang of languages) {
     if (!LANG_CODE.test(lang)) {
-      throw new ConfigError(
+      throw new ConfigError('OCR_CONFIG_INVALID',
         `Expected a Tesseract language code such as "vie" for languages but received ${JSON.stringify(lang)}.`,
         { field: 'languages' },
       );
@@ -183,7 +183,7 @@ async function mustExist(file: string, lang: string, folder: string): Promise<vo
   try {
     await access(file, fsConstants.R_OK);
   } catch (err) {
-    throw new ConfigError(
+    throw new ConfigError('LANG_DATA_INVALID',
       `Language data folder ${folder} has no readable ${basename(file)} for "${lang}": reinstall the package or remove "${lang}" from the languages.`,
       { field: 'languages' },
       { cause: err },
@@ -245,7 +245,7 @@ async function publishFolder(building: string, target: string, entries: readonly
       await rm(stale, { recursive: true, force: true });
     }
   }
-  throw new ConfigError(
+  throw new ConfigError('CONFIG_INVALID',
     `Could not create the language data folder ${target}: remove it, or pass another cacheDir, and start again.`,
     { field: 'cacheDir' },
   );
@@ -261,7 +261,7 @@ export async function checkTraineddata(file: string, lang: string, folder: strin
     data = await readFile(file);
     if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
   } catch (err) {
-    throw new ConfigError(
+    throw new ConfigError('LANG_DATA_INVALID',
       `Language data file ${file} for "${lang}" cannot be read (${err instanceof Error ? err.message : String(err)}): ` +
         `replace it with a complete copy in ${folder}.`,
       { field: 'languages' },
@@ -270,7 +270,7 @@ export async function checkTraineddata(file: string, lang: string, folder: strin
   }
   const problem = traineddataProblem(data);
   if (problem !== undefined) {
-    throw new ConfigError(
+    throw new ConfigError('LANG_DATA_INVALID',
       `Language data file ${file} for "${lang}" is not Tesseract traineddata (${problem}): replace it with a ` +
         `complete copy in ${folder}.`,
       { field: 'languages' },

@@ -154,7 +154,7 @@ export class TesseractEngine implements OcrEngine {
     checkInteger('pageTimeoutMs', pageTimeoutMs, 0, Number.MAX_SAFE_INTEGER);
     checkInteger('workerStartTimeoutMs', workerStartTimeoutMs, 1, Number.MAX_SAFE_INTEGER);
     if (!SUPPORTED_PAGE_SEG_MODES.has(pageSegMode)) {
-      throw new ConfigError(
+      throw new ConfigError('OCR_CONFIG_INVALID',
         `Expected a page segmentation mode among ${[...SUPPORTED_PAGE_SEG_MODES].join(', ')} for pageSegMode ` +
           `but received ${JSON.stringify(pageSegMode)}: use 3 (automatic) for whole pages.`,
         { field: 'pageSegMode' },
@@ -180,7 +180,7 @@ export class TesseractEngine implements OcrEngine {
     const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure !== undefined) {
       await Promise.all(workers.map(stopWorker));
-      throw new ConfigError(
+      throw new ConfigError('OCR_START_FAILED',
         `Tesseract workers did not start with language data from ${langData.langPath} ` +
           `(${describe(failure.reason)}): check the language files and the memory available.`,
         { field: 'languages' },
@@ -471,7 +471,7 @@ async function loadImage(image: Buffer | string): Promise<Buffer> {
   try {
     return await readFile(image);
   } catch (err) {
-    throw new InputError(
+    throw new InputError('FILE_MISSING',
       `Cannot read the page image ${image} (${(err as NodeJS.ErrnoException).code ?? describe(err)}): check that the file exists.`,
       { file: image },
       { cause: err },
@@ -495,7 +495,7 @@ async function readCoreVersion(tess: TesseractWorker): Promise<string | undefine
 function asInputError(reason: unknown): never {
   const message = describe(reason);
   if (/attempting to read image/iu.test(message)) {
-    throw new InputError(
+    throw new InputError('IMAGE_UNREADABLE',
       `Tesseract could not decode the page image (${message}): pass a PNG, JPEG, TIFF, BMP or PNM image.`,
       {},
       { cause: reason },
@@ -507,7 +507,7 @@ function asInputError(reason: unknown): never {
 function checkInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `${min}–${max}`;
-    throw new ConfigError(
+    throw new ConfigError('OCR_CONFIG_INVALID',
       `Expected an integer ${range} for ${name} but received ${JSON.stringify(value)} (${typeof value}).`,
       { field: name },
     );

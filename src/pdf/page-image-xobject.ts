@@ -104,7 +104,7 @@ function jpegColorSpace(components: number): 'DeviceGray' | 'DeviceRGB' | 'Devic
   if (components === 1) return 'DeviceGray';
   if (components === 3) return 'DeviceRGB';
   if (components === 4) return 'DeviceCMYK';
-  throw new InputError(`The page JPEG has ${components} colour components; re-encode it as gray or sRGB when normalizing`);
+  throw new InputError('PAGE_IMAGE_UNSUPPORTED', `The page JPEG has ${components} colour components; re-encode it as gray or sRGB when normalizing`);
 }
 
 const startOfFrameMarkers = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
@@ -114,7 +114,7 @@ export function readJpegFrameInfo(bytes: Uint8Array): JpegFrameInfo {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fail = (why: string): never => {
     // A damaged scan is bad input: that page fails, the batch goes on.
-    throw new InputError(`The page image is not a readable JPEG (${why}); re-encode it when normalizing`);
+    throw new InputError('PAGE_IMAGE_UNSUPPORTED', `The page image is not a readable JPEG (${why}); re-encode it when normalizing`);
   };
   if (bytes.length < 4 || view.getUint16(0) !== 0xffd8) fail('no start-of-image marker');
   let adobe = false;
@@ -155,7 +155,7 @@ export function readJpegFrameInfo(bytes: Uint8Array): JpegFrameInfo {
 
 function describeCcittXObject(bytes: Uint8Array, widthPx: number, heightPx: number, blackIs1: boolean): ImageXObject {
   assertPageSize(widthPx, heightPx);
-  if (bytes.length === 0) throw new InputError('The page CCITT G4 stream is empty; re-encode the bitonal page when normalizing');
+  if (bytes.length === 0) throw new InputError('PAGE_IMAGE_UNSUPPORTED', 'The page CCITT G4 stream is empty; re-encode the bitonal page when normalizing');
   return {
     data: bytes,
     dict: {

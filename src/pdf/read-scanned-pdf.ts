@@ -20,6 +20,7 @@ import type { PDFObject, PDFPageLeaf } from 'pdf-lib';
 import { AnnotationMode, getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp from 'sharp';
+import type { ErrorCode } from '../domain/error-codes.ts';
 import { InputError } from '../domain/errors.ts';
 import type { Word } from '../domain/page.ts';
 import { readJpegFrameInfo } from './page-image-xobject.ts';
@@ -154,16 +155,17 @@ interface PageContext {
   pageCount: number;
 }
 
-function pageError(context: PageContext, reason: string, cause?: unknown): InputError {
+function pageError(code: ErrorCode, context: PageContext, reason: string, cause?: unknown): InputError {
   return new InputError(
+    code,
     `"${context.name}" page ${context.pageNumber}: ${reason}`,
     { file: context.name, pageNumber: context.pageNumber },
     cause === undefined ? undefined : { cause },
   );
 }
 
-function fileError(name: string, reason: string, cause?: unknown): InputError {
-  return new InputError(`"${name}": ${reason}`, { file: name }, cause === undefined ? undefined : { cause });
+function fileError(code: ErrorCode, name: string, reason: string, cause?: unknown): InputError {
+  return new InputError(code, `"${name}": ${reason}`, { file: name }, cause === undefined ? undefined : { cause });
 }
 
 function reasonOf(err: unknown): string {
@@ -179,7 +181,7 @@ async function readPdfBytes(filePath: string, name: string): Promise<Uint8Array>
     return new Uint8Array(await readFile(filePath));
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ENOENT') {
-      throw fileError(name, 'the file is no longer in the batch folder; put it back or remove it from the manifest', err);
+      throw fileError('FILE_MISSING', name, 'the file is no longer in the batch folder; put it back or remove it from the manifest', err);
     }
     throw err;
   }
@@ -192,27 +194,28 @@ const damagedFix = 'open it in a PDF reader to check it, then copy it again from
  * not go on: a file cut short, encryption (pdf-lib would hand out encrypted image bytes), JavaScript.
  */
 async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocument> {
-  if (!startsLikePdf(bytes)) throw fileError(name, `is not a PDF (no %PDF header); ${damagedFix}`);
+  if (!startsLikePdf(bytes)) throw fileError('PDF_NOT_PDF', name, `is not a PDF (no %PDF header); ${damagedFix}`);
   // Readers require %%EOF near the end too; without it the file was cut short and its last pages or images are gone.
-  if (!endsLikePdf(bytes)) throw fileError(name, `the PDF is damaged: it ends without %%EOF, so it was cut short; ${damagedFix}`);
+  if (!endsLikePdf(bytes)) throw fileError('PDF_TRUNCATED', name, `the PDF is damaged: it ends without %%EOF, so it was cut short; ${damagedFix}`);
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, parseSpeed: Number.POSITIVE_INFINITY });
   } catch (err) {
     if (mentionsEncrypt(bytes)) throw encryptedError(name);
-    throw fileError(name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
   if (doc.isEncrypted) throw encryptedError(name);
   let pageCount: number;
   try {
     pageCount = doc.getPageCount();
   } catch (err) {
-    throw fileError(name, `the PDF is damaged: its page list cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw fileError('PDF_DAMAGED', name, `the PDF is damaged: its page list cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
-  if (pageCount === 0) throw fileError(name, `the PDF has no pages; ${damagedFix}`);
+  if (pageCount === 0) throw fileError('PDF_NO_PAGES', name, `the PDF has no pages; ${damagedFix}`);
   const script = findJavaScript(doc);
   if (script !== undefined) {
     throw fileError(
+      'PDF_JAVASCRIPT',
       name,
       `the PDF contains JavaScript (${script}), which sohoa refuses to process; print it to a new PDF or export the pages as TIFF, and add that instead`,
     );
@@ -221,7 +224,7 @@ async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocument> {
 }
 
 function encryptedError(name: string): InputError {
-  return fileError(name, 'the PDF is encrypted; remove the password (e.g. `qpdf --decrypt in.pdf out.pdf`) and add it again');
+  return fileError('PDF_ENCRYPTED', name, 'the PDF is encrypted; remove the password (e.g. `qpdf --decrypt in.pdf out.pdf`) and add it again');
 }
 
 function startsLikePdf(bytes: Uint8Array): boolean {
@@ -290,7 +293,7 @@ async function openWithPdfjs(bytes: Uint8Array, name: string): Promise<{ pdf: PD
     return { pdf: await task.promise, destroy: () => task.destroy() };
   } catch (err) {
     await task.destroy();
-    throw fileError(name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
 }
 
@@ -298,7 +301,7 @@ async function loadPdfjsPage(pdf: PDFDocumentProxy, context: PageContext): Promi
   try {
     return await pdf.getPage(context.pageNumber);
   } catch (err) {
-    throw pageError(context, `the page is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw pageError('PDF_PAGE_DAMAGED', context, `the page is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
 }
 
@@ -389,7 +392,7 @@ function planPage(leaf: PDFPageLeaf, context: PageContext): PagePlan {
 /** CropBox within MediaBox: what a reader shows. */
 function visibleBox(leaf: PDFPageLeaf, context: PageContext): PdfRect {
   const media = rectOf(leaf.MediaBox());
-  if (media === undefined) throw pageError(context, `the page has no valid MediaBox, so its size is unknown; ${damagedFix}`);
+  if (media === undefined) throw pageError('PDF_PAGE_DAMAGED', context, `the page has no valid MediaBox, so its size is unknown; ${damagedFix}`);
   const crop = rectOf(leaf.CropBox());
   if (crop === undefined) return media;
   const clipped = { x0: Math.max(media.x0, crop.x0), y0: Math.max(media.y0, crop.y0), x1: Math.min(media.x1, crop.x1), y1: Math.min(media.y1, crop.y1) };
@@ -862,7 +865,7 @@ async function writeEmbeddedImage(
     if (image.kind === 'jpeg') {
       const frame = readJpegFrameInfo(image.data);
       if (frame.widthPx !== widthPx || frame.heightPx !== heightPx) {
-        throw pageError(context, `the page's JPEG is ${frame.widthPx}×${frame.heightPx} px but its PDF dictionary says ${widthPx}×${heightPx}; ${damagedFix}`);
+        throw pageError('PDF_PAGE_DAMAGED', context, `the page's JPEG is ${frame.widthPx}×${frame.heightPx} px but its PDF dictionary says ${widthPx}×${heightPx}; ${damagedFix}`);
       }
       if (frame.components !== 1 && frame.components !== 3) return { renderBecause: `the JPEG has ${frame.components} colour components` };
       // PDF readers ignore EXIF orientation but sharp applies it, which would turn the page.
@@ -888,7 +891,7 @@ async function writeEmbeddedImage(
     return { ...common, imagePath, method: 'embedded-flate' };
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw pageError(context, `the page's image cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw pageError('PDF_PAGE_DAMAGED', context, `the page's image cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
 }
 
@@ -1041,7 +1044,7 @@ async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: str
   const widthPx = Math.round(viewport.width);
   const heightPx = Math.round(viewport.height);
   if (widthPx * heightPx > maxRenderPixels) {
-    throw pageError(context, `rendering the page at ${dpi} dpi would make ${widthPx}×${heightPx} pixels, more than ${maxRenderPixels}; pass a lower renderDpi or split the page`);
+    throw pageError('PDF_PAGE_TOO_LARGE', context, `rendering the page at ${dpi} dpi would make ${widthPx}×${heightPx} pixels, more than ${maxRenderPixels}; pass a lower renderDpi or split the page`);
   }
   // The document's factory is the one pdf.js uses in Node (@napi-rs/canvas); sohoa does not import the canvas package.
   const canvasFactory = pdf.canvasFactory as CanvasFactory;
@@ -1066,7 +1069,7 @@ async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: str
     };
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw pageError(context, `the page cannot be drawn (${reasonOf(err)}); ${damagedFix}`, err);
+    throw pageError('PDF_PAGE_DAMAGED', context, `the page cannot be drawn (${reasonOf(err)}); ${damagedFix}`, err);
   } finally {
     canvasFactory.destroy({ canvas, context: drawing });
   }

@@ -127,7 +127,7 @@ function describePageImage(image: PdfPageImage, pageNumber: number): ImageXObjec
   try {
     return describeImageXObject(image);
   } catch (err) {
-    if (err instanceof InputError) throw new InputError(`page ${pageNumber}: ${err.message}`, err.location, { cause: err });
+    if (err instanceof InputError) throw new InputError(err.code, `page ${pageNumber}: ${err.message}`, err.location, { cause: err });
     throw err;
   }
 }

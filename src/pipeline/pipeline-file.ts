@@ -99,7 +99,7 @@ const fileSchema = z
 /** Validates a parsed pipeline document; throws one ConfigError listing every problem. */
 export function resolvePipeline(document: unknown, source: string): Pipeline {
   const parsed = fileSchema.safeParse(document, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(formatIssues(source, parsed.error.issues).join('\n'));
+  if (!parsed.success) throw new ConfigError('PIPELINE_INVALID', formatIssues(source, parsed.error.issues).join('\n'));
 
   const problems: string[] = [];
   const options: Partial<Record<StageName, unknown>> = {};
@@ -131,7 +131,7 @@ export function resolvePipeline(document: unknown, source: string): Pipeline {
       problems.push(`${source}: stages: stage "${stage}" is missing; every pipeline lists ${stageOrder.join(', ')} in that order`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  if (problems.length > 0) throw new ConfigError('PIPELINE_INVALID', problems.join('\n'));
 
   const stages = options as Pipeline['stages'];
   const sha256 = createHash('sha256').update(JSON.stringify({ name: parsed.data.name, stages })).digest('hex');
@@ -151,13 +151,13 @@ export async function loadPipeline(nameOrPath: string): Promise<Pipeline> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new ConfigError(`pipeline "${nameOrPath}" not found at ${shown}; use a built-in name (dossier, result) or a path to a .yaml file`);
+    throw new ConfigError('PIPELINE_NOT_FOUND', `pipeline "${nameOrPath}" not found at ${shown}; use a built-in name (dossier, result) or a path to a .yaml file`);
   }
   let document: unknown;
   try {
     document = parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`${shown}: not valid YAML: ${(err as Error).message}`);
+    throw new ConfigError('PIPELINE_INVALID', `${shown}: not valid YAML: ${(err as Error).message}`);
   }
   return resolvePipeline(document, shown);
 }

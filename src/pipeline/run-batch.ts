@@ -3,7 +3,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Batch, DocumentPlan, DossierPlan } from '../domain/batch.ts';
-import { describeError, errorKind, InputError, SohoaError } from '../domain/errors.ts';
+import { errorReport, InputError, SohoaError, type ErrorReport } from '../domain/errors.ts';
 import type { RecognizedPage, Word } from '../domain/page.ts';
 import {
   batchReportSchema,
@@ -151,7 +151,7 @@ export async function writeBatchReportHtml(
 export async function runBatchDossier(batch: Batch, dossierId: string, ctx: BatchRunContext, limiter: Limiter = createLimiter(ctx.pageConcurrency)): Promise<DossierReport> {
   const dossier = batch.dossiers.find((d) => d.id === dossierId);
   if (!dossier) {
-    throw new InputError(`dossier "${dossierId}" is not in batch ${batch.id} (${batch.root}); was the batch changed after it was enqueued? Enqueue it again`);
+    throw new InputError('DOSSIER_NOT_IN_BATCH', `dossier "${dossierId}" is not in batch ${batch.id} (${batch.root}); was the batch changed after it was enqueued? Enqueue it again`);
   }
   const plan = await planBatch({ ...batch, dossiers: [dossier] });
   const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
@@ -173,7 +173,7 @@ async function planBatch(batch: Batch): Promise<PlannedDossier[]> {
           file: problem.file,
           status: 'failed' as const,
           flags: [],
-          error: { kind: problem.error.kind, message: problem.error.message },
+          error: errorReport(problem.error),
         })),
       });
     }
@@ -290,7 +290,7 @@ async function runDocument(
   for (const problem of planned.problems) {
     progress.pagesFailed++;
     ctx.metrics?.pageFailed('input');
-    log.warn({ event: 'page.failed', file: problem.file, pageNumber: problem.pageNumber, reason: problem.error?.message }, 'page.failed');
+    log.warn({ event: 'page.failed', file: problem.file, pageNumber: problem.pageNumber, code: problem.error?.code, reason: problem.error?.message }, 'page.failed');
   }
   if (planned.problems.length > 0) ctx.onProgress?.(progress);
 
@@ -320,19 +320,20 @@ async function runDocument(
     else pageReports.push(outcome.report);
   }
 
-  const fail = (errors: string[]) => {
+  const fail = (errors: ErrorReport[]) => {
     const report: DocumentReport = { documentId: document.id, status: 'failed', pages: sortPages([...pageReports, ...recognized.map((p) => donePage(p, []))]), errors };
     ctx.metrics?.documentFailed('input');
-    log.warn({ event: 'document.failed', errors }, 'document.failed');
-    return { entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors }, report, dossierCandidates: [] };
+    log.warn({ event: 'document.failed', codes: [...new Set(errors.map((e) => e.code))], errors: errors.map((e) => e.message) }, 'document.failed');
+    const entry = { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors: errors.map((e) => `${e.code}: ${e.message}`) };
+    return { entry, report, dossierCandidates: [] };
   };
 
   try {
     if (pageReports.length > 0) {
       // An archive record must be complete: a document with a failed page is not published half-made.
-      return fail(pageReports.map((p) => `${p.file}${p.filePageNumber ? ` page ${p.filePageNumber}` : ''}: ${p.error?.message ?? 'failed'}`));
+      return fail(pageReports.map((p) => p.error ?? { code: 'INTERNAL', kind: 'internal', message: `${p.file}: failed without a recorded reason` }));
     }
-    if (recognized.length === 0) return fail(['the document has no pages']);
+    if (recognized.length === 0) return fail([errorReport(new InputError('DOCUMENT_NO_PAGES', `document ${document.id} has no pages; list its page files in the manifest, or remove it`))]);
     const extractStarted = performance.now();
     const metadata = await extractDocumentMetadata(document, recognized, { ...pipeline.stages.extract, language: languageOf(pipeline) });
     const extractMs = Math.round(performance.now() - extractStarted);
@@ -386,7 +387,7 @@ async function runDocument(
     };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return fail([describeError(err)]);
+    return fail([errorReport(err)]);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -430,11 +431,11 @@ async function runPage(
   } catch (err) {
     progress.pagesFailed++;
     ctx.onProgress?.(progress);
-    const kind = errorKind(err);
     if (err instanceof SohoaError && err.retryable) throw err;
-    ctx.metrics?.pageFailed(kind);
-    if (kind === 'input') log.warn({ event: 'page.failed', stage, reason: describeError(err) }, 'page.failed');
-    else log.error({ event: 'page.failed', stage, err }, 'page.failed: internal error');
+    const error = errorReport(err);
+    ctx.metrics?.pageFailed(error.kind);
+    if (error.kind === 'input') log.warn({ event: 'page.failed', stage, code: error.code, reason: error.message }, 'page.failed');
+    else log.error({ event: 'page.failed', stage, code: error.code, err }, 'page.failed: internal error');
     return {
       ok: false,
       report: {
@@ -443,7 +444,7 @@ async function runPage(
         filePageNumber: source.ref.filePageNumber,
         status: 'failed',
         flags: [],
-        error: { kind, message: describeError(err) },
+        error,
       },
     };
   }

@@ -82,7 +82,7 @@ export function dossierJobHandler(ctx: DossierJobContext): DossierHandler {
 /** "2 of 3 documents failed: BC-21: bc-21-p2.png: cannot read …; …" — what `sohoa status` shows. */
 export function failureSummary(report: DossierReport): string {
   const failed = report.documents.filter((d) => d.status === 'failed');
-  const reasons = failed.map((d) => `${d.documentId}: ${d.errors.join('; ')}`);
+  const reasons = failed.map((d) => `${d.documentId}: ${d.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`);
   return `${failed.length} of ${report.documents.length} documents failed: ${reasons.join(' | ')}`;
 }
 
@@ -91,7 +91,10 @@ export function dossierReportOf(outcome: DossierOutcome): { report: DossierRepor
   const result = (outcome.result ?? outcome.failure?.outcome) as DossierJobResult | undefined;
   if (result?.report) return { report: result.report, result };
   const reason = outcome.failure ? `${outcome.failure.kind} error after ${outcome.attempts} attempt(s): ${outcome.failure.message}` : `not finished (${outcome.state})`;
-  return { report: { dossierId: outcome.job.dossierId, status: 'failed', reason, documents: [], durationMs: 0 } };
+  const error = outcome.failure
+    ? { code: outcome.failure.code ?? (outcome.failure.kind === 'internal' ? 'INTERNAL' : outcome.failure.kind === 'transient' ? 'WORKER_LOST' : 'DOSSIER_DOCUMENTS_FAILED'), kind: outcome.failure.kind, message: outcome.failure.message }
+    : undefined;
+  return { report: { dossierId: outcome.job.dossierId, status: 'failed', reason, ...(error ? { error } : {}), documents: [], durationMs: 0 } };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The JobQueue port: one job per dossier, shared by every worker; the queue owns claims, retries and stalls.
-import { errorKind, InputError, SohoaError, type ErrorKind } from '../domain/errors.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
+import { errorCode, errorKind, InputError, SohoaError, type ErrorKind } from '../domain/errors.ts';
 
 /** What one job carries: enough for any worker on any machine to find the dossier and its outputs. */
 export interface DossierJob {
@@ -61,6 +62,8 @@ export interface EnqueueResult {
 export interface FailureReason {
   /** `transient` here means the retries ran out (a fault that lasted, or workers lost again and again). */
   kind: ErrorKind;
+  /** The stable code of error-codes.ts (absent in reasons stored before codes existed). */
+  code?: ErrorCode;
   message: string;
   /** What the batch report says of a dossier that ran to its end with failed documents (see DossierFailed). */
   outcome?: object;
@@ -73,7 +76,7 @@ export interface FailureReason {
 export class DossierFailed extends InputError {
   readonly outcome: object;
   constructor(message: string, outcome: object) {
-    super(message);
+    super('DOSSIER_DOCUMENTS_FAILED', message);
     this.name = 'DossierFailed';
     this.outcome = outcome;
   }
@@ -169,13 +172,14 @@ export const jobQueueDefaults = {
 /** What the queue keeps about a failed attempt; the stack goes to the log, never to the database. */
 export function failureOf(err: unknown): FailureReason {
   const kind = errorKind(err);
+  const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof DossierFailed) return { kind, message, outcome: err.outcome };
+  if (err instanceof DossierFailed) return { kind, code, message, outcome: err.outcome };
   if (kind === 'internal') {
     const name = err instanceof Error ? err.name : typeof err;
-    return { kind, message: `${name}: ${message}` };
+    return { kind, code, message: `${name}: ${message}` };
   }
-  return { kind, message };
+  return { kind, code, message };
 }
 
 /** Whether a failure may be retried: only transient faults are (see src/domain/errors.ts). */

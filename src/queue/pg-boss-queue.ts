@@ -26,6 +26,7 @@
 import { createHash } from 'node:crypto';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { Logger } from 'pino';
+import { isErrorCode } from '../domain/error-codes.ts';
 import { ConfigError, type ErrorKind, SohoaError, TransientError } from '../domain/errors.ts';
 import { silentLogger } from '../log.ts';
 import {
@@ -215,11 +216,11 @@ export class PgBossQueue implements JobQueue {
     this.options = { ...pgBossQueueDefaults, log: silentLogger, ...options };
     for (const key of ['bossSchema', 'schema'] as const) {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.options[key])) {
-        throw new ConfigError(`queue ${key}: expected a lower-case SQL identifier but received ${JSON.stringify(this.options[key])}`);
+        throw new ConfigError('QUEUE_CONFIG_INVALID', `queue ${key}: expected a lower-case SQL identifier but received ${JSON.stringify(this.options[key])}`);
       }
     }
     if (!Number.isInteger(this.options.heartbeatSeconds) || this.options.heartbeatSeconds < 10) {
-      throw new ConfigError(`queue heartbeatSeconds: expected an integer of at least 10 (pg-boss's minimum) but received ${this.options.heartbeatSeconds}`);
+      throw new ConfigError('QUEUE_CONFIG_INVALID', `queue heartbeatSeconds: expected an integer of at least 10 (pg-boss's minimum) but received ${this.options.heartbeatSeconds}`);
     }
     this.log = this.options.log.child({ component: 'queue' });
     this.where = describeConnection(this.options.connectionString);
@@ -471,7 +472,7 @@ export class PgBossQueue implements JobQueue {
         result = await untilAborted(handler(job.data, signal, attempt), release);
       } catch (err) {
         if (release.aborted) {
-          return [{ id: job.id, status: 'failed', output: { kind: 'transient', message: new ReleasedError().message } satisfies FailureReason }];
+          return [{ id: job.id, status: 'failed', output: { kind: 'transient', code: 'WORKER_LOST', message: new ReleasedError().message } satisfies FailureReason }];
         }
         const failure = failureOf(err);
         return [{ id: job.id, status: isRetryable(err) ? 'failed' : 'deadletter', output: failure }];
@@ -619,10 +620,10 @@ export class PgBossQueue implements JobQueue {
     const code = typeof (err as ErrorShape | null)?.code === 'string' ? String((err as ErrorShape).code) : undefined;
     const said = err instanceof Error ? err.message : String(err);
     if (isConnectionError(err)) {
-      return new TransientError(`queue: could not ${action} at PostgreSQL ${this.where}: ${said}; check that the database is up and reachable, then retry`, {}, { cause: err });
+      return new TransientError('QUEUE_UNAVAILABLE', `queue: could not ${action} at PostgreSQL ${this.where}: ${said}; check that the database is up and reachable, then retry`, {}, { cause: err });
     }
     if (code && configSqlStates.test(code)) {
-      return new ConfigError(`queue: PostgreSQL ${this.where} refused to ${action}: ${said} (SQLSTATE ${code}); check the user, password and database in --queue`, {}, { cause: err });
+      return new ConfigError('QUEUE_REFUSED', `queue: PostgreSQL ${this.where} refused to ${action}: ${said} (SQLSTATE ${code}); check the user, password and database in --queue`, {}, { cause: err });
     }
     return err;
   }
@@ -644,15 +645,16 @@ function reasonOf(output: unknown): FailureReason {
   const value = (typeof output === 'string' ? safeJson(output) : output) as Record<string, unknown> | null;
   if (value && typeof value.kind === 'string' && errorKinds.has(value.kind) && typeof value.message === 'string') {
     const outcome = typeof value.outcome === 'object' && value.outcome !== null ? { outcome: value.outcome } : {};
-    return { kind: value.kind as ErrorKind, message: value.message, ...outcome };
+    const code = isErrorCode(value.code) ? { code: value.code } : {};
+    return { kind: value.kind as ErrorKind, ...code, message: value.message, ...outcome };
   }
   const inner = value?.value as Record<string, unknown> | undefined;
   if (inner && typeof inner.message === 'string') {
     // pg-boss's supervisor wrote it: the heartbeat ran out (worker lost) or the attempt ran past expireInSeconds.
-    return { kind: 'transient', message: `${inner.message} (the last attempt's worker was lost or ran too long)` };
+    return { kind: 'transient', code: 'WORKER_LOST', message: `${inner.message} (the last attempt's worker was lost or ran too long)` };
   }
-  if (value && typeof value.message === 'string') return { kind: 'internal', message: value.message };
-  return { kind: 'internal', message: 'failed without a recorded reason' };
+  if (value && typeof value.message === 'string') return { kind: 'internal', code: 'INTERNAL', message: value.message };
+  return { kind: 'internal', code: 'INTERNAL', message: 'failed without a recorded reason' };
 }
 
 function safeJson(text: string): unknown {

@@ -1,7 +1,7 @@
 // The worker: takes dossier jobs from a queue until stopped, logs each attempt, and writes batch reports once.
 import os from 'node:os';
 import type { Logger } from 'pino';
-import { errorKind } from '../domain/errors.ts';
+import { errorCode, errorKind } from '../domain/errors.ts';
 import type { BatchClaim, DossierHandler, JobQueue, QueueHandler } from './job-queue.ts';
 
 export interface WorkerOptions {
@@ -65,6 +65,7 @@ export function runWorker(options: WorkerOptions): RunningWorker {
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       const kind = errorKind(err);
+      const code = errorCode(err);
       if (signal.aborted && kind === 'internal') {
         // The handler stopped because it was told to: released by this worker or taken over by another.
         summary.jobsReleased += 1;
@@ -72,14 +73,14 @@ export function runWorker(options: WorkerOptions): RunningWorker {
       } else if (kind === 'transient') {
         summary.jobsFailed += 1;
         const willRetry = attempt.attempt < attempt.maxAttempts;
-        jobLog.warn({ event: 'job.failed', kind, willRetry, durationMs, err }, willRetry ? 'job.failed: transient fault, retried with backoff' : 'job.failed: transient fault, no retries left');
+        jobLog.warn({ event: 'job.failed', kind, code, willRetry, durationMs, err }, willRetry ? 'job.failed: transient fault, retried with backoff' : 'job.failed: transient fault, no retries left');
       } else if (kind === 'input') {
         summary.jobsFailed += 1;
-        jobLog.warn({ event: 'job.failed', kind, willRetry: false, durationMs, err }, 'job.failed: bad input, not retried');
+        jobLog.warn({ event: 'job.failed', kind, code, willRetry: false, durationMs, err }, 'job.failed: bad input, not retried');
       } else {
         // A bug (or a bad pipeline file named by the job): the stack goes to the log, the queue keeps the message.
         summary.jobsFailed += 1;
-        jobLog.error({ event: 'job.failed', kind, willRetry: false, durationMs, err }, `job.failed: ${kind} error, not retried`);
+        jobLog.error({ event: 'job.failed', kind, code, willRetry: false, durationMs, err }, `job.failed: ${kind} error, not retried`);
       }
       throw err;
     } finally {

@@ -54,7 +54,7 @@ interface PageJob {
 export async function buildReportHtml(options: BuildReportOptions): Promise<BuiltReport> {
   const { store, batchId } = options;
   const report = options.report ?? (await readJson<BatchReport>(store, objectKeys.batchReport(batchId)));
-  if (!report) throw new InputError(`no ${objectKeys.batchReport(batchId)} in ${store.location}; run the batch first, or check the batch id`);
+  if (!report) throw new InputError('REPORT_NOT_FOUND', `no ${objectKeys.batchReport(batchId)} in ${store.location}; run the batch first, or check the batch id`);
 
   const documents: ReportDocument[] = [];
   const dossiers: ReportDossier[] = [];

@@ -1,4 +1,5 @@
 // The batch report as one self-contained HTML page for the records staff: no script, no fetch, no external file.
+import { errorCatalog, isErrorCode } from '../domain/error-codes.ts';
 import type { BatchReport, DocumentReport, DossierReport, PageReport } from '../domain/record.ts';
 
 export type ReportLang = 'vi' | 'en';
@@ -194,7 +195,7 @@ function renderDossier(
   const heading = `<code>${escapeHtml(dossier.dossierId)}</code>${info?.title ? ` ${escapeHtml(info.title)}` : ''}`;
   const documents = dossier.documents.map((document, ci) => renderDocument(dossier, document, di, ci, docs.get(`${dossier.dossierId}\u0000${document.documentId}`), settings, review, confidences)).join('');
   return `<section class="dossier" id="d${di}"><h2><small>${l('dossier')}</small> ${heading} ${statusBadge(dossier.status)}</h2>
-${info?.code ? `<p class="meta">${l('code')}: <code>${escapeHtml(info.code)}</code></p>` : ''}${dossier.reason ? `<p class="meta">${l('reason')}: ${escapeHtml(dossier.reason)}</p>` : ''}${documents}</section>
+${info?.code ? `<p class="meta">${l('code')}: <code>${escapeHtml(info.code)}</code></p>` : ''}${dossier.error ? `<p class="meta">${l('reason')}: ${errorHtml(dossier.error)}</p>` : dossier.reason ? `<p class="meta">${l('reason')}: ${escapeHtml(dossier.reason)}</p>` : ''}${documents}</section>
 `;
 }
 
@@ -228,7 +229,7 @@ function renderDocument(
       const pageAnchor = `${anchor}-${pi}`;
       const detail = pagesExtra.get(page.pageNumber);
       const flags = page.flags.map((flag) => `<span class="flag">${flagLabel(flag, detail)}</span>`).join(' ');
-      const error = page.error ? `<span class="kind">${kindLabel(page.error.kind)}</span> ${escapeHtml(page.error.message)}` : '';
+      const error = page.error ? errorHtml(page.error) : '';
       const needsReview = page.status === 'failed' || page.flags.length > 0;
       if (page.meanConfidence !== undefined) confidences.push(page.meanConfidence);
       if (needsReview) {
@@ -246,7 +247,7 @@ function renderDocument(
     .join('\n');
   const title = extra?.title ? ` ${escapeHtml(extra.title)}` : '';
   return `<article class="doc${anyReview ? ' has-rv' : ''}" id="${anchor}"><h3><code>${escapeHtml(document.documentId)}</code>${title} ${statusBadge(document.status)}</h3>
-${document.errors.length > 0 ? `<div class="box bad-box"><b>${l('documentErrors')}</b><ul class="msgs">${document.errors.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></div>` : ''}${conflicts.length > 0 ? `<div class="box warn-box"><b>${l('conflicts')}</b><ul class="msgs">${conflicts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul></div>` : ''}
+${document.errors.length > 0 ? `<div class="box bad-box"><b>${l('documentErrors')}</b><ul class="msgs">${document.errors.map((e) => `<li>${errorHtml(e)}</li>`).join('')}</ul></div>` : ''}${conflicts.length > 0 ? `<div class="box warn-box"><b>${l('conflicts')}</b><ul class="msgs">${conflicts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul></div>` : ''}
 ${document.pages.length === 0 ? `<p>${l('noPages')}</p>` : `<table class="pages"><thead><tr><th>${l('colPage')}</th><th>${l('colImage')}</th><th>${l('colFile')}</th><th>${l('colStatus')}</th><th>${l('colConfidence')}</th><th>${l('colFlags')}</th><th>${l('colError')}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`}</article>
@@ -269,6 +270,19 @@ function thumbnailHtml(page: ReportPage | undefined): string {
 
 function statusBadge(status: 'done' | 'failed' | 'skipped' | 'not-started'): string {
   return `<span class="st st-${status}">${l(status)}</span>`;
+}
+
+/**
+ * An error as a clerk reads it: its kind and code, then in Vietnamese the code's reason and what to do, in English
+ * the message itself (which names the file, page and technical cause; in Vietnamese it is the code's tooltip). A
+ * report written before codes existed has only the message, shown in both languages.
+ */
+function errorHtml(error: { code?: string; kind: string; message: string }): string {
+  const kind = `<span class="kind">${kindLabel(error.kind)}</span>`;
+  const message = escapeHtml(error.message);
+  if (!isErrorCode(error.code)) return `${kind} ${message}`;
+  const vi: { reason: string; action: string } = errorCatalog[error.code].vi;
+  return `${kind} <code class="ecode" title="${message}">${error.code}</code> ${both(`${escapeHtml(vi.reason)} ${escapeHtml(vi.action)}`, message)}`;
 }
 
 function kindLabel(kind: string): string {
@@ -364,7 +378,7 @@ th{font-size:12px;color:var(--muted);font-weight:600}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600;white-space:nowrap}
 .st-done{background:#e3f1e7;color:var(--ok)}.st-failed{background:#fbe4e2;color:var(--bad)}.st-skipped{background:#eceff3;color:var(--muted)}.st-not-started{background:#fff4d6;color:#7a5a00}
 .flag{display:inline-block;background:#fff3dc;color:var(--warn);border-radius:3px;padding:0 5px;margin:1px 0;font-size:12px;white-space:nowrap}
-.kind{font-weight:600}
+.kind{font-weight:600}.ecode{font-size:.85em;color:var(--muted)}
 .c-lo{color:var(--bad);font-weight:700}.c-mid{color:var(--warn);font-weight:600}.c-hi{color:var(--ok)}
 .bad{color:var(--bad)}.warn{color:var(--warn)}
 .box{border-left:4px solid;padding:4px 10px;margin:6px 0}.bad-box{border-color:var(--bad);background:#fdf2f1}.warn-box{border-color:#e0a030;background:#fffaf0}

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import { toSafeId } from '../domain/batch.ts';
 import type { Batch, DocumentPlan, DossierPlan } from '../domain/batch.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
 import { ConfigError, InputError } from '../domain/errors.ts';
 import {
   fileType,
@@ -56,6 +57,7 @@ export async function loadBatch(root: string, options: { batchId?: string } = {}
       {
         where: '',
         field: '',
+        code: 'MANIFEST_DUPLICATE',
         message: `found ${manifests.map((m) => `"${m}"`).join(' and ')}; a batch has one manifest: keep one and remove or rename the other`,
       },
     ]);
@@ -66,7 +68,7 @@ export async function loadBatch(root: string, options: { batchId?: string } = {}
     const folders = await listFolders(rootPath, entries);
     const { dossiers, warnings } = planFromFolders(folderName, folders.listings);
     if (dossiers.length === 0) {
-      throw new InputError(
+      throw new InputError('BATCH_NO_PAGES',
         `no page files found in ${rootPath}; expected JPEG, PNG, WebP or TIFF files, or a manifest.json / manifest.csv`,
         { file: rootPath },
       );
@@ -94,10 +96,10 @@ export async function loadBatch(root: string, options: { batchId?: string } = {}
 async function requireFolder(rootPath: string): Promise<void> {
   const info = await stat(rootPath).catch(() => undefined);
   if (info === undefined) {
-    throw new ConfigError(`batch folder ${rootPath} does not exist; pass the folder that holds the page files and the manifest`, { file: rootPath });
+    throw new ConfigError('BATCH_FOLDER_MISSING', `batch folder ${rootPath} does not exist; pass the folder that holds the page files and the manifest`, { file: rootPath });
   }
   if (!info.isDirectory()) {
-    throw new ConfigError(`batch ${rootPath} is a file, not a folder; pass the folder that holds the page files and the manifest`, { file: rootPath });
+    throw new ConfigError('BATCH_FOLDER_MISSING', `batch ${rootPath} is a file, not a folder; pass the folder that holds the page files and the manifest`, { file: rootPath });
   }
 }
 
@@ -109,6 +111,7 @@ function decodeManifest(bytes: Buffer): string | ManifestProblem {
     return {
       where: '',
       field: '',
+      code: 'MANIFEST_ENCODING',
       message: 'expected UTF-8 text but the file is in another encoding; save it as "CSV UTF-8" (Excel) or UTF-8 (text editors)',
     };
   }
@@ -164,7 +167,8 @@ async function resolveReferences(
     const error = failures.get(reference.file);
     if (error !== undefined) {
       const { where, row, field } = reference;
-      problems.push(row === undefined ? { where, field, message: error } : { where, row, field, message: error });
+      const problem: ManifestProblem = { where, field, message: error, code: 'MANIFEST_FILE_MISSING' };
+      problems.push(row === undefined ? problem : { ...problem, row });
     }
   }
   return { onDisk, problems };
@@ -219,9 +223,9 @@ export async function listDocumentPages(
   for (const source of document.sources) {
     const shown = source.file.normalize('NFC');
     const filePath = path.join(batch.root, source.file);
-    const probed = fileType(source.file) === 'pdf' ? await probePdf(filePath, shown) : await probe(filePath);
+    const probed = fileType(source.file) === 'pdf' ? await probePdf(filePath, shown) : await probe(filePath, shown);
     if ('error' in probed) {
-      problems.push(typeof probed.error === 'string' ? fileProblem(shown, probed.error) : { file: shown, error: probed.error });
+      problems.push({ file: shown, error: probed.error });
       continue;
     }
     const selected = source.pages ?? Array.from({ length: probed.pageCount }, (_, i) => i + 1);
@@ -231,7 +235,7 @@ export async function listDocumentPages(
         problems.push({
           file: shown,
           pageNumber: filePageNumber,
-          error: new InputError(
+          error: new InputError('PAGE_NOT_IN_FILE',
             `"${shown}" page ${filePageNumber} was asked for but the file ${has}; fix the "pages" of this file in ${batch.manifestFile ?? 'the manifest'}`,
             { file: shown, pageNumber: filePageNumber },
           ),
@@ -249,8 +253,8 @@ export async function listDocumentPages(
   return { pages, problems };
 }
 
-function fileProblem(file: string, reason: string): PageProblem {
-  return { file, error: new InputError(`"${file}": ${reason}`, { file }) };
+function fileError(code: ErrorCode, file: string, reason: string): InputError {
+  return new InputError(code, `"${file}": ${reason}`, { file });
 }
 
 interface ProbedFile {
@@ -264,7 +268,7 @@ interface ProbedFile {
  * Page count from the header only (sharp reads no pixels for metadata), so listing a batch stays cheap. A
  * multi-page TIFF's pages differ in size (a blank back against a dense form), so each gets its own bytes.
  */
-async function probe(filePath: string): Promise<ProbedFile | { error: string }> {
+async function probe(filePath: string, shown: string): Promise<ProbedFile | { error: InputError }> {
   try {
     const [info, metadata] = await Promise.all([stat(filePath), sharp(filePath).metadata()]);
     const pageCount = Math.max(1, metadata.pages ?? 1);
@@ -272,9 +276,9 @@ async function probe(filePath: string): Promise<ProbedFile | { error: string }> 
     return { pageCount, sizeBytes: info.size, ...(pageBytes?.length === pageCount ? { pageBytes } : {}) };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (code === 'ENOENT') return { error: 'the file is no longer in the batch folder; put it back or remove it from the manifest' };
+    if (code === 'ENOENT') return { error: fileError('FILE_MISSING', shown, 'the file is no longer in the batch folder; put it back or remove it from the manifest') };
     const reason = err instanceof Error ? err.message : String(err);
-    return { error: `could not be read as an image (${reason}); re-scan it or export it again as JPEG, PNG or TIFF` };
+    return { error: fileError('IMAGE_UNREADABLE', shown, `could not be read as an image (${reason}); re-scan it or export it again as JPEG, PNG or TIFF`) };
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
+import type { ErrorCode } from '../domain/error-codes.ts';
 import { InputError } from '../domain/errors.ts';
 import type { ColourMode, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
 import { colourMode, measureChroma } from '../image/colour-mode.ts';
@@ -199,8 +200,8 @@ function where(source: PageSource): string {
   return `${source.ref.file}, page ${source.pageIndex + 1}`;
 }
 
-function inputError(source: PageSource, message: string, cause?: unknown): InputError {
-  return new InputError(`${where(source)}: ${message}`, { file: source.ref.file, pageNumber: source.pageIndex + 1 }, cause === undefined ? undefined : { cause });
+function inputError(code: ErrorCode, source: PageSource, message: string, cause?: unknown): InputError {
+  return new InputError(code, `${where(source)}: ${message}`, { file: source.ref.file, pageNumber: source.pageIndex + 1 }, cause === undefined ? undefined : { cause });
 }
 
 function reasonOf(err: unknown): string {
@@ -213,11 +214,12 @@ async function readHeader(source: PageSource, options: NormalizeOptions): Promis
   try {
     header = await sharp(source.path, { page: source.pageIndex, failOn: options.failOn, limitInputPixels: false }).metadata();
   } catch (err) {
-    throw inputError(source, `cannot be read as an image (${reasonOf(err)}); check that the file is complete and a supported format (TIFF, JPEG, PNG), or rescan it`, err);
+    throw inputError('IMAGE_UNREADABLE', source, `cannot be read as an image (${reasonOf(err)}); check that the file is complete and a supported format (TIFF, JPEG, PNG), or rescan it`, err);
   }
   const pixels = header.width * header.height;
   if (pixels > options.maxInputPixels) {
     throw inputError(
+      'IMAGE_TOO_LARGE',
       source,
       `${header.width}×${header.height} = ${pixels} pixels exceeds the limit of ${options.maxInputPixels} pixels; split the scan or raise normalize.maxInputPixels (scanning above normalize.maxDpi gains nothing: the page is downsampled to it)`,
     );
@@ -245,7 +247,7 @@ async function decodePage(source: PageSource, header: Metadata, options: Normali
       .toBuffer({ resolveWithObject: true });
     return { data, widthPx: info.width, heightPx: info.height, channels: info.channels === 3 ? 3 : 1 };
   } catch (err) {
-    throw inputError(source, `cannot be decoded (${reasonOf(err)}); the file may be truncated or damaged: rescan or re-export it, or set normalize.failOn to "none" to accept what can be read`, err);
+    throw inputError('IMAGE_UNDECODABLE', source, `cannot be decoded (${reasonOf(err)}); the file may be truncated or damaged: rescan or re-export it, or set normalize.failOn to "none" to accept what can be read`, err);
   }
 }
 
@@ -426,7 +428,7 @@ async function rotateUpright(decoded: RawImage, rotateDeg: number, correctionDeg
 function pageOutputDir(workDir: string, source: PageSource): string {
   for (const [field, id] of [['dossierId', source.ref.dossierId], ['documentId', source.ref.documentId]] as const) {
     if (id === '' || id === '.' || id === '..' || /[\\/\0]/.test(id)) {
-      throw new InputError(`${where(source)}: ${field} ${JSON.stringify(id)} cannot be used as a folder name; use letters, digits, '-' or '_'`, { file: source.ref.file, field });
+      throw new InputError('ID_UNSAFE', `${where(source)}: ${field} ${JSON.stringify(id)} cannot be used as a folder name; use letters, digits, '-' or '_'`, { file: source.ref.file, field });
     }
   }
   return path.join(workDir, source.ref.dossierId, source.ref.documentId);

@@ -127,7 +127,7 @@ export function decodeHeaderValue(value: string): string {
  */
 export function encodeMetadataKey(key: string): string {
   if (!/^[a-z][a-zA-Z0-9]*$/.test(key)) {
-    throw new InputError(`metadata key ${JSON.stringify(key)} must be camelCase ASCII (letters and digits, starting with a lowercase letter), e.g. "dossierId"`);
+    throw new InputError('STORE_METADATA_INVALID', `metadata key ${JSON.stringify(key)} must be camelCase ASCII (letters and digits, starting with a lowercase letter), e.g. "dossierId"`);
   }
   return key.replace(/[A-Z]/g, (upper) => `-${upper.toLowerCase()}`);
 }

@@ -8,7 +8,7 @@ export function assertSafeKey(key: string): void {
     key.startsWith('/') ||
     /[\u0000-\u001f\u007f\\]/.test(key) ||
     key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
-  if (bad) throw new InputError(`object key ${JSON.stringify(key)} is not a safe relative key; ids may use letters, digits, ".", "_" and "-"`);
+  if (bad) throw new InputError('ID_UNSAFE', `object key ${JSON.stringify(key)} is not a safe relative key; ids may use letters, digits, ".", "_" and "-"`);
 }
 
 /** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<batchId>/<dossierId>/dossier.{xml,json}`, `<batchId>/report.json`. */

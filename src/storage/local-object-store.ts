@@ -44,7 +44,7 @@ export class LocalObjectStore implements ObjectStore {
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
-      throw new TransientError(`could not write ${target}: ${(err as Error).message}; check free space and permissions`, {}, { cause: err });
+      throw new TransientError('STORE_WRITE_FAILED', `could not write ${target}: ${(err as Error).message}; check free space and permissions`, {}, { cause: err });
     }
     return { key, sizeBytes: body.byteLength, sha256, contentType: options.contentType };
   }

@@ -75,7 +75,7 @@ export function normalizePrefix(prefix: string): string {
     try {
       assertSafeKey(trimmed);
     } catch {
-      throw new ConfigError(`S3 key prefix ${JSON.stringify(prefix)} is not a plain path: use segments of letters, digits, ".", "_" and "-" separated by single "/"`);
+      throw new ConfigError('STORE_LOCATION_INVALID', `S3 key prefix ${JSON.stringify(prefix)} is not a plain path: use segments of letters, digits, ".", "_" and "-" separated by single "/"`);
     }
   }
   return trimmed;
@@ -142,7 +142,7 @@ export function putObjectInput(request: PutRequest): PutObjectCommandInput {
     input.ObjectLockRetainUntilDate = request.retainUntil;
     input.ObjectLockMode = request.lockMode ?? 'GOVERNANCE';
   } else if (request.lockMode) {
-    throw new InputError(`object ${request.objectKey}: lockMode ${request.lockMode} needs retainUntil`);
+    throw new InputError('STORE_METADATA_INVALID', `object ${request.objectKey}: lockMode ${request.lockMode} needs retainUntil`);
   }
   return input;
 }
@@ -196,18 +196,18 @@ export function classifyS3Error(err: unknown, context: { operation: string; key:
   const where = `S3 ${context.operation} of ${context.key} at ${context.location}`;
   const said = `${name}${status ? ` (HTTP ${status})` : ''}: ${shape.message ?? String(err)}`;
   if (providerErrorNames.has(name)) {
-    return new ConfigError(`${where}: configuration problem, ${said}; set AWS_REGION and credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)`, {}, { cause: err });
+    return new ConfigError('STORE_CONFIG_INVALID', `${where}: configuration problem, ${said}; set AWS_REGION and credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)`, {}, { cause: err });
   }
   const clientError = status !== undefined && status >= 400 && status < 500 && ![404, 408, 409, 429].includes(status);
   if (configurationErrorNames.has(name) || status === 301 || status === 403 || (clientError && name !== 'NoSuchUpload')) {
-    return new ConfigError(
+    return new ConfigError('STORE_CONFIG_INVALID',
       `${where}: configuration problem, ${said}; check the bucket name and region, the credentials' permissions, and the SSE / object-lock settings`,
       {},
       { cause: err },
     );
   }
   const tries = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
-  return new TransientError(`${where} failed${tries}: ${said}; ${transientAdvice}`, {}, { cause: err });
+  return new TransientError('STORE_UNAVAILABLE', `${where} failed${tries}: ${said}; ${transientAdvice}`, {}, { cause: err });
 }
 
 export class S3ObjectStore implements ObjectStore {
@@ -257,7 +257,7 @@ export class S3ObjectStore implements ObjectStore {
     const wireMetadata = { ...encodeMetadata(metadata), sha256: sha256.hex };
     const metadataBytes = userMetadataBytes(wireMetadata);
     if (metadataBytes > maxUserMetadataBytes) {
-      throw new InputError(`object ${key}: user metadata is ${metadataBytes} bytes once encoded, S3 allows ${maxUserMetadataBytes}; keep long values in the JSON record instead`);
+      throw new InputError('STORE_METADATA_INVALID', `object ${key}: user metadata is ${metadataBytes} bytes once encoded, S3 allows ${maxUserMetadataBytes}; keep long values in the JSON record instead`);
     }
     const multipart = body.byteLength > this.multipartThresholdBytes;
     const input = putObjectInput({
@@ -279,7 +279,7 @@ export class S3ObjectStore implements ObjectStore {
     const returned = response.ChecksumSHA256;
     const expected = { fullBase64: sha256.base64, ...(multipart ? { compositeBase64: compositeSha256Base64(body, this.partSizeBytes) } : {}) };
     if (!returnedChecksumMatches(returned, expected)) {
-      throw new TransientError(
+      throw new TransientError('STORE_UNAVAILABLE',
         `S3 put of ${key} at ${this.location}: checksum mismatch, the server recorded ${returned} but we sent ${multipart ? expected.compositeBase64 : expected.fullBase64}; the write is retried`,
       );
     }
@@ -303,7 +303,7 @@ export class S3ObjectStore implements ObjectStore {
     // Multipart objects carry only a composite checksum, so our own hex SHA-256 in the metadata is the check.
     const actual = sha256Of(result.bytes).hex;
     if (result.recordedSha256 && /^[0-9a-f]{64}$/.test(result.recordedSha256) && result.recordedSha256 !== actual) {
-      throw new TransientError(
+      throw new TransientError('STORE_UNAVAILABLE',
         `S3 get of ${key} at ${this.location}: read ${result.bytes.byteLength} bytes with SHA-256 ${actual} but the object was stored with ${result.recordedSha256}; retry, and if it persists the stored object is damaged`,
       );
     }

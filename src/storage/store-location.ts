@@ -24,22 +24,22 @@ export function bucketNameProblem(name: string): string | undefined {
 /** `s3://bucket/a/b/` → `{ kind: 's3', bucket, prefix: 'a/b' }`; anything without a URI scheme is a folder. */
 export function parseStoreLocation(value: string): StoreLocation {
   const trimmed = value.trim();
-  if (trimmed === '') throw new ConfigError('store location is empty: give a folder path or s3://bucket/prefix');
+  if (trimmed === '') throw new ConfigError('STORE_LOCATION_INVALID', 'store location is empty: give a folder path or s3://bucket/prefix');
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(trimmed)?.[1];
   if (scheme === undefined) return { kind: 'local', path: trimmed };
   if (scheme.toLowerCase() !== 's3') {
-    throw new ConfigError(`store location ${JSON.stringify(value)}: the ${scheme}:// scheme is not supported; use a folder path or s3://bucket/prefix`);
+    throw new ConfigError('STORE_LOCATION_INVALID', `store location ${JSON.stringify(value)}: the ${scheme}:// scheme is not supported; use a folder path or s3://bucket/prefix`);
   }
   const rest = trimmed.slice(scheme.length + 3);
   const slash = rest.indexOf('/');
   const bucket = slash === -1 ? rest : rest.slice(0, slash);
   const problem = bucketNameProblem(bucket);
-  if (problem) throw new ConfigError(`store location ${JSON.stringify(value)}: bucket name ${JSON.stringify(bucket)} ${problem}`);
+  if (problem) throw new ConfigError('STORE_LOCATION_INVALID', `store location ${JSON.stringify(value)}: bucket name ${JSON.stringify(bucket)} ${problem}`);
   let prefix: string;
   try {
     prefix = normalizePrefix(slash === -1 ? '' : rest.slice(slash + 1));
   } catch (err) {
-    throw new ConfigError(`store location ${JSON.stringify(value)}: ${(err as Error).message}`);
+    throw new ConfigError('STORE_LOCATION_INVALID', `store location ${JSON.stringify(value)}: ${(err as Error).message}`);
   }
   return { kind: 's3', bucket, prefix };
 }

@@ -134,9 +134,9 @@ describe('PgBossQueue on a real PostgreSQL', () => {
         const attempts = [...(calls.get(job.dossierId) ?? []), Date.now()];
         calls.set(job.dossierId, attempts);
         if (job.dossierId === 'input-1' && !fixed.has(job.dossierId)) {
-          throw new InputError('input-1/page-2.tif: not a TIFF image (bad magic number); rescan the page', { file: 'input-1/page-2.tif', pageNumber: 2 });
+          throw new InputError('IMAGE_UNREADABLE', 'input-1/page-2.tif: not a TIFF image (bad magic number); rescan the page', { file: 'input-1/page-2.tif', pageNumber: 2 });
         }
-        if (job.dossierId === 'transient2-1' && attempts.length <= 2) throw new TransientError('S3 put of dossier.json failed: ServiceUnavailable (HTTP 503)');
+        if (job.dossierId === 'transient2-1' && attempts.length <= 2) throw new TransientError('STORE_UNAVAILABLE', 'S3 put of dossier.json failed: ServiceUnavailable (HTTP 503)');
         if (job.dossierId === 'bug-1') (undefined as unknown as { length: number }[])[0]!.length;
       },
     });
@@ -144,8 +144,8 @@ describe('PgBossQueue on a real PostgreSQL', () => {
       const status = await waitComplete(queue, batchId, 120_000);
       expect(status.counts).toEqual({ waiting: 0, active: 0, retrying: 0, done: 2, failed: 2 });
       expect(status.failed).toEqual([
-        { dossierId: 'bug-1', kind: 'internal', message: expect.stringMatching(/^TypeError: Cannot read properties of undefined/), attempts: 1, failedAt: expect.any(String) },
-        { dossierId: 'input-1', kind: 'input', message: 'input-1/page-2.tif: not a TIFF image (bad magic number); rescan the page', attempts: 1, failedAt: expect.any(String) },
+        { dossierId: 'bug-1', kind: 'internal', code: 'INTERNAL', message: expect.stringMatching(/^TypeError: Cannot read properties of undefined/), attempts: 1, failedAt: expect.any(String) },
+        { dossierId: 'input-1', kind: 'input', code: 'IMAGE_UNREADABLE', message: 'input-1/page-2.tif: not a TIFF image (bad magic number); rescan the page', attempts: 1, failedAt: expect.any(String) },
       ]);
       // The transient fault was retried twice with growing delays (1–2 s, then 2–4 s, plus polling).
       const transient = calls.get('transient2-1')!;

@@ -34,7 +34,7 @@ export function syntheticReport(options: SyntheticReportOptions): { report: Batc
         const thumbnail = thumbnails.length > 0 ? thumbnails[index % thumbnails.length] : undefined;
         extra.push({ pageNumber, ...(thumbnail ? { thumbnail } : {}), dpi: index % 11 === 0 ? 150 : 300, rotationDeg: index % 13 === 0 ? 90 : 0, skewDeg: 0.04 });
         if (failEvery > 0 && index % failEvery === failEvery - 1) {
-          pages.push({ pageNumber, file, filePageNumber: 1, status: 'failed', flags: [], error: { kind: 'input', message: `"${file}": could not be read as an image (page ${index + 1} is truncated); re-scan it` } });
+          pages.push({ pageNumber, file, filePageNumber: 1, status: 'failed', flags: [], error: { code: 'IMAGE_UNREADABLE', kind: 'input', message: `"${file}": could not be read as an image (page ${index + 1} is truncated); re-scan it` } });
           continue;
         }
         const meanConfidence = syntheticConfidence(index);
@@ -49,7 +49,7 @@ export function syntheticReport(options: SyntheticReportOptions): { report: Batc
         documentId,
         status: failed ? 'failed' : 'done',
         pages,
-        errors: pages.filter((p) => p.error).map((p) => `${p.file}: ${p.error?.message}`),
+        errors: pages.flatMap((p) => (p.error ? [p.error] : [])),
       };
       dossier.documents.push(report);
       if (failed) dossier.status = 'failed';

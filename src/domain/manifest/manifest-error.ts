@@ -1,6 +1,9 @@
 // Mistakes found in a manifest, and the one shape every message about them takes.
 import { closestWord } from '../metadata/closest-word.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import { InputError } from '../errors.ts';
+
+export type ManifestErrorCode = Extract<ErrorCode, `MANIFEST_${string}`>;
 
 /**
  * One mistake in a manifest. `where` locates the entry for a person: `row 4` in a CSV (with `row` set, the
@@ -11,6 +14,8 @@ export interface ManifestProblem {
   row?: number;
   field: string;
   message: string;
+  /** MANIFEST_INVALID when absent. */
+  code?: ManifestErrorCode;
 }
 
 /** A manifest with mistakes: carries all of them so an office fixes its file in one round. */
@@ -20,7 +25,9 @@ export class ManifestError extends InputError {
 
   constructor(manifestFile: string, problems: ManifestProblem[]) {
     const first = problems[0];
-    super(problems.map((p) => formatProblem(manifestFile, p)).join('\n'), {
+    // One code for the whole manifest: the problems' own when they share it, else the general one.
+    const codes = new Set(problems.map((p) => p.code ?? 'MANIFEST_INVALID'));
+    super(codes.size === 1 ? [...codes][0]! : 'MANIFEST_INVALID', problems.map((p) => formatProblem(manifestFile, p)).join('\n'), {
       file: manifestFile,
       row: first?.row,
       field: first?.field,

@@ -65,17 +65,17 @@ describe('InProcessQueue', () => {
     await runUntilIdle(queue, async (job, _signal, attempt) => {
       calls.set(job.dossierId, [...(calls.get(job.dossierId) ?? []), Date.now()]);
       expect(attempt.attempt).toBe(calls.get(job.dossierId)!.length);
-      if (job.dossierId === 'input') throw new InputError('input/page-2.tif: not a TIFF image', { file: 'input/page-2.tif', pageNumber: 2 });
-      if (job.dossierId === 'transient' && attempt.attempt <= 2) throw new TransientError('S3 put failed: HTTP 503');
-      if (job.dossierId === 'forever') throw new TransientError('S3 unreachable');
+      if (job.dossierId === 'input') throw new InputError('IMAGE_UNREADABLE', 'input/page-2.tif: not a TIFF image', { file: 'input/page-2.tif', pageNumber: 2 });
+      if (job.dossierId === 'transient' && attempt.attempt <= 2) throw new TransientError('STORE_UNAVAILABLE', 'S3 put failed: HTTP 503');
+      if (job.dossierId === 'forever') throw new TransientError('STORE_UNAVAILABLE', 'S3 unreachable');
       if (job.dossierId === 'bug') throw new RangeError('index out of range');
     }, 5);
     const status = await queue.status('b1');
     expect(status.counts).toEqual({ waiting: 0, active: 0, retrying: 0, done: 2, failed: 3 });
     expect(status.failed).toEqual([
-      { dossierId: 'bug', kind: 'internal', message: 'RangeError: index out of range', attempts: 1, failedAt: expect.any(String) },
-      { dossierId: 'forever', kind: 'transient', message: 'S3 unreachable', attempts: 4, failedAt: expect.any(String) },
-      { dossierId: 'input', kind: 'input', message: 'input/page-2.tif: not a TIFF image', attempts: 1, failedAt: expect.any(String) },
+      { dossierId: 'bug', kind: 'internal', code: 'INTERNAL', message: 'RangeError: index out of range', attempts: 1, failedAt: expect.any(String) },
+      { dossierId: 'forever', kind: 'transient', code: 'STORE_UNAVAILABLE', message: 'S3 unreachable', attempts: 4, failedAt: expect.any(String) },
+      { dossierId: 'input', kind: 'input', code: 'IMAGE_UNREADABLE', message: 'input/page-2.tif: not a TIFF image', attempts: 1, failedAt: expect.any(String) },
     ]);
     const transient = calls.get('transient')!;
     expect(transient).toHaveLength(3);
@@ -91,7 +91,7 @@ describe('InProcessQueue', () => {
     await queue.enqueueDossiers(jobs('b1', ['x', 'y', 'z']));
     const broken = new Set(['x', 'y']);
     const handler = async (job: DossierJob) => {
-      if (broken.has(job.dossierId)) throw new InputError(`${job.dossierId}: unreadable`);
+      if (broken.has(job.dossierId)) throw new InputError('IMAGE_UNREADABLE', `${job.dossierId}: unreadable`);
     };
     await runUntilIdle(queue, handler);
     expect((await queue.status('b1')).counts.failed).toBe(2);
@@ -261,7 +261,7 @@ describe('runWorker', () => {
       handler: async () => {},
       onBatchComplete: async () => {
         attempts += 1;
-        if (attempts === 1) throw new TransientError('S3 put of b1/report.json failed: HTTP 503');
+        if (attempts === 1) throw new TransientError('STORE_UNAVAILABLE', 'S3 put of b1/report.json failed: HTTP 503');
         markWritten();
       },
       completionSweepMs: 40,

@@ -36,11 +36,11 @@ describe('isConnectionError', () => {
 
 describe('queue error helpers', () => {
   it('keeps the kind and message of a failure; a bug also keeps its class name', () => {
-    expect(failureOf(new InputError('p2.tif: not a TIFF'))).toEqual({ kind: 'input', message: 'p2.tif: not a TIFF' });
-    expect(failureOf(new TransientError('S3 503'))).toEqual({ kind: 'transient', message: 'S3 503' });
-    expect(failureOf(new TypeError('x is undefined'))).toEqual({ kind: 'internal', message: 'TypeError: x is undefined' });
-    expect(isRetryable(new TransientError('S3 503'))).toBe(true);
-    expect(isRetryable(new InputError('bad'))).toBe(false);
+    expect(failureOf(new InputError('IMAGE_UNREADABLE', 'p2.tif: not a TIFF'))).toEqual({ kind: 'input', code: 'IMAGE_UNREADABLE', message: 'p2.tif: not a TIFF' });
+    expect(failureOf(new TransientError('STORE_UNAVAILABLE', 'S3 503'))).toEqual({ kind: 'transient', code: 'STORE_UNAVAILABLE', message: 'S3 503' });
+    expect(failureOf(new TypeError('x is undefined'))).toEqual({ kind: 'internal', code: 'INTERNAL', message: 'TypeError: x is undefined' });
+    expect(isRetryable(new TransientError('STORE_UNAVAILABLE', 'S3 503'))).toBe(true);
+    expect(isRetryable(new InputError('IMAGE_UNREADABLE', 'bad'))).toBe(false);
     expect(isRetryable(new Error('bug'))).toBe(false);
   });
 

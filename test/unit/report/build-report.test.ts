@@ -146,8 +146,8 @@ describe('buildReportHtml', () => {
     try {
       await mkdir(path.join(batchRoot, 'HS-PDF'), { recursive: true });
       await writeFile(path.join(batchRoot, 'HS-PDF', 'scan.pdf'), '%PDF-1.4\n%%EOF\n');
-      const failed = { pageNumber: 1, file: 'HS-PDF/scan.pdf', filePageNumber: 1, status: 'failed' as const, flags: [], error: { kind: 'input' as const, message: 'damaged PDF' } };
-      const given = report([{ dossierId: 'HS-PDF', status: 'failed', documents: [{ documentId: 'SCAN', status: 'failed', pages: [failed], errors: ['damaged PDF'] }], durationMs: 1 }]);
+      const failed = { pageNumber: 1, file: 'HS-PDF/scan.pdf', filePageNumber: 1, status: 'failed' as const, flags: [], error: { code: 'PDF_DAMAGED' as const, kind: 'input' as const, message: 'damaged PDF' } };
+      const given = report([{ dossierId: 'HS-PDF', status: 'failed', documents: [{ documentId: 'SCAN', status: 'failed', pages: [failed], errors: [failed.error] }], durationMs: 1 }]);
       const built = await buildReportHtml({ store, batchId: 'b1', batchRoot, report: given });
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(built).toMatchObject({ pages: 1, thumbnails: 0, missingThumbnails: 1 });

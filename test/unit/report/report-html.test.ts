@@ -49,11 +49,11 @@ function hostileReport(): { report: BatchReport; documents: ReportDocument[] } {
           {
             documentId: 'QD-1',
             status: 'failed',
-            errors: [`${hostileFile}: ${hostileReason}`],
+            errors: [{ code: 'IMAGE_UNDECODABLE', kind: 'input', message: `${hostileFile}: ${hostileReason}` }],
             conflicts: ['issueDate: manifest says 2024-03-05 but page 1 reads <05/03/2023>'],
             pages: [
               { pageNumber: 1, file: 'HS-1/p1.png', filePageNumber: 1, status: 'done', meanConfidence: 91.2, flags: ['rotated'] },
-              { pageNumber: 2, file: hostileFile, filePageNumber: 1, status: 'failed', flags: [], error: { kind: 'input', message: hostileReason } },
+              { pageNumber: 2, file: hostileFile, filePageNumber: 1, status: 'failed', flags: [], error: { code: 'IMAGE_UNDECODABLE', kind: 'input', message: hostileReason } },
               { pageNumber: 3, file: 'HS-1/p3.png', filePageNumber: 1, status: 'done', meanConfidence: 42.4, flags: ['low-confidence', 'x-<new>-flag'] },
             ],
           },
@@ -105,8 +105,17 @@ describe('renderReportHtml', () => {
     expect(rows.map((r) => textOf(r.cells[4] as string, 'en'))).toEqual(['91', '—', '42']);
     expect(textOf(rows[0]?.cells[5] as string, 'vi')).toBe('Đã xoay 270°');
     expect(textOf(rows[2]?.cells[5] as string, 'en')).toBe('Low confidence x-<new>-flag');
+    // A Vietnamese reader gets the code's reason and what to do, not the English technical message.
+    expect(textOf(rows[1]?.cells[6] as string, 'vi')).toBe('Lỗi tệp đầu vào IMAGE_UNDECODABLE Ảnh bị cắt cụt hoặc hỏng, không giải mã được. Quét lại hoặc chép lại tệp từ máy quét.');
+    expect(textOf(rows[1]?.cells[6] as string, 'en')).toBe(`Input error IMAGE_UNDECODABLE ${hostileReason}`);
+  });
+
+  it('shows a report written before error codes with its message in both languages', () => {
+    const { report, documents } = hostileReport();
+    const page = report.dossiers[0]!.documents[0]!.pages[1]!;
+    page.error = { kind: 'input', message: hostileReason } as unknown as NonNullable<typeof page.error>;
+    const rows = pageRows(renderReportHtml(report, documents, { lang: 'vi' }));
     expect(textOf(rows[1]?.cells[6] as string, 'vi')).toBe(`Lỗi tệp đầu vào ${hostileReason}`);
-    expect(textOf(rows[1]?.cells[6] as string, 'en')).toBe(`Input error ${hostileReason}`);
   });
 
   it('lists all 500 pages of a large batch, each once, in batch order', () => {

@@ -104,7 +104,8 @@ describe('loadBatch with a manifest', () => {
     const root = await makeBatch({ 'manifest.json': JSON.stringify({ dossiers: [{ documents: [{ files: ['a.png', 'b.png'] }] }] }), 'a.png': png });
     const err = (await loadError(root)) as ManifestError;
     expect(err.message).toBe('manifest.json: dossiers[0].documents[0].files[1]: file "b.png" was not found in the batch folder; check the name and the folder');
-    expect(err.problems).toEqual([{ where: 'dossiers[0].documents[0]', field: 'files[1]', message: expect.stringContaining('b.png') }]);
+    expect(err.problems).toEqual([{ where: 'dossiers[0].documents[0]', field: 'files[1]', message: expect.stringContaining('b.png'), code: 'MANIFEST_FILE_MISSING' }]);
+    expect(err.code).toBe('MANIFEST_FILE_MISSING');
   });
 
   it('reports bad JSON syntax with line and column', async () => {

@@ -103,7 +103,7 @@ describe('classifyS3Error', () => {
   });
 
   it('passes our own errors through', () => {
-    const own = new InputError('bad key');
+    const own = new InputError('ID_UNSAFE', 'bad key');
     expect(classifyS3Error(own, context)).toBe(own);
   });
 });
