@@ -85,7 +85,7 @@ describe('sohoa enqueue + worker on a real PostgreSQL', () => {
 
     const status = await runCli(['status', batchId, '--queue', queue, '--json']);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ batchId, total: 2, counts: { done: 2, failed: 0 }, complete: true, reported: true });
+    expect(status.summary).toMatchObject({ command: 'status', ok: true, batchId, counts: { total: 2, done: 2, failed: 0, complete: 1, reported: 1 }, failures: [] });
 
     // Same objects, same checksums, one dossier.json per dossier; the batch report written once.
     expect(await checksums(path.join(out, batchId))).toEqual(await checksums(path.join(reference, batchId)));
@@ -102,27 +102,32 @@ describe('sohoa enqueue + worker on a real PostgreSQL', () => {
     await cp(path.join(sampleBatchDir, 'HS-002', 'qd-12-2024.png'), path.join(batch, 'HS-OK', 'qd-12.png'));
     await cp(path.join(sampleBatchDir, 'HS-002', 'qd-12-2024.png'), path.join(batch, 'HS-BAD', 'good.png'));
     await writeFile(path.join(batch, 'HS-BAD', 'broken.png'), Buffer.from('not really a png'));
-    expect((await runCli(['enqueue', batch, '--queue', queue, '--out', out])).code).toBe(0);
+    const enqueued = await runCli(['enqueue', batch, '--queue', queue, '--out', out, '--json']);
+    expect(enqueued.code, enqueued.stderr).toBe(0);
+    expect(enqueued.summary).toMatchObject({ command: 'enqueue', ok: true, batchId: 'bad-batch', counts: { dossiers: 2, created: 2, existing: 0 }, outputs: { store: out, batch: path.join(out, 'bad-batch') } });
+    expect(new URL(queue).password).not.toBe('');
+    expect(enqueued.stdout).not.toContain(new URL(queue).password);
+    expect(enqueued.events.find((e) => e['event'] === 'batch.enqueued')).toMatchObject({ created: 2 });
 
     const worker = await runCli(workerArgs(queue));
     expect(worker.code, worker.stderr).toBe(0);
     const failed = events([worker], 'job.failed');
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ dossierId: 'HS-BAD', kind: 'input', willRetry: false, attempt: 1 });
+    expect(failed[0]).toMatchObject({ dossierId: 'HS-BAD', kind: 'input', code: 'DOSSIER_DOCUMENTS_FAILED', willRetry: false, attempt: 1 });
 
     const status = await runCli(['status', 'bad-batch', '--queue', queue, '--json']);
     expect(status.code).toBe(3);
-    const parsed = JSON.parse(status.stdout) as { counts: Record<string, number>; failed: Array<{ dossierId: string; kind: string; attempts: number; message: string }> };
-    expect(parsed.counts).toMatchObject({ done: 1, failed: 1 });
-    expect(parsed.failed).toEqual([expect.objectContaining({ dossierId: 'HS-BAD', kind: 'input', attempts: 1 })]);
-    expect(parsed.failed[0]!.message).toMatch(/broken\.png.*(cannot|could not) .*read/u);
+    expect(status.summary).toMatchObject({ command: 'status', ok: false, exitCode: 3, counts: { done: 1, failed: 1 } });
+    expect(status.summary?.failures).toEqual([expect.objectContaining({ dossierId: 'HS-BAD', kind: 'input', code: 'DOSSIER_DOCUMENTS_FAILED', attempts: 1 })]);
+    expect(status.summary?.failures[0]!.message).toMatch(/broken\.png.*(cannot|could not) .*read/u);
+    expect(status.summary?.failures[0]!.message).toContain('IMAGE_UNREADABLE');
 
     // The report lists every page of both dossiers, the failed page with its reason.
     const report = JSON.parse(await readFile(path.join(out, 'bad-batch', 'report.json'), 'utf8')) as BatchReport;
     const bad = report.dossiers.find((d) => d.dossierId === 'HS-BAD')!;
     expect(bad.status).toBe('failed');
     const brokenPage = bad.documents.flatMap((d) => d.pages).find((p) => p.file.endsWith('broken.png'));
-    expect(brokenPage?.error?.message).toMatch(/could not be read as an image/u);
+    expect(brokenPage?.error).toMatchObject({ code: 'IMAGE_UNREADABLE', kind: 'input', message: expect.stringMatching(/could not be read as an image/u) });
     expect(report.dossiers.find((d) => d.dossierId === 'HS-OK')?.status).toBe('done');
 
     // The operator replaces the file and retries; the dossier then completes and a new report is written.
@@ -133,8 +138,8 @@ describe('sohoa enqueue + worker on a real PostgreSQL', () => {
     const second = await runCli(workerArgs(queue));
     expect(second.code, second.stderr).toBe(0);
     expect(events([second], 'job.done').map((e) => e['dossierId'])).toEqual(['HS-BAD']);
-    const after = JSON.parse((await runCli(['status', 'bad-batch', '--queue', queue, '--json'])).stdout) as { counts: Record<string, number> };
-    expect(after.counts).toMatchObject({ done: 2, failed: 0 });
+    const after = (await runCli(['status', 'bad-batch', '--queue', queue, '--json'])).summary;
+    expect(after?.counts).toMatchObject({ done: 2, failed: 0 });
     const newReport = JSON.parse(await readFile(path.join(out, 'bad-batch', 'report.json'), 'utf8')) as BatchReport;
     expect(newReport.totals).toMatchObject({ pagesFailed: 0, documentsFailed: 0 });
   }, 600_000);
@@ -154,7 +159,7 @@ describe('sohoa enqueue + worker on a real PostgreSQL', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(events([run], 'worker.signal')).toHaveLength(1);
     expect(events([run], 'worker.stopped')).toHaveLength(1);
-    const status = JSON.parse((await runCli(['status', batchId, '--queue', queue, '--json'])).stdout) as { counts: Record<string, number> };
+    const status = (await runCli(['status', batchId, '--queue', queue, '--json'])).summary!;
     // The released dossier is back in the queue (retrying), not lost and not failed.
     expect(status.counts['failed']).toBe(0);
     expect(status.counts['done']! + status.counts['retrying']! + status.counts['waiting']!).toBe(2);

@@ -93,6 +93,7 @@ describe('sohoa run stopped by a signal', () => {
     expect((await checkPublished(out)).published.sort()).toEqual(final.dossiers.map((d) => d.dossierId).sort());
     const verify = await runCli(['verify', out, '--json']);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.summary).toMatchObject({ command: 'verify', ok: true, failures: [] });
   }, 600_000);
 
   it('on Ctrl-C (SIGINT) right after the batch starts exits 130 with every dossier listed', async () => {

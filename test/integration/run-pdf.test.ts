@@ -57,7 +57,9 @@ describe('sohoa run on scanned PDFs', () => {
     const out = path.join(work, 'out', 'pdf-batch');
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as BatchReport;
     const docs = report.dossiers[0]!.documents;
-    expect(docs.find((d) => d.documentId === 'locked')?.errors.join(' ')).toMatch(/locked\.pdf.*encrypted.*qpdf --decrypt/);
+    const locked = docs.find((d) => d.documentId === 'locked');
+    expect(locked?.errors).toEqual([expect.objectContaining({ code: 'PDF_ENCRYPTED', kind: 'input', message: expect.stringMatching(/locked\.pdf.*encrypted.*qpdf --decrypt/) })]);
+    expect(locked?.pages.map((p) => p.error?.code)).toEqual(['PDF_ENCRYPTED']);
     expect(docs.find((d) => d.documentId === 'scan')?.errors).toEqual([]);
 
     const texts = await extractPdfText(await readFile(path.join(out, 'HS-PDF', 'scan.pdf')));

@@ -4,6 +4,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCatalog } from '../../src/domain/error-codes.ts';
+import { escapeHtml } from '../../src/report/report-html.ts';
 import type { BatchReport, DocumentRecord, DossierRecord } from '../../src/domain/record.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
 import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from '../../scripts/lib/evaluate.ts';
@@ -111,7 +113,7 @@ describe('sohoa run on a batch with bad pages', () => {
       await cp(path.join(sampleBatchDir, truth.pages[0]!.file), path.join(dossierDir, 'good.png'), { recursive: true });
       await writeFile(path.join(dossierDir, 'broken.png'), Buffer.from('not really a png'));
       await writeFile(path.join(dossierDir, 'scan.pdf'), Buffer.from('%PDF-1.4\n%%EOF\n'));
-      const run = await runCli(['run', batch, '--out', badOut, '--no-progress']);
+      const run = await runCli(['run', batch, '--out', badOut, '--no-progress', '--json']);
       expect(run.code, run.stderr).toBe(3);
       const batchIdBad = path.basename(batch);
       const report = JSON.parse(await readFile(path.join(badOut, batchIdBad, 'report.json'), 'utf8')) as BatchReport;
@@ -119,11 +121,27 @@ describe('sohoa run on a batch with bad pages', () => {
       expect(docs.find((d) => d.documentId === 'good')?.status).toBe('done');
       const broken = docs.find((d) => d.documentId === 'broken');
       expect(broken?.status).toBe('failed');
-      expect(broken?.errors.join(' ')).toMatch(/broken\.png/);
+      expect(broken?.errors).toEqual([expect.objectContaining({ code: 'IMAGE_UNREADABLE', kind: 'input', message: expect.stringMatching(/broken\.png/) })]);
+      expect(broken?.pages[0]?.error?.code).toBe('IMAGE_UNREADABLE');
       const pdf = docs.find((d) => d.documentId === 'scan');
-      expect(pdf?.errors.join(' ')).toMatch(/scan\.pdf.*damaged/i);
+      expect(pdf?.errors).toEqual([expect.objectContaining({ code: 'PDF_DAMAGED', message: expect.stringMatching(/scan\.pdf.*damaged/i) })]);
+      // The log lines carry the codes (on stderr with --json).
       const failedEvents = run.events.filter((e) => e['event'] === 'page.failed');
-      expect(failedEvents.length).toBeGreaterThanOrEqual(2);
+      expect(failedEvents.map((e) => e['code']).sort()).toEqual(['IMAGE_UNREADABLE', 'PDF_DAMAGED']);
+      // The summary: counts, each failure with its code and place, where the outputs are.
+      const summary = run.summary!;
+      expect(summary).toMatchObject({ command: 'run', ok: false, exitCode: 3, batchId: batchIdBad, counts: { pages: 3, pagesDone: 1, pagesFailed: 2, documentsFailed: 2, documentsStored: 1 } });
+      expect(summary.failures.map((f) => [f.code, f.dossierId, f.documentId, f.file])).toEqual([
+        ['IMAGE_UNREADABLE', 'HS-BAD', 'broken', 'HS-BAD/broken.png'],
+        ['PDF_DAMAGED', 'HS-BAD', 'scan', 'HS-BAD/scan.pdf'],
+      ]);
+      expect(summary.outputs.report).toBe(path.join(badOut, batchIdBad, 'report.json'));
+      // A Vietnamese reader of report.html gets the reason and what to do in Vietnamese, the code beside it.
+      const html = await readFile(path.join(badOut, batchIdBad, 'report.html'), 'utf8');
+      for (const code of ['IMAGE_UNREADABLE', 'PDF_DAMAGED'] as const) {
+        expect(html).toContain(`>${code}</code>`);
+        expect(html).toContain(`<span lang="vi">${escapeHtml(`${errorCatalog[code].vi.reason} ${errorCatalog[code].vi.action}`)}</span>`);
+      }
       expect(await readFile(path.join(badOut, batchIdBad, 'HS-BAD', 'good.pdf'))).toBeTruthy();
     } finally {
       await rm(batch, { recursive: true, force: true });

@@ -74,8 +74,7 @@ describe('sohoa with S3 storage', () => {
     expect([...cleanKeys.keys()].sort()).toEqual(expected);
     const verify = await runCli(['verify', 's3://archive/clean', '--s3-path-style'], proxy.endpoint);
     expect(verify.code).toBe(0);
-    const result = JSON.parse(verify.stdout) as { ok: boolean; dossiers: number; objectsChecked: number };
-    expect(result).toMatchObject({ ok: true, dossiers: 2, objectsChecked: 22 });
+    expect(verify.summary).toMatchObject({ command: 'verify', ok: true, exitCode: 0, counts: { dossiers: 2, objectsChecked: 22, problems: 0 }, failures: [], outputs: { store: 's3://archive/clean' } });
   });
 
   it('keeps SHA-256 checksums and Vietnamese metadata on the objects', async () => {
@@ -159,8 +158,7 @@ describe('sohoa with S3 storage', () => {
     await archive.put(key, new TextEncoder().encode('sửa đổi trái phép'), { contentType: 'text/plain' });
     const verify = await runCli(['verify', 's3://archive/clean', '--s3-path-style'], proxy.endpoint);
     expect(verify.code).toBe(3);
-    const result = JSON.parse(verify.stdout) as { ok: boolean; problems: Array<{ kind: string; key: string }> };
-    expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([expect.objectContaining({ kind: 'corrupt', key: `${batchId}/HS-001/CV-125.txt` })]);
+    expect(verify.summary?.ok).toBe(false);
+    expect(verify.summary?.failures).toEqual([expect.objectContaining({ code: 'RECORD_OBJECT_CORRUPT', kind: 'input', key: `${batchId}/HS-001/CV-125.txt` })]);
   });
 });

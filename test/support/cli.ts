@@ -1,6 +1,7 @@
 // Runs the real `sohoa` command in a child process and collects its exit code, output and JSON log events.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { summarySchema, summarySchemaId, type Summary } from '../../src/cli/summary.ts';
 
 export const cliPath = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
 
@@ -8,8 +9,10 @@ export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** The pino JSON lines of stdout, parsed. */
+  /** The pino JSON lines, parsed: on stdout, or on stderr with --json. */
   events: Array<Record<string, unknown>>;
+  /** The --json summary: the last line of stdout, when it is one. */
+  summary?: Summary;
   durationMs: number;
 }
 
@@ -24,11 +27,16 @@ export function startCli(args: string[], env: Record<string, string> = {}): { ch
   const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      const events = stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, stdout, stderr, events, durationMs: performance.now() - started });
+      const lines = (text: string) =>
+        text
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const out = lines(stdout);
+      const last = out.at(-1);
+      const summary = last?.['schema'] === summarySchemaId ? (summarySchema.parse(last) as Summary) : undefined;
+      const events = [...out.filter((e) => e !== last || !summary), ...lines(stderr)].filter((e) => 'event' in e || 'level' in e);
+      resolve({ code, stdout, stderr, events, ...(summary ? { summary } : {}), durationMs: performance.now() - started });
     });
   });
   return { child, done };

@@ -350,6 +350,13 @@ describe('ManifestError', () => {
       'manifest.csv row 3, field "pages": expected page numbers like "1-3,5" (ranges go from low to high) but received "3-1"',
     ]);
     expect(error.location).toEqual({ file: 'manifest.csv', row: 2, field: 'pages' });
+    expect(error.code).toBe('MANIFEST_INVALID');
+  });
+
+  it('takes the code its problems share, and the general one when they differ', () => {
+    const missing = { where: 'row 2', row: 2, field: 'file', message: 'not found', code: 'MANIFEST_FILE_MISSING' as const };
+    expect(new ManifestError('manifest.csv', [missing, { ...missing, row: 3 }]).code).toBe('MANIFEST_FILE_MISSING');
+    expect(new ManifestError('manifest.csv', [missing, { where: 'row 4', row: 4, field: 'pages', message: 'bad' }]).code).toBe('MANIFEST_INVALID');
   });
 });
 

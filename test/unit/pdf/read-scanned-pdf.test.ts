@@ -272,11 +272,13 @@ describe('inspectPdf refusals', () => {
     const err = await errorOf(inspectPdf(await writePdf(await encryptedPdf()), { name: 'HS-001/mat-khau.pdf' }));
     expect(err.message).toBe('"HS-001/mat-khau.pdf": the PDF is encrypted; remove the password (e.g. `qpdf --decrypt in.pdf out.pdf`) and add it again');
     expect(err.location).toEqual({ file: 'HS-001/mat-khau.pdf' });
+    expect(err.code).toBe('PDF_ENCRYPTED');
   });
 
   it('refuses a PDF that runs JavaScript when opened', async () => {
     const err = await errorOf(inspectPdf(await writePdf(await javaScriptPdf()), { name: 'js.pdf' }));
     expect(err.message).toMatch(/^"js\.pdf": the PDF contains JavaScript \(a script that runs when the file is opened\), which sohoa refuses/);
+    expect(err.code).toBe('PDF_JAVASCRIPT');
   });
 
   it('finds JavaScript in the names tree and in annotation actions', async () => {
@@ -298,12 +300,16 @@ describe('inspectPdf refusals', () => {
     const bytes = await saved(doc);
     const truncated = await errorOf(inspectPdf(await writePdf(bytes.subarray(0, Math.floor(bytes.length * 0.6))), { name: 'cut.pdf' }));
     expect(truncated.message).toMatch(/^"cut\.pdf": the PDF is damaged: it ends without %%EOF, so it was cut short; open it in a PDF reader/);
+    expect(truncated.code).toBe('PDF_TRUNCATED');
     const garbage = await errorOf(inspectPdf(await writePdf(new TextEncoder().encode('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n')), { name: 'bad.pdf' }));
     expect(garbage.message).toMatch(/^"bad\.pdf": the PDF (is damaged|has no pages)/);
+    expect(['PDF_DAMAGED', 'PDF_NO_PAGES']).toContain(garbage.code);
     const notPdf = await errorOf(inspectPdf(await writePdf(new TextEncoder().encode('hello')), { name: 'x.pdf' }));
     expect(notPdf.message).toMatch(/^"x\.pdf": is not a PDF \(no %PDF header\)/);
+    expect(notPdf.code).toBe('PDF_NOT_PDF');
     const missing = await errorOf(inspectPdf(path.join(work, 'gone.pdf'), { name: 'gone.pdf' }));
     expect(missing.message).toContain('no longer in the batch folder');
+    expect(missing.code).toBe('FILE_MISSING');
   });
 });
 

@@ -113,6 +113,7 @@ describe('loadBatch with a manifest', () => {
     const err = await loadError(root);
     expect(err).toBeInstanceOf(ManifestError);
     expect((err as Error).message).toBe('manifest.json: line 2, column 16: not valid JSON: expected a value; remove the extra comma');
+    expect((err as ManifestError).code).toBe('MANIFEST_INVALID');
   });
 
   it('refuses a batch with both manifests', async () => {
@@ -122,12 +123,14 @@ describe('loadBatch with a manifest', () => {
     expect((err as Error).message).toBe(
       'both-manifests: found "manifest.csv" and "manifest.json"; a batch has one manifest: keep one and remove or rename the other',
     );
+    expect((err as ManifestError).code).toBe('MANIFEST_DUPLICATE');
   });
 
   it('refuses a manifest that is not UTF-8', async () => {
     const latin1 = Buffer.from('file,document_title\na.png,Quy\xe9t\n', 'latin1');
     const err = await loadError(await makeBatch({ 'a.png': png, 'manifest.csv': latin1 }));
     expect((err as Error).message).toMatch(/^manifest\.csv: expected UTF-8 text but the file is in another encoding; save it as "CSV UTF-8"/);
+    expect((err as ManifestError).code).toBe('MANIFEST_ENCODING');
   });
 
   it('refuses a link that leads out of the batch', async () => {
@@ -253,6 +256,7 @@ describe('listDocumentPages', () => {
     expect(problems[0]?.error).toBeInstanceOf(InputError);
     expect(problems[0]?.error.message).toBe('"tb.tif" page 5 was asked for but the file has 3 pages; fix the "pages" of this file in manifest.csv');
     expect(problems[0]?.error.location).toEqual({ file: 'tb.tif', pageNumber: 5 });
+    expect(problems[0]?.error.code).toBe('PAGE_NOT_IN_FILE');
   });
 
   it('lists the pages of a PDF, applies page selections, and fails a damaged PDF with a clear problem', async () => {
@@ -274,6 +278,7 @@ describe('listDocumentPages', () => {
     ]);
     expect(brokenResult.problems[0]?.error).toBeInstanceOf(InputError);
     expect(brokenResult.problems[0]?.error.location).toEqual({ file: 'HS-001/b.pdf' });
+    expect(brokenResult.problems[0]?.error.code).toBe('PDF_TRUNCATED');
 
     const whole = documentOf(batch, 'HS-001', 'c');
     const wholeResult = await listDocumentPages(batch, whole.dossier, whole.document);
@@ -314,6 +319,8 @@ describe('listDocumentPages', () => {
     expect(pages).toEqual([]);
     expect(problems[0]?.file).toBe('broken.jpg');
     expect(problems[0]?.error.message).toMatch(/^"broken\.jpg": could not be read as an image \(.+\); re-scan it or export it again as JPEG, PNG or TIFF$/);
+    expect(problems[0]?.error.code).toBe('IMAGE_UNREADABLE');
+    expect(problems[0]?.error.location).toEqual({ file: 'broken.jpg' });
   });
 });
 

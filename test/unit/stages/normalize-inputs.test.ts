@@ -349,6 +349,7 @@ describe('normalizePage: resolution', () => {
     const err = await normalizePage(source(file), context({ maxInputPixels: 100_000 })).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(/huge\.png, page 1: 600×800 = 480000 pixels exceeds the limit of 100000 pixels; split the scan or raise normalize\.maxInputPixels/);
+    expect((err as InputError).code).toBe('IMAGE_TOO_LARGE');
   });
 });
 
@@ -364,6 +365,7 @@ describe('normalizePage: damaged files', () => {
       expect(err).toBeInstanceOf(InputError);
       expect((err as InputError).message).toContain(`${path.basename(file)}, page 1: cannot be`);
       expect((err as InputError).location).toEqual({ file: path.basename(file), pageNumber: 1 });
+      expect(['IMAGE_UNREADABLE', 'IMAGE_UNDECODABLE']).toContain((err as InputError).code);
     });
   }
 });

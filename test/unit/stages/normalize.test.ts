@@ -302,12 +302,14 @@ describe('normalizePage: bad input', () => {
     const err = await inputErrorOf(normalizePage(source(file), context()));
     expect(err.message).toMatch(/^\d+-corrupt\.jpg, page 1: cannot be read as an image \(.+\); check that the file is complete/);
     expect(err.location).toEqual({ file: path.basename(file), pageNumber: 1 });
+    expect(err.code).toBe('IMAGE_UNREADABLE');
   });
 
   it('refuses an image above the pixel limit before decoding it', async () => {
     const file = await writeInput('huge.png', await (await blockPage()).png().toBuffer());
     const err = await inputErrorOf(normalizePage(source(file), context({ maxInputPixels: 100_000 })));
     expect(err.message).toContain('huge.png, page 1: 600×800 = 480000 pixels exceeds the limit of 100000 pixels; split the scan or raise normalize.maxInputPixels');
+    expect(err.code).toBe('IMAGE_TOO_LARGE');
   });
 
   it('refuses a truncated JPEG unless failOn is none', async () => {
@@ -316,6 +318,7 @@ describe('normalizePage: bad input', () => {
     for (const failOn of ['truncated', 'error'] as const) {
       const err = await inputErrorOf(normalizePage(source(file), context({ failOn })));
       expect(err.message).toMatch(/truncated\.jpg, page 1: cannot be decoded \(.*premature end.*\); the file may be truncated/i);
+      expect(err.code).toBe('IMAGE_UNDECODABLE');
     }
     const page = await normalizePage(source(file), context({ failOn: 'none', deskew: false }));
     expect([page.widthPx, page.heightPx]).toEqual([800, 1000]);
