@@ -9,7 +9,7 @@ import { errorCodes, verifyProblemCodes, type ErrorCode } from '../domain/error-
 import { errorReport, ExitCode, SohoaError } from '../domain/errors.ts';
 import { formatProblem, ManifestError } from '../domain/manifest.ts';
 import type { BatchReport } from '../domain/record.ts';
-import type { BatchStatus } from '../queue/job-queue.ts';
+import { failureCode, type BatchStatus } from '../queue/job-queue.ts';
 import type { VerifyResult } from '../verify/verify-records.ts';
 
 export const summarySchemaId = 'sohoa.summary/1';
@@ -91,14 +91,16 @@ export function reportFailures(report: BatchReport): Failure[] {
   return failures;
 }
 
+/** The fields every summary starts with. */
+function envelope(command: Command, exitCode: number): Pick<Summary, 'schema' | 'command' | 'ok' | 'exitCode'> {
+  return { schema: summarySchemaId, command, ok: exitCode === 0, exitCode };
+}
+
 export function runSummary(report: BatchReport, store: string, exitCode: number): Summary {
   const t = report.totals;
   const batch = joinLocation(store, report.batchId);
   return {
-    schema: summarySchemaId,
-    command: 'run',
-    ok: exitCode === 0,
-    exitCode,
+    ...envelope('run', exitCode),
     batchId: report.batchId,
     counts: { ...t, documentsStored: t.documents - t.documentsFailed - t.documentsNotStarted },
     failures: reportFailures(report),
@@ -108,7 +110,7 @@ export function runSummary(report: BatchReport, store: string, exitCode: number)
 }
 
 export function enqueueSummary(batchId: string, counts: { dossiers: number; created: number; existing: number }, outputs: { store: string; queue: string }): Summary {
-  return { schema: summarySchemaId, command: 'enqueue', ok: true, exitCode: 0, batchId, counts, failures: [], outputs: { ...outputs, batch: joinLocation(outputs.store, batchId) } };
+  return { ...envelope('enqueue', 0), batchId, counts, failures: [], outputs: { ...outputs, batch: joinLocation(outputs.store, batchId) } };
 }
 
 /** A queue URL as a summary may show it: no user name, no password. */
@@ -123,29 +125,17 @@ export function queueShown(url: string): string {
 
 export function statusSummary(status: BatchStatus, exitCode: number, queue: string): Summary {
   return {
-    schema: summarySchemaId,
-    command: 'status',
-    ok: exitCode === 0,
-    exitCode,
+    ...envelope('status', exitCode),
     batchId: status.batchId,
     counts: { total: status.total, ...status.counts, complete: status.complete ? 1 : 0, reported: status.reported ? 1 : 0 },
-    failures: status.failed.map((f) => ({
-      code: f.code ?? (f.kind === 'internal' ? 'INTERNAL' : f.kind === 'transient' ? 'WORKER_LOST' : 'DOSSIER_DOCUMENTS_FAILED'),
-      kind: f.kind,
-      message: f.message,
-      dossierId: f.dossierId,
-      attempts: f.attempts,
-    })),
+    failures: status.failed.map((f) => ({ code: failureCode(f), kind: f.kind, message: f.message, dossierId: f.dossierId, attempts: f.attempts })),
     outputs: { queue },
   };
 }
 
 export function verifySummary(result: VerifyResult, store: string, exitCode: number): Summary {
   return {
-    schema: summarySchemaId,
-    command: 'verify',
-    ok: exitCode === 0,
-    exitCode,
+    ...envelope('verify', exitCode),
     counts: { dossiers: result.dossiers, objectsChecked: result.objectsChecked, bytesChecked: result.bytesChecked, problems: result.problems.length },
     failures: result.problems.map((p) => ({ code: verifyProblemCodes[p.kind], kind: 'input' as const, message: `${p.key}: ${p.detail}`, key: p.key })),
     outputs: { store },
@@ -160,7 +150,7 @@ export function errorSummary(command: Command, err: unknown, exitCode: number): 
     err instanceof ManifestError
       ? err.problems.map((p) => ({ code: p.code ?? 'MANIFEST_INVALID', kind: 'input', message: formatProblem(err.manifestFile, p), file: err.manifestFile }))
       : [error];
-  return { schema: summarySchemaId, command, ok: false, exitCode, counts: {}, failures, outputs: {}, error };
+  return { ...envelope(command, exitCode), counts: {}, failures, outputs: {}, error };
 }
 
 /** What a command prints with --json: the summary, one line, on standard output. */

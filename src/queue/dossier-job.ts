@@ -12,7 +12,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { contentTypes, encodeJson } from '../stages/store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
-import { DossierFailed, type DossierHandler, type DossierJob, type DossierOutcome, type JobQueue } from './job-queue.ts';
+import { DossierFailed, failureCode, type DossierHandler, type DossierJob, type DossierOutcome, type JobQueue } from './job-queue.ts';
 
 /** What a finished dossier job leaves in the queue for the batch report. */
 export interface DossierJobResult {
@@ -91,9 +91,7 @@ export function dossierReportOf(outcome: DossierOutcome): { report: DossierRepor
   const result = (outcome.result ?? outcome.failure?.outcome) as DossierJobResult | undefined;
   if (result?.report) return { report: result.report, result };
   const reason = outcome.failure ? `${outcome.failure.kind} error after ${outcome.attempts} attempt(s): ${outcome.failure.message}` : `not finished (${outcome.state})`;
-  const error = outcome.failure
-    ? { code: outcome.failure.code ?? (outcome.failure.kind === 'internal' ? 'INTERNAL' : outcome.failure.kind === 'transient' ? 'WORKER_LOST' : 'DOSSIER_DOCUMENTS_FAILED'), kind: outcome.failure.kind, message: outcome.failure.message }
-    : undefined;
+  const error = outcome.failure ? { code: failureCode(outcome.failure), kind: outcome.failure.kind, message: outcome.failure.message } : undefined;
   return { report: { dossierId: outcome.job.dossierId, status: 'failed', reason, ...(error ? { error } : {}), documents: [], durationMs: 0 } };
 }
 

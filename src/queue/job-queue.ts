@@ -182,6 +182,12 @@ export function failureOf(err: unknown): FailureReason {
   return { kind, code, message };
 }
 
+/** The code of a kept failure; one kept before codes existed gets the code its kind most likely had. */
+export function failureCode(failure: FailureReason): ErrorCode {
+  if (failure.code) return failure.code;
+  return failure.kind === 'internal' ? 'INTERNAL' : failure.kind === 'transient' ? 'WORKER_LOST' : failure.kind === 'config' ? 'CONFIG_INVALID' : 'DOSSIER_DOCUMENTS_FAILED';
+}
+
 /** Whether a failure may be retried: only transient faults are (see src/domain/errors.ts). */
 export function isRetryable(err: unknown): boolean {
   return err instanceof SohoaError && err.retryable;

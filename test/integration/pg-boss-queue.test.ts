@@ -2,16 +2,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, TransientError } from '../../src/domain/errors.ts';
-import { createLogger } from '../../src/log.ts';
 import type { DossierJob } from '../../src/queue/job-queue.ts';
 import { dossierJobId, PgBossQueue, takeoverBoundMs, type PgBossQueueOptions } from '../../src/queue/pg-boss-queue.ts';
 import { runWorker } from '../../src/queue/worker-loop.ts';
 import { startPostgresServer, type PostgresTestServer } from '../support/postgres-server.ts';
 import { countById, readMarkers } from '../support/queue-test-handler.ts';
 import { exitWithin, queueTestTimings, spawnTestWorker, type LogEvent, type SpawnedWorker, type SpawnOptions } from '../support/queue-test-worker.ts';
+import { memoryLog } from '../support/memory-log.ts';
 
 const takeoverBound = takeoverBoundMs(queueTestTimings);
 
@@ -87,17 +86,6 @@ function startWorker(url: string, markerDir: string, options: Omit<SpawnOptions,
 }
 
 /** Captures a worker's log lines in this process. */
-function memoryLog() {
-  const lines: LogEvent[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as LogEvent);
-      callback();
-    },
-  });
-  return { log: createLogger({ level: 'info', pretty: false, destination }), lines };
-}
-
 describe('PgBossQueue on a real PostgreSQL', () => {
   it('enqueues one job per dossier, and enqueueing the same batch again creates nothing', async () => {
     const queue = newQueue(await newDatabase());
@@ -123,7 +111,7 @@ describe('PgBossQueue on a real PostgreSQL', () => {
     const calls = new Map<string, number[]>();
     const fixed = new Set<string>();
     const reports: string[] = [];
-    const { log, lines } = memoryLog();
+    const { log, lines } = memoryLog<LogEvent>();
     const worker = runWorker({
       queue,
       concurrency: 4,
@@ -193,7 +181,7 @@ describe('PgBossQueue on a real PostgreSQL', () => {
     await queue.enqueueDossiers(dossiers('b-claim', ['A', 'B', 'C']));
     expect(await queue.claimBatchCompletion('b-claim')).toBeUndefined();
     expect(await queue.claimBatchCompletion('b-unknown')).toBeUndefined();
-    const worker = runWorker({ queue, concurrency: 3, log: memoryLog().log, handler: async () => {} });
+    const worker = runWorker({ queue, concurrency: 3, log: memoryLog<LogEvent>().log, handler: async () => {} });
     await waitComplete(queue, 'b-claim', 60_000);
     await worker.stop();
     // 24 callers on two connection pools at once, with the production lease (10 min): one wins, however slow the

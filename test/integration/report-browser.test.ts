@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCatalog } from '../../src/domain/error-codes.ts';
 import type { BatchReport } from '../../src/domain/record.ts';
 import { reportHtmlKey } from '../../src/report/build-report.ts';
 import { renderReportHtml } from '../../src/report/report-html.ts';
@@ -127,16 +128,20 @@ describe('report.html of a real run', () => {
         expect(row?.hasPicture).toBe(true);
       }
       const broken = rows.find((r) => r.file === batch.brokenFile);
-      const reason = report.dossiers.flatMap((d) => d.documents).flatMap((d) => d.pages).find((p) => p.file === batch.brokenFile)?.error?.message;
+      const error = report.dossiers.flatMap((d) => d.documents).flatMap((d) => d.pages).find((p) => p.file === batch.brokenFile)?.error;
+      const reason = error?.message ?? '';
       expect(reason).toMatch(/cannot be decoded|truncated|could not be read/);
+      expect(['IMAGE_UNREADABLE', 'IMAGE_UNDECODABLE']).toContain(error?.code);
       expect(broken).toMatchObject({ page: String(batch.pageNumber), status: 'Lỗi', confidence: '—', hasPicture: false });
-      expect(broken?.error).toBe(`Lỗi tệp đầu vào ${reason}`);
+      // In Vietnamese the clerk reads the code's reason and what to do, not the English technical message.
+      const vi = errorCatalog[error!.code].vi;
+      expect(broken?.error).toBe(`Lỗi tệp đầu vào ${error!.code} ${vi.reason} ${vi.action}`);
       // The failed page leads the list of pages to review, and its document says why it was not stored.
       const firstReview = await page.locator('table.rv tbody tr').first().innerText();
       expect(firstReview).toContain(`${batch.dossierId} › ${batch.documentId} › trang ${batch.pageNumber}`);
       const documentBox = await page.locator('article.doc', { has: page.locator('td.file', { hasText: batch.brokenFile }) }).locator('.bad-box').innerText();
       expect(documentBox).toContain('Văn bản không được lưu');
-      expect(documentBox).toContain(reason);
+      expect(documentBox).toContain(`${error!.code} ${vi.reason}`);
 
       await mkdir(artifacts, { recursive: true });
       await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
@@ -161,7 +166,8 @@ describe('report.html of a real run', () => {
       await expect(page.getByRole('heading', { name: /Cần xem lại/ }).isVisible()).resolves.toBe(false);
       const english = await visibleRows(page);
       expect(new Set(english.map((r) => r.status))).toEqual(new Set(['Done', 'Failed']));
-      expect(english.find((r) => r.file === batch.brokenFile)?.error).toMatch(/^Input error /);
+      // In English, the message itself: file, page, technical cause and what to do.
+      expect(english.find((r) => r.file === batch.brokenFile)?.error).toMatch(/^Input error IMAGE_UN(READABLE|DECODABLE) .*(cannot be decoded|truncated|could not be read)/);
       await page.screenshot({ path: path.join(artifacts, 'report-en.png') });
 
       const reviewCount = await page.locator('table.rv tbody tr a[href^="#d"]').evaluateAll((links) => links.filter((a) => (a.getAttribute('href') ?? '').split('-').length === 3).length);

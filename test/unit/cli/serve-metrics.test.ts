@@ -1,11 +1,10 @@
 // Several workers on one machine with the default metrics port: each takes the next free port and says which.
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveMetrics } from '../../../src/cli/common.ts';
 import { ConfigError } from '../../../src/domain/errors.ts';
-import { createLogger } from '../../../src/log.ts';
 import type { MetricsServer } from '../../../src/metrics/metrics-server.ts';
+import { memoryLog } from '../../support/memory-log.ts';
 
 const servers: MetricsServer[] = [];
 const blockers: net.Server[] = [];
@@ -13,17 +12,6 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
   await Promise.all(blockers.splice(0).map((blocker) => new Promise((resolve) => blocker.close(resolve))));
 });
-
-function memoryLog() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  return { log: createLogger({ level: 'info', pretty: false, destination }), lines };
-}
 
 /** A port some other process holds, got from the system so the test never depends on 9464 being free. */
 async function takenPort(): Promise<number> {

@@ -1,27 +1,15 @@
 // InProcessQueue and runWorker: the JobQueue port's promises, in memory.
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InputError, TransientError } from '../../../src/domain/errors.ts';
-import { createLogger } from '../../../src/log.ts';
 import { InProcessQueue } from '../../../src/queue/in-process-queue.ts';
 import type { DossierJob, JobAttempt } from '../../../src/queue/job-queue.ts';
 import { installSignalHandlers, runWorker } from '../../../src/queue/worker-loop.ts';
+import { memoryLog } from '../../support/memory-log.ts';
 
 const jobs = (batchId: string, ids: string[]): DossierJob[] => ids.map((dossierId) => ({ batchId, dossierId, batchUri: '/scans/b', outUri: '/out' }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Fast retries without jitter: 20 ms, 40 ms, 80 ms … */
 const fast = () => new InProcessQueue({ retryDelayMs: 20, retryDelayMaxMs: 1_000, random: () => 0 });
-
-function memoryLog() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  return { log: createLogger({ level: 'info', pretty: false, destination }), lines };
-}
 
 /** Runs the queue until it is idle (the way `sohoa run` uses it). */
 async function runUntilIdle(queue: InProcessQueue, handler: (job: DossierJob, signal: AbortSignal, attempt: JobAttempt) => Promise<void>, concurrency = 2) {
