@@ -65,8 +65,8 @@ export const errorCatalog = {
   },
   PDF_ENCRYPTED: {
     kind: input,
-    vi: { reason: 'Tệp PDF được đặt mật khẩu hoặc mã hóa.', action: 'Gỡ mật khẩu (cần có mật khẩu, ví dụ `qpdf --decrypt`) rồi đưa lại tệp vào lô.' },
-    en: { reason: 'The PDF is password-protected or encrypted.', action: 'Remove the password (it must be known; e.g. `qpdf --decrypt`) and add the file again.' },
+    vi: { reason: 'Tệp PDF cần mật khẩu mới mở được.', action: 'Xin bên gửi một bản không đặt mật khẩu, hoặc xin mật khẩu rồi gỡ nó (ví dụ `qpdf --password=… --decrypt`), và đưa bản đó vào lô.' },
+    en: { reason: 'The PDF needs a password to open.', action: 'Ask the sender for a copy without one, or for the password and remove it (e.g. `qpdf --password=… --decrypt`), and add that copy.' },
   },
   PDF_JAVASCRIPT: {
     kind: input,

@@ -66,12 +66,15 @@ const defaultRenderDpi = 300;
 const nativeDpiRange = { min: 150, max: 600 } as const;
 
 /**
- * Counts the pages of a PDF, refusing files sohoa must not or cannot read: encrypted, damaged, or carrying
- * JavaScript. Throws InputError naming the file and saying what to do.
+ * Counts the pages of a PDF, refusing files sohoa must not or cannot read: damaged, carrying JavaScript, or
+ * needing a password to open. Throws InputError naming the file and saying what to do. A PDF encrypted with an
+ * empty user password (owner permissions only, as e-office systems sign them) opens as every reader opens it.
  */
 export async function inspectPdf(filePath: string, options: { name?: string } = {}): Promise<{ pageCount: number }> {
   const name = options.name ?? filePath;
-  const doc = await loadPdf(await readPdfBytes(filePath, name), name);
+  const bytes = await readPdfBytes(filePath, name);
+  const doc = await loadPdf(bytes, name);
+  if (doc.isEncrypted) await (await openWithPdfjs(bytes, name)).destroy();
   return { pageCount: doc.getPageCount() };
 }
 
@@ -103,6 +106,10 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
   const pageCount = doc.getPageCount();
   let pdfjs: ReturnType<typeof openWithPdfjs> | undefined;
   const pdfjsDocument = async (): Promise<PDFDocumentProxy> => (await (pdfjs ??= openWithPdfjs(bytes, name))).pdf;
+  // An encrypted file that opens without a password: its streams are encrypted, so only pdf.js (which decrypts
+  // them) reads its images, by rendering. A file that needs a password is refused here, before any page.
+  const encrypted = doc.isEncrypted;
+  if (encrypted) await pdfjsDocument();
   return {
     pageCount,
     extractPage: async (pageIndex, outDir, pageOptions = {}) => {
@@ -111,7 +118,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
       }
       const context: PageContext = { name, pageNumber: pageIndex + 1, fileSizeBytes: bytes.length, pageCount };
       const page = doc.getPage(pageIndex);
-      const plan = planPage(page.node, context);
+      const plan: PagePlan = encrypted ? { kind: 'render', reason: encryptedRenderReason, nativeDpi: defaultRenderDpi } : planPage(page.node, context);
       const pdf = await pdfjsDocument();
       const proxy = await loadPdfjsPage(pdf, context);
       try {
@@ -204,7 +211,7 @@ async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocument> {
     if (mentionsEncrypt(bytes)) throw encryptedError(name);
     throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
-  if (doc.isEncrypted) throw encryptedError(name);
+  // An encrypted PDF's objects and page tree are readable; only its strings and streams are not (see openScannedPdf).
   let pageCount: number;
   try {
     pageCount = doc.getPageCount();
@@ -223,9 +230,16 @@ async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocument> {
   return doc;
 }
 
-function encryptedError(name: string): InputError {
-  return fileError('PDF_ENCRYPTED', name, 'the PDF is encrypted; remove the password (e.g. `qpdf --decrypt in.pdf out.pdf`) and add it again');
+function encryptedError(name: string, cause?: unknown): InputError {
+  return fileError(
+    'PDF_ENCRYPTED',
+    name,
+    'the PDF needs a password to open; ask the sender for a copy without one, or for the password and remove it (`qpdf --password=<password> --decrypt in.pdf out.pdf`), and add that copy',
+    cause,
+  );
 }
+
+const encryptedRenderReason = 'rendered: the PDF is encrypted with an empty user password (owner permissions only), so its images are read by rendering the page';
 
 function startsLikePdf(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).includes('%PDF-');
@@ -293,6 +307,8 @@ async function openWithPdfjs(bytes: Uint8Array, name: string): Promise<{ pdf: PD
     return { pdf: await task.promise, destroy: () => task.destroy() };
   } catch (err) {
     await task.destroy();
+    // pdf.js tries the empty user password itself; this one needs a real one.
+    if ((err as { name?: unknown }).name === 'PasswordException') throw encryptedError(name, err);
     throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
 }

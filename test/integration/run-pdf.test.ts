@@ -10,7 +10,7 @@ import type { BatchReport, DocumentRecord } from '../../src/domain/record.ts';
 import { characterErrorRate } from '../../src/domain/text-metrics.ts';
 import { extractPdfText } from '../../src/pdf/extract-text.ts';
 import { runCli } from '../support/cli.ts';
-import { addImagePage, encryptedPdf, g4Image, g4StripOf, saved } from '../fixtures/pdf/test-pdfs.ts';
+import { addImagePage, emptyPasswordPdf, encryptedPdf, g4Image, g4StripOf, saved } from '../fixtures/pdf/test-pdfs.ts';
 
 const a4 = { widthPt: 595.2, heightPt: 841.92 };
 
@@ -43,6 +43,8 @@ beforeAll(async () => {
   await mkdir(path.join(batch, 'HS-PDF'), { recursive: true });
   await writeFile(path.join(batch, 'HS-PDF', 'scan.pdf'), await saved(doc));
   await writeFile(path.join(batch, 'HS-PDF', 'locked.pdf'), await encryptedPdf());
+  // As e-office systems send signed documents: encrypted, owner permissions only, no password to open.
+  await writeFile(path.join(batch, 'HS-PDF', 'ky-so.pdf'), (await emptyPasswordPdf({ jpeg })).bytes);
   run = await runCli(['run', batch, '--out', path.join(work, 'out'), '--no-progress']);
 }, 300_000);
 
@@ -51,16 +53,22 @@ afterAll(async () => {
 });
 
 describe('sohoa run on scanned PDFs', () => {
-  it('reads the JPEG and the G4 page, keeps the text page as it was, and fails only the encrypted PDF', async () => {
+  it('reads the JPEG and the G4 page, keeps the text page as it was, opens an empty-password PDF, and fails only the one needing a password', async () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(3);
     const out = path.join(work, 'out', 'pdf-batch');
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as BatchReport;
     const docs = report.dossiers[0]!.documents;
     const locked = docs.find((d) => d.documentId === 'locked');
-    expect(locked?.errors).toEqual([expect.objectContaining({ code: 'PDF_ENCRYPTED', kind: 'input', message: expect.stringMatching(/locked\.pdf.*encrypted.*qpdf --decrypt/) })]);
+    expect(locked?.errors).toEqual([expect.objectContaining({ code: 'PDF_ENCRYPTED', kind: 'input', message: expect.stringMatching(/locked\.pdf.*needs a password.*qpdf --password=<password> --decrypt/) })]);
     expect(locked?.pages.map((p) => p.error?.code)).toEqual(['PDF_ENCRYPTED']);
     expect(docs.find((d) => d.documentId === 'scan')?.errors).toEqual([]);
+    expect(docs.find((d) => d.documentId === 'ky-so')).toMatchObject({ status: 'done', errors: [] });
+    const signedText = (await extractPdfText(await readFile(path.join(out, 'HS-PDF', 'ky-so.pdf'))))[0]!;
+    const signedCer = characterErrorRate(textOf('HS-001/cv-125.jpg'), signedText).cer;
+    console.log(`empty-password PDF (rendered): CER ${(signedCer * 100).toFixed(2)}%`);
+    expect(signedCer).toBeLessThan(0.03);
+    expect(run.events.some((e) => e['event'] === 'page.warning' && String(e['msg']).includes('encrypted with an empty user password'))).toBe(true);
 
     const texts = await extractPdfText(await readFile(path.join(out, 'HS-PDF', 'scan.pdf')));
     expect(texts).toHaveLength(3);

@@ -22,6 +22,7 @@ import {
   addImagePage,
   addVectorPage,
   bitonalPixels,
+  emptyPasswordPdf,
   encryptedPdf,
   flateBitonalImage,
   flateGrayImage,
@@ -268,11 +269,34 @@ describe('extractPdfPage, pages that must be rendered', () => {
 });
 
 describe('inspectPdf refusals', () => {
-  it('refuses an encrypted PDF, saying how to decrypt it', async () => {
-    const err = await errorOf(inspectPdf(await writePdf(await encryptedPdf()), { name: 'HS-001/mat-khau.pdf' }));
-    expect(err.message).toBe('"HS-001/mat-khau.pdf": the PDF is encrypted; remove the password (e.g. `qpdf --decrypt in.pdf out.pdf`) and add it again');
-    expect(err.location).toEqual({ file: 'HS-001/mat-khau.pdf' });
-    expect(err.code).toBe('PDF_ENCRYPTED');
+  it('refuses a PDF that needs a password to open, saying what to ask for', async () => {
+    const file = await writePdf(await encryptedPdf());
+    for (const attempt of [inspectPdf(file, { name: 'HS-001/mat-khau.pdf' }), openScannedPdf(file, { name: 'HS-001/mat-khau.pdf' })]) {
+      const err = await errorOf(attempt);
+      expect(err.message).toBe(
+        '"HS-001/mat-khau.pdf": the PDF needs a password to open; ask the sender for a copy without one, or for the password and remove it (`qpdf --password=<password> --decrypt in.pdf out.pdf`), and add that copy',
+      );
+      expect(err.location).toEqual({ file: 'HS-001/mat-khau.pdf' });
+      expect(err.code).toBe('PDF_ENCRYPTED');
+    }
+  });
+
+  it('opens a PDF encrypted with an empty user password, as readers do, and renders its scan', async () => {
+    const fixture = await emptyPasswordPdf();
+    const file = await writePdf(fixture.bytes);
+    expect(await inspectPdf(file, { name: 'ky-so.pdf' })).toEqual({ pageCount: 1 });
+    const page = await extractPdfPage(file, 0, await outDir(), { name: 'ky-so.pdf' });
+    expect(page.method).toBe('rendered');
+    expect(page.dpi).toBe(300);
+    expect(page.warnings).toEqual([expect.stringMatching(/^page 1: rendered: the PDF is encrypted with an empty user password/)]);
+    // The rendered page is the scan, decrypted: compared with the JPEG at the same size, nearly every pixel agrees.
+    const rendered = await grayOf(page.imagePath);
+    const original = await sharp(fixture.jpeg).resize(rendered.width, rendered.height, { fit: 'fill' }).toColourspace('b-w').raw().toBuffer();
+    let far = 0;
+    for (let i = 0; i < original.length; i++) if (Math.abs(original[i]! - rendered.data[i]!) > 96) far++;
+    expect(far / original.length).toBeLessThan(0.02);
+    const dark = rendered.data.reduce((n, v) => n + (v < 128 ? 1 : 0), 0) / rendered.data.length;
+    expect(dark).toBeGreaterThan(0.1);
   });
 
   it('refuses a PDF that runs JavaScript when opened', async () => {
