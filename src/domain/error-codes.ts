@@ -23,6 +23,11 @@ export const errorCatalog = {
     vi: { reason: 'Tệp không còn trong thư mục lô.', action: 'Chép lại tệp vào thư mục lô, hoặc bỏ tệp khỏi tệp kê khai, rồi chạy lại.' },
     en: { reason: 'The file is no longer in the batch folder.', action: 'Put the file back, or remove it from the manifest, and run again.' },
   },
+  FILE_CHANGED: {
+    kind: input,
+    vi: { reason: 'Tệp bị thay đổi trong lúc lô đang được xử lý.', action: 'Không sửa hay chép đè các tệp của lô khi đang chạy; chạy lại lô.' },
+    en: { reason: 'The file changed while the batch was being processed.', action: 'Leave the batch’s files as they are during a run, then run it again.' },
+  },
   IMAGE_UNREADABLE: {
     kind: input,
     vi: { reason: 'Tệp không đọc được như một ảnh (không phải TIFF, JPEG, PNG hoặc tệp bị hỏng).', action: 'Quét lại trang, hoặc xuất lại từ máy quét dưới dạng TIFF, JPEG hoặc PNG.' },

@@ -12,6 +12,8 @@ export interface SourceFileRecord {
   file: string;
   sha256: string;
   sizeBytes: number;
+  /** Key of the file kept unchanged in the store (pipeline `store.keepOriginals`); its SHA-256 is the one above. */
+  storedAs?: string;
 }
 
 export interface OutputRecord {

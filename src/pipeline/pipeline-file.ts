@@ -53,7 +53,12 @@ const assembleOptions = z
   })
   .strict();
 
-const storeOptions = z.object({}).strict();
+const storeOptions = z
+  .object({
+    /** Keep every input file unchanged beside its document (for a signed PDF, the legally valid copy). */
+    keepOriginals: bool().default(true),
+  })
+  .strict();
 
 /** Stage names in the only order they can run; each stage validates its own options. */
 export const stageSchemas = {

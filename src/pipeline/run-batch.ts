@@ -28,7 +28,7 @@ import { listDocumentPages, sha256File, type PageSource } from '../stages/ingest
 import { normalizePage, type NormalizedPageResult } from '../stages/normalize.ts';
 import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { recognizePage } from '../stages/recognize.ts';
-import { encodeJson, readDossierRecord, removeStrayObjects, sha256Hex, storeDocument, storeDossierExport, storeDossierRecord, contentTypes } from '../stages/store.ts';
+import { encodeJson, originalKeys, readDossierRecord, removeStrayObjects, sha256Hex, storeDocument, storeDossierExport, storeDossierRecord, contentTypes } from '../stages/store.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
@@ -345,7 +345,11 @@ async function runDocument(
       createdAt,
       metadata: metadata.fields,
     });
-    const documentFiles = new Set(document.sources.map((s) => s.file));
+    const documentFiles = [...new Set(document.sources.map((s) => s.file))];
+    const ids = { batchId: batch.id, dossierId: dossier.id, documentId: document.id };
+    const keepOriginals = pipeline.stages.store.keepOriginals;
+    const kept = new Map(keepOriginals ? originalKeys(ids, documentFiles).map((key, i) => [documentFiles[i]!, key]) : []);
+    const documentSources = sources.filter((s) => documentFiles.includes(s.file)).map((s) => (kept.has(s.file) ? { ...s, storedAs: kept.get(s.file)! } : s));
     const record: Omit<DocumentRecord, 'outputs'> = {
       schema: documentRecordSchema,
       batchId: batch.id,
@@ -355,7 +359,7 @@ async function runDocument(
       metadata: metadata.fields,
       conflicts: metadata.conflicts,
       qrCodes: metadata.qrCodes,
-      sources: sources.filter((s) => documentFiles.has(s.file)),
+      sources: documentSources,
       pageCount: assembled.pages.length,
       pages: assembled.pages,
       meanConfidence: Math.round(assembled.meanConfidence * 10) / 10,
@@ -364,7 +368,8 @@ async function runDocument(
       createdAt: createdAt.toISOString(),
     };
     const storeStarted = performance.now();
-    const stored = await storeDocument(ctx.store, { batchId: batch.id, dossierId: dossier.id, documentId: document.id }, { pdf: assembled.pdf, text: assembled.text }, record, lock);
+    const originals = documentSources.flatMap((s) => (s.storedAs ? [{ file: s.file, path: path.join(batch.root, s.file), key: s.storedAs, sha256: s.sha256 }] : []));
+    const stored = await storeDocument(ctx.store, ids, { pdf: assembled.pdf, text: assembled.text, originals }, record, lock);
     const storeMs = Math.round(performance.now() - storeStarted);
     ctx.metrics?.documentStored({ extractMs, assembleMs: assembled.durationMs, storeMs });
     log.info(

@@ -1,5 +1,7 @@
 // Store stage: publishes a document's outputs, then its record; the dossier record goes last as the commit marker.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../domain/errors.ts';
 import type { ObjectStore, StoredObject } from '../storage/object-store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import { dossierRecordSchema, type DocumentRecord, type DossierRecord, type OutputRecord } from '../domain/record.ts';
@@ -10,6 +12,39 @@ export const contentTypes = {
   json: 'application/json',
   xml: 'application/xml',
 } as const;
+
+const originalTypes: Record<string, string> = {
+  pdf: 'application/pdf',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+};
+
+/** An input file to keep as it is: where it is on disk, where it goes, and the SHA-256 it had when planned. */
+export interface OriginalFile {
+  file: string;
+  path: string;
+  key: string;
+  sha256: string;
+}
+
+/**
+ * Where a document's input files are kept: `<documentId>.original.<ext>`, numbered `-1`, `-2`… when the document
+ * is made of several files. The extension is the file's own when it is a plain one, else `bin`.
+ */
+export function originalKeys(keys: { batchId: string; dossierId: string; documentId: string }, files: readonly string[]): string[] {
+  return files.map((file, i) => {
+    const extension = /\.([A-Za-z0-9]{1,8})$/u.exec(file)?.[1]?.toLowerCase() ?? 'bin';
+    return objectKeys.original(keys.batchId, keys.dossierId, keys.documentId, extension, files.length > 1 ? i + 1 : undefined);
+  });
+}
+
+function originalType(key: string): string {
+  return originalTypes[key.slice(key.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+}
 
 /** Object-lock settings for every object of a dossier, when the operator asked for them. */
 export interface ObjectLock {
@@ -47,23 +82,35 @@ export function objectMetadata(keys: { batchId: string; dossierId: string; docum
   return picked;
 }
 
-/** Writes the PDF and text first and the document record after, so the record only names objects that exist. */
+/**
+ * Writes the originals, the PDF and the text first and the document record after, so the record only names
+ * objects that exist. An original whose bytes are no longer those planned (changed during the run) fails the
+ * document: its record would otherwise vouch for a file it was not made from.
+ */
 export async function storeDocument(
   store: ObjectStore,
   keys: { batchId: string; dossierId: string; documentId: string },
-  outputs: { pdf: Uint8Array; text: string },
+  outputs: { pdf: Uint8Array; text: string; originals?: readonly OriginalFile[] },
   record: Omit<DocumentRecord, 'outputs'>,
   lock?: ObjectLock,
 ): Promise<{ record: OutputRecord; outputs: OutputRecord[] }> {
   const { batchId, dossierId, documentId } = keys;
   const metadata = objectMetadata(keys, record);
+  const originals: OutputRecord[] = [];
+  for (const original of outputs.originals ?? []) {
+    const bytes = await readFile(original.path);
+    if (sha256Hex(bytes) !== original.sha256) {
+      throw new InputError('FILE_CHANGED', `"${original.file}" changed while the batch was being processed; leave the batch's files as they are during a run, then run it again`, { file: original.file });
+    }
+    originals.push(toOutput(await store.put(original.key, bytes, { contentType: originalType(original.key), metadata, ...lockOptions(lock) })));
+  }
   const pdf = await store.put(objectKeys.document(batchId, dossierId, documentId, 'pdf'), outputs.pdf, { contentType: contentTypes.pdf, metadata, ...lockOptions(lock) });
   const text = await store.put(objectKeys.document(batchId, dossierId, documentId, 'txt'), new TextEncoder().encode(outputs.text), {
     contentType: contentTypes.txt,
     metadata,
     ...lockOptions(lock),
   });
-  const published = [toOutput(pdf), toOutput(text)];
+  const published = [...originals, toOutput(pdf), toOutput(text)];
   const full: DocumentRecord = { ...record, outputs: published };
   const json = await store.put(objectKeys.document(batchId, dossierId, documentId, 'json'), encodeJson(full), { contentType: contentTypes.json, metadata, ...lockOptions(lock) });
   return { record: toOutput(json), outputs: published };

@@ -11,11 +11,14 @@ export function assertSafeKey(key: string): void {
   if (bad) throw new InputError('ID_UNSAFE', `object key ${JSON.stringify(key)} is not a safe relative key; ids may use letters, digits, ".", "_" and "-"`);
 }
 
-/** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<batchId>/<dossierId>/dossier.{xml,json}`, `<batchId>/report.json`. */
+/** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<documentId>.original.<ext>`, `<batchId>/<dossierId>/dossier.{xml,json}`, `<batchId>/report.json`. */
 export const objectKeys = {
   dossierPrefix: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/`,
   document: (batchId: string, dossierId: string, documentId: string, extension: 'pdf' | 'txt' | 'json') =>
     `${batchId}/${dossierId}/${documentId}.${extension}`,
+  /** An input file kept unchanged beside the document made from it: `<documentId>.original[-n].<ext>`. */
+  original: (batchId: string, dossierId: string, documentId: string, extension: string, index?: number) =>
+    `${batchId}/${dossierId}/${documentId}.original${index === undefined ? '' : `-${index}`}.${extension}`,
   dossierRecord: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/dossier.json`,
   dossierXml: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/dossier.xml`,
   batchReport: (batchId: string) => `${batchId}/report.json`,

@@ -118,6 +118,15 @@ export async function verifyRecords(store: ObjectStore): Promise<VerifyResult> {
           result.problems.push({ kind: 'corrupt', key: recordKey, detail: `lists ${output.key} with SHA-256 ${output.sha256}, which dossier.json does not` });
         }
       }
+      // A kept original must be the very input the record was made from.
+      for (const source of documentRecord?.sources ?? []) {
+        if (!source.storedAs) continue;
+        const kept = doc.outputs.find((o) => o.key === source.storedAs);
+        if (!kept) result.problems.push({ kind: 'missing', key: source.storedAs, detail: `the original of ${source.file}, named by ${recordKey}, is not among the dossier's outputs` });
+        else if (kept.sha256 !== source.sha256) {
+          result.problems.push({ kind: 'corrupt', key: source.storedAs, detail: `kept as the original of ${source.file} (SHA-256 ${source.sha256}) but stored with SHA-256 ${kept.sha256}` });
+        }
+      }
     }
   }
 

@@ -56,8 +56,14 @@ describe('sohoa run on the samples', () => {
           expect(bytes.byteLength).toBe(output.sizeBytes);
         }
         const record = JSON.parse(await readFile(path.join(out, ...entry.record!.key.split('/')), 'utf8')) as DocumentRecord;
+        expect(record.sources.length).toBeGreaterThan(0);
         for (const source of record.sources) {
-          expect(sha256(await readFile(path.join(sampleBatchDir, source.file)))).toBe(source.sha256);
+          const input = await readFile(path.join(sampleBatchDir, source.file));
+          expect(sha256(input)).toBe(source.sha256);
+          // Each input is kept unchanged beside its document, byte for byte, and listed among the outputs.
+          expect(source.storedAs, source.file).toMatch(new RegExp(`^${batchId}/${dossierId}/${entry.documentId}\\.original(-\\d+)?\\.[a-z]+$`));
+          expect(Buffer.compare(await readFile(path.join(out, ...source.storedAs!.split('/'))), input)).toBe(0);
+          expect(entry.outputs.find((o) => o.key === source.storedAs)?.sha256).toBe(source.sha256);
         }
         expect(record.provenance.ocr.languages).toEqual(['vie']);
         expect(record.provenance.pipeline.sha256).toMatch(/^[0-9a-f]{64}$/);

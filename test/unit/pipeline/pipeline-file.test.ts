@@ -32,6 +32,15 @@ describe('pipeline files', () => {
     expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('keeps the original input files unless the pipeline turns it off, which changes the hash', () => {
+    const kept = resolvePipeline(minimal, 'a.yaml');
+    expect(kept.stages.store.keepOriginals).toBe(true);
+    const off = resolvePipeline({ ...minimal, stages: [...minimal.stages.slice(0, 4), { store: { keepOriginals: false } }] }, 'b.yaml');
+    expect(off.stages.store.keepOriginals).toBe(false);
+    expect(off.sha256).not.toBe(kept.sha256);
+    expect(problemsOf({ ...minimal, stages: [...minimal.stages.slice(0, 4), { store: { keepOriginals: 'yes' } }] })).toContain('keepOriginals: expected true or false');
+  });
+
   it('names the file, the path, the expectation and the value received', () => {
     const message = problemsOf({ ...minimal, stages: [{ normalize: { defaultDpi: '300dpi' } }, { recognize: {} }, { extract: {} }, { assemble: {} }, { store: {} }] });
     expect(message).toBe('pipelines/test.yaml: stages[0].normalize.defaultDpi: expected an integer 72–1200 but received "300dpi" (string)');
