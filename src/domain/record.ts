@@ -1,6 +1,7 @@
 // The records sohoa publishes: one per document, one per dossier (the commit marker), one report per batch.
 import type { DossierKind } from './batch.ts';
 import type { ErrorReport } from './errors.ts';
+import type { PdfSignature } from '../pdf/pdf-signatures.ts';
 import type { FieldConflict, FieldValue } from './metadata/model.ts';
 import type { Box, ColourMode, OrientationSource } from './page.ts';
 
@@ -71,6 +72,9 @@ export interface QrRecord {
   problems: string[];
 }
 
+/** A digital signature found in an input PDF (see src/pdf/pdf-signatures.ts), with the file it is in. */
+export type SignatureRecord = PdfSignature & { file: string };
+
 /**
  * A document's record. Its bytes depend only on the inputs, the pipeline and the software: timings live in the
  * batch report, and `createdAt` is the newest modification time of the dossier's input files, so a dossier
@@ -88,6 +92,8 @@ export interface DocumentRecord {
   conflicts: FieldConflict[];
   qrCodes: QrRecord[];
   sources: SourceFileRecord[];
+  /** The digital signatures of its PDF inputs; absent when there are none. */
+  signatures?: SignatureRecord[];
   pageCount: number;
   pages: PageRecord[];
   meanConfidence: number;
@@ -149,6 +155,8 @@ export interface DocumentReport {
   errors: ErrorReport[];
   /** Metadata values the sources disagree on, one line each (personal data masked). */
   conflicts?: string[];
+  /** The digital signatures of its PDF inputs: who signed, when, and whether the signature holds. */
+  signatures?: { file: string; signer?: string; organization?: string; signingTime?: string; valid: boolean | null }[];
   timings?: { pagesMs: number; extractMs: number; assembleMs: number };
 }
 

@@ -24,6 +24,7 @@ import type { ErrorCode } from '../domain/error-codes.ts';
 import { InputError } from '../domain/errors.ts';
 import type { Word } from '../domain/page.ts';
 import { readJpegFrameInfo } from './page-image-xobject.ts';
+import { readPdfSignatures, type PdfSignature } from './pdf-signatures.ts';
 
 export type ExtractMethod = 'embedded-jpeg' | 'embedded-ccitt' | 'embedded-flate' | 'rendered';
 
@@ -93,6 +94,8 @@ export async function extractPdfPage(filePath: string, pageIndex: number, outDir
 
 export interface ScannedPdf {
   readonly pageCount: number;
+  /** Its digital signatures, read once when the file is opened. */
+  readonly signatures: PdfSignature[];
   extractPage(pageIndex: number, outDir: string, options?: ExtractOptions): Promise<ExtractedPdfPage>;
   /** Frees pdf.js's copy of the document. */
   close(): Promise<void>;
@@ -112,6 +115,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
   if (encrypted) await pdfjsDocument();
   return {
     pageCount,
+    signatures: readPdfSignatures(doc, bytes),
     extractPage: async (pageIndex, outDir, pageOptions = {}) => {
       if (!Number.isInteger(pageIndex) || pageIndex < 0 || pageIndex >= pageCount) {
         throw new Error(`Expected a page index 0–${pageCount - 1} for ${name} but received ${pageIndex}`);

@@ -17,6 +17,7 @@ import {
   type DossierReport,
   type PageReport,
   type ProvenanceRecord,
+  type SignatureRecord,
   type SourceFileRecord,
 } from '../domain/record.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
@@ -313,6 +314,9 @@ async function runDocument(
     ).finally(() => Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined)))),
   );
   ctx.signal?.throwIfAborted();
+  const signatures = await signaturesOf(pdfs, planned.pages, document.sources.map((s) => s.file));
+  const signatureWarnings = signatures.flatMap(signatureWarning);
+  for (const warning of signatureWarnings) log.warn({ event: 'document.warning' }, warning);
   const pageReports: PageReport[] = [...planned.problems];
   const recognized: RecognizedPage[] = [];
   for (const outcome of outcomes) {
@@ -364,7 +368,8 @@ async function runDocument(
       pages: assembled.pages,
       meanConfidence: Math.round(assembled.meanConfidence * 10) / 10,
       provenance,
-      warnings: assembled.warnings,
+      ...(signatures.length > 0 ? { signatures } : {}),
+      warnings: [...signatureWarnings, ...assembled.warnings],
       createdAt: createdAt.toISOString(),
     };
     const storeStarted = performance.now();
@@ -382,6 +387,7 @@ async function runDocument(
       pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? []))),
       errors: [],
       ...(metadata.conflicts.length > 0 ? { conflicts: metadata.conflicts.map((c) => c.message) } : {}),
+      ...(signatures.length > 0 ? { signatures: signatures.map(signatureSummary) } : {}),
       timings: { pagesMs: Math.round(recognized.reduce((n, p) => n + p.durationMs + p.ocrDurationMs, 0)), extractMs, assembleMs: Math.round(assembled.durationMs) },
     };
     return {
@@ -396,6 +402,38 @@ async function runDocument(
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The signatures of the document's PDFs, in the order of its files, so the record is the same on every run. */
+async function signaturesOf(pdfs: Map<string, Promise<ScannedPdf>>, pages: readonly PageSource[], files: readonly string[]): Promise<SignatureRecord[]> {
+  const fileOf = new Map(pages.map((p) => [p.path, p.ref.file]));
+  const found: SignatureRecord[] = [];
+  for (const [pdfPath, pdf] of pdfs) {
+    const opened = await pdf.catch(() => undefined);
+    const file = fileOf.get(pdfPath) ?? pdfPath;
+    for (const signature of opened?.signatures ?? []) found.push({ file, ...signature });
+  }
+  return found.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
+}
+
+/** What a reader of the record must know about a signature that does not hold, or does not cover the file. */
+function signatureWarning(signature: SignatureRecord): string[] {
+  const who = signature.signer.commonName ? ` by ${signature.signer.commonName}` : '';
+  if (signature.digestValid === false) return [`"${signature.file}": the digital signature${who} does not match the file: it was changed after signing`];
+  if (signature.signatureValid === false) return [`"${signature.file}": the digital signature${who} does not verify with its certificate`];
+  if (!signature.coversWholeFile) return [`"${signature.file}": the digital signature${who} does not cover the whole file: content was added after signing`];
+  return [];
+}
+
+function signatureSummary(signature: SignatureRecord): NonNullable<DocumentReport['signatures']>[number] {
+  const valid = signature.digestValid === false || signature.signatureValid === false ? false : signature.digestValid && signature.signatureValid ? true : null;
+  return {
+    file: signature.file,
+    ...(signature.signer.commonName ? { signer: signature.signer.commonName } : {}),
+    ...(signature.signer.organization ? { organization: signature.signer.organization } : {}),
+    ...(signature.signingTime ? { signingTime: signature.signingTime } : {}),
+    valid,
+  };
 }
 
 async function runPage(

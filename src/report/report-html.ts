@@ -89,6 +89,11 @@ const labels = {
   reason: ['Lý do', 'Reason'],
   code: ['Mã hồ sơ', 'Dossier code'],
   generatedBy: ['Tạo bởi', 'Made by'],
+  signatures: ['Chữ ký số', 'Digital signatures'],
+  signedAt: ['ký lúc', 'signed at'],
+  'signature.true': ['khớp với tệp (chưa đối chiếu chứng thư với nơi cấp)', 'matches the file (certificate chain not checked)'],
+  'signature.false': ['không khớp: tệp đã bị sửa sau khi ký', 'does not match: the file was changed after signing'],
+  'signature.null': ['chưa kiểm tra được', 'could not be checked'],
   'flag.low-confidence': ['Độ tin cậy thấp', 'Low confidence'],
   'flag.blank': ['Trang trắng', 'Blank page'],
   'flag.no-text': ['Không đọc được chữ', 'No text found'],
@@ -247,11 +252,23 @@ function renderDocument(
     .join('\n');
   const title = extra?.title ? ` ${escapeHtml(extra.title)}` : '';
   return `<article class="doc${anyReview ? ' has-rv' : ''}" id="${anchor}"><h3><code>${escapeHtml(document.documentId)}</code>${title} ${statusBadge(document.status)}</h3>
-${document.errors.length > 0 ? `<div class="box bad-box"><b>${l('documentErrors')}</b><ul class="msgs">${document.errors.map((e) => `<li>${errorHtml(e)}</li>`).join('')}</ul></div>` : ''}${conflicts.length > 0 ? `<div class="box warn-box"><b>${l('conflicts')}</b><ul class="msgs">${conflicts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul></div>` : ''}
+${signaturesHtml(document, settings)}${document.errors.length > 0 ? `<div class="box bad-box"><b>${l('documentErrors')}</b><ul class="msgs">${document.errors.map((e) => `<li>${errorHtml(e)}</li>`).join('')}</ul></div>` : ''}${conflicts.length > 0 ? `<div class="box warn-box"><b>${l('conflicts')}</b><ul class="msgs">${conflicts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul></div>` : ''}
 ${document.pages.length === 0 ? `<p>${l('noPages')}</p>` : `<table class="pages"><thead><tr><th>${l('colPage')}</th><th>${l('colImage')}</th><th>${l('colFile')}</th><th>${l('colStatus')}</th><th>${l('colConfidence')}</th><th>${l('colFlags')}</th><th>${l('colError')}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`}</article>
 `;
+}
+
+/** One line per signature: who signed, when, and whether it holds. */
+function signaturesHtml(document: DocumentReport, settings: Settings): string {
+  const signatures = document.signatures ?? [];
+  if (signatures.length === 0) return '';
+  const items = signatures.map((s) => {
+    const who = [s.signer, s.organization].filter(Boolean).map((v) => escapeHtml(v!)).join(', ') || escapeHtml(s.file);
+    const when = s.signingTime ? `, ${l('signedAt')} ${formatTime(s.signingTime, settings.timeZone)}` : '';
+    return `<li>${who}${when}: <span class="${s.valid === false ? 'bad' : s.valid ? '' : 'warn'}">${l(`signature.${String(s.valid)}` as LabelKey)}</span></li>`;
+  });
+  return `<div class="box"><b>${l('signatures')}</b><ul class="msgs">${items.join('')}</ul></div>`;
 }
 
 function pageNumberText(page: PageReport): string {

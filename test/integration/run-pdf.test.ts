@@ -10,6 +10,7 @@ import type { BatchReport, DocumentRecord } from '../../src/domain/record.ts';
 import { characterErrorRate } from '../../src/domain/text-metrics.ts';
 import { extractPdfText } from '../../src/pdf/extract-text.ts';
 import { runCli } from '../support/cli.ts';
+import { signPdf } from '../fixtures/pdf/signed-pdf.ts';
 import { addImagePage, emptyPasswordPdf, encryptedPdf, g4Image, g4StripOf, saved } from '../fixtures/pdf/test-pdfs.ts';
 
 const a4 = { widthPt: 595.2, heightPt: 841.92 };
@@ -18,6 +19,7 @@ let work: string;
 let truth: GroundTruth;
 let run: Awaited<ReturnType<typeof runCli>>;
 let keptText: string;
+let signedInput: Uint8Array;
 const textOf = (file: string, page = 1) => truth.pages.find((p) => p.file === file && p.filePageNumber === page)!.text;
 
 beforeAll(async () => {
@@ -43,6 +45,11 @@ beforeAll(async () => {
   await mkdir(path.join(batch, 'HS-PDF'), { recursive: true });
   await writeFile(path.join(batch, 'HS-PDF', 'scan.pdf'), await saved(doc));
   await writeFile(path.join(batch, 'HS-PDF', 'locked.pdf'), await encryptedPdf());
+  // A signed document, as an agency publishes it: one scanned page and a signature over the whole file.
+  const single = await PDFDocument.create();
+  single.addPage([a4.widthPt, a4.heightPt]).drawImage(await single.embedJpg(jpeg), { x: 0, y: 0, width: a4.widthPt, height: a4.heightPt });
+  signedInput = await signPdf(await saved(single), { commonName: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI', organization: 'Văn phòng UBND tỉnh Lào Cai', locality: 'Lào Cai' }, new Date('2025-01-16T00:46:10Z'));
+  await writeFile(path.join(batch, 'HS-PDF', 'signed.pdf'), signedInput);
   // As e-office systems send signed documents: encrypted, owner permissions only, no password to open.
   await writeFile(path.join(batch, 'HS-PDF', 'ky-so.pdf'), (await emptyPasswordPdf({ jpeg })).bytes);
   run = await runCli(['run', batch, '--out', path.join(work, 'out'), '--no-progress']);
@@ -69,6 +76,29 @@ describe('sohoa run on scanned PDFs', () => {
     console.log(`empty-password PDF (rendered): CER ${(signedCer * 100).toFixed(2)}%`);
     expect(signedCer).toBeLessThan(0.03);
     expect(run.events.some((e) => e['event'] === 'page.warning' && String(e['msg']).includes('encrypted with an empty user password'))).toBe(true);
+
+    // The signed PDF: its signature in the record and the report, and the signed original kept byte for byte.
+    const signedRecord = JSON.parse(await readFile(path.join(out, 'HS-PDF', 'signed.json'), 'utf8')) as DocumentRecord;
+    expect(signedRecord.signatures).toEqual([
+      expect.objectContaining({
+        file: 'HS-PDF/signed.pdf',
+        signer: expect.objectContaining({ commonName: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI', organization: 'Văn phòng UBND tỉnh Lào Cai', locality: 'Lào Cai' }),
+        signingTime: '2025-01-16T00:46:10Z',
+        coversWholeFile: true,
+        digestValid: true,
+        signatureValid: true,
+        trust: 'unknown',
+      }),
+    ]);
+    expect(docs.find((d) => d.documentId === 'signed')?.signatures).toEqual([
+      { file: 'HS-PDF/signed.pdf', signer: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI', organization: 'Văn phòng UBND tỉnh Lào Cai', signingTime: '2025-01-16T00:46:10Z', valid: true },
+    ]);
+    const original = signedRecord.sources[0]!;
+    expect(original.storedAs).toBe('pdf-batch/HS-PDF/signed.original.pdf');
+    expect(Buffer.compare(await readFile(path.join(out, 'HS-PDF', 'signed.original.pdf')), Buffer.from(signedInput))).toBe(0);
+    const html = await readFile(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Chữ ký số');
+    expect(html).toContain('khớp với tệp');
 
     const texts = await extractPdfText(await readFile(path.join(out, 'HS-PDF', 'scan.pdf')));
     expect(texts).toHaveLength(3);
