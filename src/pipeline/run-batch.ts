@@ -339,7 +339,7 @@ async function runDocument(
     }
     if (recognized.length === 0) return fail([errorReport(new InputError('DOCUMENT_NO_PAGES', `document ${document.id} has no pages; list its page files in the manifest, or remove it`))]);
     const extractStarted = performance.now();
-    const metadata = await extractDocumentMetadata(document, recognized, { ...pipeline.stages.extract, language: languageOf(pipeline) });
+    const metadata = await extractDocumentMetadata(document, recognized, { ...pipeline.stages.extract, language: languageOf(pipeline), signatures });
     const extractMs = Math.round(performance.now() - extractStarted);
     const assembled = await assembleDocument(dossier, document, recognized, {
       batchId: batch.id,

@@ -1,5 +1,6 @@
 // Extract stage: a document's metadata from the manifest, its QR codes and its text, each value with its source.
 import type { DocumentPlan } from '../domain/batch.ts';
+import { foldVietnamese } from '../domain/metadata/fold-vietnamese.ts';
 import { deriveFields, resolveFields, type FieldCandidate, type FieldConflict, type FieldValue } from '../domain/metadata/model.ts';
 import type { Box, NormalizedPage, PageCode, RecognizedPage } from '../domain/page.ts';
 import type { QrRecord } from '../domain/record.ts';
@@ -7,6 +8,7 @@ import { extractFields } from '../extract/extract-fields.ts';
 import { decodeQrCodesInFile, qrAttemptsFor, type QrAttempt } from '../qr/decode-qr.ts';
 import { parseQrContent } from '../qr/qr-content.ts';
 import type { ExtractStageOptions } from '../pipeline/pipeline-file.ts';
+import type { PdfSignature } from '../pdf/pdf-signatures.ts';
 
 export interface DocumentMetadata {
   fields: Record<string, FieldValue>;
@@ -39,7 +41,7 @@ export function findPageCodes(
 export async function extractDocumentMetadata(
   document: DocumentPlan,
   pages: readonly RecognizedPage[],
-  options: ExtractStageOptions & { language: string },
+  options: ExtractStageOptions & { language: string; signatures?: readonly PdfSignature[] },
 ): Promise<DocumentMetadata> {
   const candidates: FieldCandidate[] = manifestCandidates(document.metadata);
   const qrCodes: QrRecord[] = [];
@@ -75,9 +77,55 @@ export async function extractDocumentMetadata(
     }
   }
 
+  candidates.push(...signatureCandidates(options.signatures ?? []));
   candidates.push({ key: 'language', value: options.language, source: 'derived' });
   const { fields, conflicts } = resolveFields(candidates);
+  conflicts.push(...issuedAfterSigning(fields['issueDate'], options.signatures ?? []));
   return { fields: deriveFields('document', fields, { pageCount: pages.length }), conflicts, qrCodes, dossierCandidates };
+}
+
+/** The words an agency's name opens with, folded: a certificate naming a person is never taken for the issuer. */
+const agencyOpeners = ['uy ban', 'ubnd', 'hoi dong', 'so ', 'phong ', 'van phong', 'bo ', 'cuc ', 'chi cuc', 'tong cuc', 'ban ', 'truong ', 'trung tam', 'vien ', 'toa an', 'cong an', 'benh vien', 'kho bac', 'thanh tra', 'chinh phu', 'tinh uy', 'huyen uy', 'dang uy'];
+
+export function looksLikeAgency(name: string): boolean {
+  const folded = `${foldVietnamese(name).toLowerCase().replace(/\s+/gu, ' ').trim()} `;
+  return agencyOpeners.some((opener) => folded.startsWith(opener));
+}
+
+/**
+ * What a valid signature vouches for: the issuing agency, when the certificate names one (its common name, else
+ * its organization). A signature that does not match its file vouches for nothing.
+ */
+export function signatureCandidates(signatures: readonly PdfSignature[]): FieldCandidate[] {
+  const candidates: FieldCandidate[] = [];
+  for (const signature of signatures) {
+    if (signature.digestValid === false || signature.signatureValid === false) continue;
+    const agency = [signature.signer.commonName, signature.signer.organization].find((name) => name !== undefined && looksLikeAgency(name));
+    if (agency) candidates.push({ key: 'issuer', value: agency, source: 'signature' });
+  }
+  return candidates;
+}
+
+/** A document is not issued after it is signed: an issue date later than the earliest signing day is a conflict. */
+export function issuedAfterSigning(issueDate: FieldValue | undefined, signatures: readonly PdfSignature[]): FieldConflict[] {
+  const days = signatures.flatMap((s) => (s.signingTime && s.digestValid !== false ? [vietnamDay(s.signingTime)] : [])).sort();
+  const signed = days[0];
+  if (!issueDate || !signed || issueDate.value <= signed) return [];
+  const other: FieldValue = { value: signed, source: 'signature' };
+  const where = issueDate.pageNumber !== undefined ? ` on page ${issueDate.pageNumber}` : '';
+  return [
+    {
+      key: 'issueDate',
+      chosen: issueDate,
+      other,
+      message: `issueDate: ${issueDate.source === 'ocr' ? 'OCR read' : `the ${issueDate.source} gives`} "${issueDate.value}"${where} but the document was digitally signed on ${signed}, and a document is not issued after it is signed; review it`,
+    },
+  ];
+}
+
+/** The calendar day in Vietnam (UTC+7, no daylight saving) of an instant. */
+function vietnamDay(iso: string): string {
+  return new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
 export function manifestCandidates(metadata: Readonly<Record<string, string>>): FieldCandidate[] {

@@ -48,7 +48,7 @@ beforeAll(async () => {
   // A signed document, as an agency publishes it: one scanned page and a signature over the whole file.
   const single = await PDFDocument.create();
   single.addPage([a4.widthPt, a4.heightPt]).drawImage(await single.embedJpg(jpeg), { x: 0, y: 0, width: a4.widthPt, height: a4.heightPt });
-  signedInput = await signPdf(await saved(single), { commonName: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI', organization: 'Văn phòng UBND tỉnh Lào Cai', locality: 'Lào Cai' }, new Date('2025-01-16T00:46:10Z'));
+  signedInput = await signPdf(await saved(single), { commonName: 'ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG', organization: 'Văn phòng HĐND và UBND huyện Bảo Thắng', locality: 'Lào Cai' }, new Date('2024-03-01T03:15:00Z'));
   await writeFile(path.join(batch, 'HS-PDF', 'signed.pdf'), signedInput);
   // As e-office systems send signed documents: encrypted, owner permissions only, no password to open.
   await writeFile(path.join(batch, 'HS-PDF', 'ky-so.pdf'), (await emptyPasswordPdf({ jpeg })).bytes);
@@ -82,8 +82,8 @@ describe('sohoa run on scanned PDFs', () => {
     expect(signedRecord.signatures).toEqual([
       expect.objectContaining({
         file: 'HS-PDF/signed.pdf',
-        signer: expect.objectContaining({ commonName: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI', organization: 'Văn phòng UBND tỉnh Lào Cai', locality: 'Lào Cai' }),
-        signingTime: '2025-01-16T00:46:10Z',
+        signer: expect.objectContaining({ commonName: 'ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG', organization: 'Văn phòng HĐND và UBND huyện Bảo Thắng', locality: 'Lào Cai' }),
+        signingTime: '2024-03-01T03:15:00Z',
         coversWholeFile: true,
         digestValid: true,
         signatureValid: true,
@@ -91,8 +91,12 @@ describe('sohoa run on scanned PDFs', () => {
       }),
     ]);
     expect(docs.find((d) => d.documentId === 'signed')?.signatures).toEqual([
-      { file: 'HS-PDF/signed.pdf', signer: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI', organization: 'Văn phòng UBND tỉnh Lào Cai', signingTime: '2025-01-16T00:46:10Z', valid: true },
+      { file: 'HS-PDF/signed.pdf', signer: 'ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG', organization: 'Văn phòng HĐND và UBND huyện Bảo Thắng', signingTime: '2024-03-01T03:15:00Z', valid: true },
     ]);
+    // The certificate names the issuing agency, which the page agrees with; the page's date is not after the signing day.
+    expect(signedRecord.metadata['issuer']).toEqual({ value: 'ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG', source: 'signature' });
+    expect(signedRecord.metadata['issueDate']).toMatchObject({ value: '2024-03-01', source: 'ocr' });
+    expect(signedRecord.conflicts.filter((c) => c.key === 'issuer' || c.key === 'issueDate')).toEqual([]);
     const original = signedRecord.sources[0]!;
     expect(original.storedAs).toBe('pdf-batch/HS-PDF/signed.original.pdf');
     expect(Buffer.compare(await readFile(path.join(out, 'HS-PDF', 'signed.original.pdf')), Buffer.from(signedInput))).toBe(0);

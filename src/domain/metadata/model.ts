@@ -5,8 +5,11 @@ import { fieldSpec, fieldSpecs, fieldsOf, maskPersonal, normaliseField } from '.
 import type { FieldLevel, FieldSpec } from './fields.ts';
 import { deriveOwnerIdKind } from './identifiers.ts';
 
-/** Where a value came from, strongest first: what the office typed beats what a QR code says beats what OCR read. */
-export const fieldSources = ['manifest', 'qr', 'ocr', 'derived'] as const;
+/**
+ * Where a value came from, strongest first: what the office typed beats what a QR code says, which beats the
+ * input PDF's digital signature (its certificate names the agency), which beats what OCR read.
+ */
+export const fieldSources = ['manifest', 'qr', 'signature', 'ocr', 'derived'] as const;
 
 /** Schemas that get a name in the JSON Schema's `$defs`; a registry of our own keeps zod's global one clean. */
 export const metadataRegistry = z.registry<{ id?: string; title?: string; description?: string }>();
@@ -19,7 +22,7 @@ function named<T extends z.ZodType>(schema: T, id: string, description: string):
 export const fieldSourceSchema = named(
   z.enum(fieldSources),
   'fieldSource',
-  'manifest: given by the office; qr: read from the QR code (Circular 01/2023); ocr: read from the page text; derived: computed by sohoa.',
+  'manifest: given by the office; qr: read from the QR code (Circular 01/2023); signature: from the digital signature of the input PDF (its signer certificate, its signing time); ocr: read from the page text; derived: computed by sohoa.',
 );
 
 export const boxSchema = named(
@@ -170,7 +173,7 @@ function sameAgency(a: string, b: string): boolean {
 /** Words that begin a locality after an agency's name: "… tỉnh Lào Cai", "… huyện Bảo Thắng". */
 const localityWords: ReadonlySet<string> = new Set(['tỉnh', 'thành', 'huyện', 'quận', 'thị', 'xã', 'phường']);
 
-const sourceRank: Record<FieldSource, number> = { manifest: 0, qr: 1, ocr: 2, derived: 3 };
+const sourceRank: Record<FieldSource, number> = { manifest: 0, qr: 1, signature: 2, ocr: 3, derived: 4 };
 
 /** Stronger source first; within a source, higher confidence first (a value without one comes last); otherwise as given. */
 function byPrecedence(a: FieldCandidate, b: FieldCandidate): number {
@@ -217,6 +220,7 @@ export function resolveFields(candidates: readonly FieldCandidate[]): { fields: 
 const sourceWords: Record<FieldSource, { says: string; name: string }> = {
   manifest: { says: 'the manifest gives', name: 'manifest' },
   qr: { says: 'the QR code gives', name: 'QR code' },
+  signature: { says: 'the digital signature gives', name: 'digital signature' },
   ocr: { says: 'OCR read', name: 'OCR' },
   derived: { says: 'sohoa derived', name: 'derived' },
 };
