@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleBatchDir } from '../../scripts/lib/evaluate.ts';
+import { originalKeys } from '../../src/stages/store.ts';
 import type { S3ObjectStore } from '../../src/storage/s3-object-store.ts';
 import { startCli as startCliWith, type CliRun } from '../support/cli.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
@@ -61,7 +62,9 @@ describe('sohoa with S3 storage', () => {
   it('reads the batch from an S3 inbox, writes every record to S3, and verify re-reads them all', async () => {
     expect(cleanRun.stderr).toBe('');
     expect(cleanRun.code).toBe(0);
-    const documents = ['HS-001/TTR-08', 'HS-001/CV-125', 'HS-001/BC-21', 'HS-002/QD-15', 'HS-002/TB-02', 'HS-002/QD-12-2024'];
+    const manifest = JSON.parse(await readFile(path.join(sampleBatchDir, 'manifest.json'), 'utf8')) as { dossiers: { id: string; documents: { id: string; files: (string | { file: string })[] }[] }[] };
+    const documents = manifest.dossiers.flatMap((dossier) => dossier.documents.map((document) => ({ dossierId: dossier.id, ...document })));
+    expect(documents.map((d) => `${d.dossierId}/${d.id}`)).toEqual(['HS-001/TTR-08', 'HS-001/CV-125', 'HS-001/BC-21', 'HS-002/QD-15', 'HS-002/TB-02', 'HS-002/QD-12-2024']);
     const expected = [
       `${batchId}/report.json`,
       `${batchId}/report.html`,
@@ -69,12 +72,15 @@ describe('sohoa with S3 storage', () => {
       `${batchId}/HS-002/dossier.json`,
       `${batchId}/HS-001/dossier.xml`,
       `${batchId}/HS-002/dossier.xml`,
-      ...documents.flatMap((d) => ['pdf', 'txt', 'json'].map((ext) => `${batchId}/${d}.${ext}`)),
+      ...documents.flatMap((d) => ['pdf', 'txt', 'json'].map((ext) => `${batchId}/${d.dossierId}/${d.id}.${ext}`)),
+      // Every input file, kept unchanged beside its document.
+      ...documents.flatMap((d) => originalKeys({ batchId, dossierId: d.dossierId, documentId: d.id }, [...new Set(d.files.map((f) => (typeof f === 'string' ? f : f.file)))])),
     ].sort();
     expect([...cleanKeys.keys()].sort()).toEqual(expected);
     const verify = await runCli(['verify', 's3://archive/clean', '--s3-path-style'], proxy.endpoint);
     expect(verify.code).toBe(0);
-    expect(verify.summary).toMatchObject({ command: 'verify', ok: true, exitCode: 0, counts: { dossiers: 2, objectsChecked: 22, problems: 0 }, failures: [], outputs: { store: 's3://archive/clean' } });
+    // Everything but the batch report is named by a record and re-read.
+    expect(verify.summary).toMatchObject({ command: 'verify', ok: true, exitCode: 0, counts: { dossiers: 2, objectsChecked: expected.length - 2, problems: 0 }, failures: [], outputs: { store: 's3://archive/clean' } });
   });
 
   it('keeps SHA-256 checksums and Vietnamese metadata on the objects', async () => {
