@@ -64,13 +64,17 @@ const plainSignatureAlgorithms = new Set([
   '1.2.840.10045.4.3.4', // ecdsa-with-SHA512
 ]);
 
-/** Every signature of a PDF, in the order of its form fields; [] for an unsigned one. */
+/**
+ * Every signature of a PDF, in the order of its form fields; [] for an unsigned one. In an encrypted file the
+ * field names and /M dates are encrypted strings, so they are not read (the signature value never is encrypted).
+ */
 export function readPdfSignatures(doc: PDFDocument, bytes: Uint8Array): PdfSignature[] {
-  return signatureDictionaries(doc).map(({ field, dict }) => readSignature(field, dict, bytes));
+  const readable = !doc.isEncrypted;
+  return signatureDictionaries(doc, readable).map(({ field, dict }) => readSignature(field, dict, bytes, readable));
 }
 
 /** /AcroForm /Fields and their /Kids, keeping those of type /Sig that carry a value. */
-function signatureDictionaries(doc: PDFDocument): { field?: string; dict: PDFDict }[] {
+function signatureDictionaries(doc: PDFDocument, readStrings: boolean): { field?: string; dict: PDFDict }[] {
   const found: { field?: string; dict: PDFDict }[] = [];
   const form = lookupDict(doc, doc.catalog.get(PDFName.of('AcroForm')));
   const fields = form && lookup(doc, form.get(PDFName.of('Fields')));
@@ -80,7 +84,7 @@ function signatureDictionaries(doc: PDFDocument): { field?: string; dict: PDFDic
     if (!dict || seen.has(dict) || depth > 16) return;
     seen.add(dict);
     const type = nameOf(lookup(doc, dict.get(PDFName.of('FT')))) ?? inherited?.type;
-    const own = stringOf(lookup(doc, dict.get(PDFName.of('T'))));
+    const own = readStrings ? stringOf(lookup(doc, dict.get(PDFName.of('T')))) : undefined;
     const name = own === undefined ? inherited?.name : inherited?.name ? `${inherited.name}.${own}` : own;
     const signature = lookupDict(doc, dict.get(PDFName.of('V')));
     if (type === 'Sig' && signature) found.push({ ...(name ? { field: name } : {}), dict: signature });
@@ -91,7 +95,7 @@ function signatureDictionaries(doc: PDFDocument): { field?: string; dict: PDFDic
   return found;
 }
 
-function readSignature(field: string | undefined, dict: PDFDict, bytes: Uint8Array): PdfSignature {
+function readSignature(field: string | undefined, dict: PDFDict, bytes: Uint8Array, readStrings: boolean): PdfSignature {
   const problems: string[] = [];
   const subFilter = nameOf(dict.get(PDFName.of('SubFilter')));
   const contents = dict.get(PDFName.of('Contents'));
@@ -99,7 +103,7 @@ function readSignature(field: string | undefined, dict: PDFDict, bytes: Uint8Arr
   const ranges = numbersOf(dict.get(PDFName.of('ByteRange')));
   const coversWholeFile = ranges !== undefined && ranges.length === 4 && ranges[0] === 0 && ranges[2]! + ranges[3]! === bytes.length && ranges[1]! < ranges[2]!;
   const base = { ...(field ? { field } : {}), ...(subFilter ? { subFilter } : {}), coversWholeFile, trust: 'unknown' as const, problems };
-  const dictionaryTime = pdfDate(stringOf(dict.get(PDFName.of('M'))));
+  const dictionaryTime = readStrings ? pdfDate(stringOf(dict.get(PDFName.of('M')))) : undefined;
   if (!cms || cms.length === 0) {
     problems.push('the signature field holds no signature value');
     return { ...base, signer: {}, ...(dictionaryTime ? { signingTime: dictionaryTime } : {}) };
