@@ -416,12 +416,14 @@ async function signaturesOf(pdfs: Map<string, Promise<ScannedPdf>>, pages: reado
   return found.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
 }
 
-/** What a reader of the record must know about a signature that does not hold, or does not cover the file. */
+/**
+ * What a reader of the record must know about a signature that does not hold, or does not cover the file. The
+ * signer is not named: a personal certificate names a person, and these lines go to the log.
+ */
 function signatureWarning(signature: SignatureRecord): string[] {
-  const who = signature.signer.commonName ? ` by ${signature.signer.commonName}` : '';
-  if (signature.digestValid === false) return [`"${signature.file}": the digital signature${who} does not match the file: it was changed after signing`];
-  if (signature.signatureValid === false) return [`"${signature.file}": the digital signature${who} does not verify with its certificate`];
-  if (!signature.coversWholeFile) return [`"${signature.file}": the digital signature${who} does not cover the whole file: content was added after signing`];
+  if (signature.digestValid === false) return [`"${signature.file}": its digital signature does not match the file: it was changed after signing`];
+  if (signature.signatureValid === false) return [`"${signature.file}": its digital signature does not verify with its certificate`];
+  if (!signature.coversWholeFile) return [`"${signature.file}": its digital signature does not cover the whole file: content was added after signing`];
   return [];
 }
 
