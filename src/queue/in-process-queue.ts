@@ -111,7 +111,7 @@ export class InProcessQueue implements JobQueue {
         running.add(run);
       }
       if (options.stopWhenIdle && running.size === 0 && !this.hasOpenJobs()) break;
-      await this.nextChange(signal);
+      await this.nextChange(signal, running.size < options.concurrency);
     }
 
     const deadline = Date.now() + drainTimeoutMs;
@@ -280,12 +280,17 @@ export class InProcessQueue implements JobQueue {
     return false;
   }
 
-  /** Resolves on the next enqueue, job end or retry coming due, or when the signal aborts. */
-  private nextChange(signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves on the next enqueue, job end or retry coming due, or when the signal aborts. A retry that came due
+   * since the caller last looked (a busy machine can take that long between the two) resolves at once: waiting
+   * for a wake-up instead would wait for ever when nothing else is running. With every slot taken, only a job's
+   * end (a wake-up) can let one start, so due retries are not waited for.
+   */
+  private nextChange(signal: AbortSignal, canStart: boolean): Promise<void> {
     const now = Date.now();
     let soonest = Infinity;
     for (const entry of this.entries.values()) {
-      if (entry.state === 'retrying' && entry.availableAt > now) soonest = Math.min(soonest, entry.availableAt);
+      if (canStart && entry.state === 'retrying') soonest = Math.min(soonest, entry.availableAt);
     }
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -295,7 +300,7 @@ export class InProcessQueue implements JobQueue {
         signal.removeEventListener('abort', done);
         resolve();
       };
-      if (soonest !== Infinity) timer = setTimeout(done, soonest - now);
+      if (soonest !== Infinity) timer = setTimeout(done, Math.max(0, soonest - now));
       this.waiters.add(done);
       signal.addEventListener('abort', done, { once: true });
     });

@@ -1,5 +1,5 @@
 // InProcessQueue and runWorker: the JobQueue port's promises, in memory.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InputError, TransientError } from '../../../src/domain/errors.ts';
 import { InProcessQueue } from '../../../src/queue/in-process-queue.ts';
 import type { DossierJob, JobAttempt } from '../../../src/queue/job-queue.ts';
@@ -72,6 +72,28 @@ describe('InProcessQueue', () => {
     expect(transient[2]! - transient[1]!).toBeGreaterThanOrEqual(39);
     expect(calls.get('input')).toHaveLength(1);
     expect(calls.get('bug')).toHaveLength(1);
+  });
+
+  it('takes a retry that came due between looking for work and waiting for it (a busy machine), instead of waiting for ever', async () => {
+    // Every reading of the clock is 15 ms later: the retry (due 20 ms after the failure) is not due when the
+    // worker looks for work, and already due when it starts to wait.
+    let now = 1_000_000;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => (now += 15));
+    try {
+      const queue = fast();
+      await queue.enqueueDossiers(jobs('b1', ['flaky']));
+      let attempts = 0;
+      const finished = runUntilIdle(queue, async () => {
+        attempts += 1;
+        if (attempts === 1) throw new TransientError('STORE_UNAVAILABLE', 'S3 put failed: HTTP 503');
+      }, 1);
+      const outcome = await Promise.race([finished.then(() => 'finished'), sleep(5_000).then(() => 'still waiting')]);
+      expect(outcome).toBe('finished');
+      expect(attempts).toBe(2);
+      expect((await queue.status('b1')).counts.done).toBe(1);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('puts failed dossiers back on retryFailed, each with one more attempt', async () => {
