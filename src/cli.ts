@@ -20,7 +20,7 @@ import { MeteredObjectStore } from './metrics/metered-object-store.ts';
 import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
 import { interruptOnSignals } from './cli/interrupt.ts';
-import { answering, exitCodeOfError, reportError, runSummary, verifySummary, writeSummary } from './cli/summary.ts';
+import { answering, exitCodeOfError, jsonOffTerminal, reportError, runSummary, verifySummary, writeSummary } from './cli/summary.ts';
 import { verifyProblemCodes } from './domain/error-codes.ts';
 
 /** A stream that hands each written chunk to a function, so log lines can be printed above the progress line. */
@@ -106,7 +106,7 @@ async function verifyCommand(location: string, flags: Record<string, unknown>): 
   try {
     const result = await verifyRecords(store);
     const exitCode = result.problems.length === 0 && result.dossiers > 0 ? ExitCode.ok : ExitCode.someFailed;
-    if (Boolean(flags['json']) || !process.stdout.isTTY) {
+    if (flags['json']) {
       writeSummary(verifySummary(result, store.location, exitCode));
     } else {
       for (const problem of result.problems) process.stdout.write(`${verifyProblemCodes[problem.kind].padEnd(22)} ${problem.key}: ${problem.detail}\n`);
@@ -168,7 +168,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<location>', 'output folder or s3://bucket/prefix (the store root, a batch or one dossier)')
     .option('--json', 'print the result as one JSON object (the default when stdout is not a terminal)');
   withStoreOptions(verify).action(async (location: string, options: Record<string, unknown>) => {
-    setExit(await answering('verify', options, () => verifyCommand(location, options), !process.stdout.isTTY));
+    const flags = jsonOffTerminal(options);
+    setExit(await answering('verify', flags, () => verifyCommand(location, flags)));
   });
   addQueueCommands(program, setExit);
   return program;

@@ -21,7 +21,7 @@ import { loadBatch } from '../stages/ingest.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
 import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './common.ts';
-import { answering, enqueueSummary, queueShown, statusSummary, writeSummary } from './summary.ts';
+import { answering, enqueueSummary, jsonOffTerminal, queueShown, statusSummary, writeSummary } from './summary.ts';
 
 type SetExit = (code: number) => void;
 
@@ -204,7 +204,7 @@ async function statusCommand(batchId: string, flags: Record<string, unknown>): P
   try {
     const status = await queue.status(batchId);
     const exitCode = status.total === 0 || status.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
-    if (Boolean(flags['json']) || !process.stdout.isTTY) writeSummary(statusSummary(status, exitCode, queueShown(config.queue)));
+    if (flags['json']) writeSummary(statusSummary(status, exitCode, queueShown(config.queue)));
     else process.stdout.write(formatStatus(status));
     if (status.total === 0) process.stderr.write(`sohoa status: the queue holds no dossier of batch ${batchId}\n`);
     return exitCode;
@@ -265,7 +265,10 @@ export function addQueueCommands(program: Command, setExit: SetExit): void {
     .argument('<batchId>', 'the batch id (printed by enqueue)')
     .option(...queueOption)
     .option('--json', 'print one JSON summary object (the default when stdout is not a terminal); schema: pipelines/schema/summary.schema.json')
-    .action(async (batchId: string, options: Record<string, unknown>) => setExit(await answering('status', options, () => statusCommand(batchId, options), !process.stdout.isTTY)));
+    .action(async (batchId: string, options: Record<string, unknown>) => {
+      const flags = jsonOffTerminal(options);
+      setExit(await answering('status', flags, () => statusCommand(batchId, flags)));
+    });
 
   program
     .command('retry')

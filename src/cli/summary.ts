@@ -14,10 +14,13 @@ import type { VerifyResult } from '../verify/verify-records.ts';
 
 export const summarySchemaId = 'sohoa.summary/1';
 
+const kindSchema = z.enum(['input', 'transient', 'config', 'internal']);
+const codeSchema = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
+
 const failureSchema = z
   .object({
-    code: z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]).describe('stable error code; see the README table'),
-    kind: z.enum(['input', 'transient', 'config', 'internal']),
+    code: codeSchema.describe('stable error code; see the README table'),
+    kind: kindSchema,
     message: z.string().describe('what went wrong and what to do, naming the file, page or key'),
     dossierId: z.string().optional(),
     documentId: z.string().optional(),
@@ -48,7 +51,7 @@ export const summarySchema = z
       .strict(),
     interrupted: z.object({ signal: z.string() }).strict().optional(),
     error: z
-      .object({ code: z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]), kind: z.enum(['input', 'transient', 'config', 'internal']), message: z.string() })
+      .object({ code: codeSchema, kind: kindSchema, message: z.string() })
       .strict()
       .optional()
       .describe('why the command stopped before its end'),
@@ -153,6 +156,11 @@ export function errorSummary(command: Command, err: unknown, exitCode: number): 
   return { ...envelope(command, exitCode), counts: {}, failures, outputs: {}, error };
 }
 
+/** `status` and `verify` answer in JSON off a terminal, as if given --json: the flags say it once for both places. */
+export function jsonOffTerminal(flags: Record<string, unknown>): Record<string, unknown> {
+  return process.stdout.isTTY ? flags : { ...flags, json: true };
+}
+
 /** What a command prints with --json: the summary, one line, on standard output. */
 export function writeSummary(summary: Summary, out: { write(text: string): unknown } = process.stdout): void {
   out.write(`${JSON.stringify(summary)}\n`);
@@ -167,11 +175,11 @@ export function exitCodeOfError(err: unknown): number {
  * Runs a command; with --json, an error that ends it is answered with a summary object on stdout as well as the
  * usual line on stderr, so a script always gets one JSON object.
  */
-export async function answering(command: Command, flags: Record<string, unknown>, work: () => Promise<number>, jsonByDefault = false): Promise<number> {
+export async function answering(command: Command, flags: Record<string, unknown>, work: () => Promise<number>): Promise<number> {
   try {
     return await work();
   } catch (err) {
-    if (!(Boolean(flags['json']) || jsonByDefault)) throw err;
+    if (!flags['json']) throw err;
     const exitCode = exitCodeOfError(err);
     writeSummary(errorSummary(command, err, exitCode));
     reportError(err);

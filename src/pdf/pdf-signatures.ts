@@ -246,7 +246,7 @@ function nameParts(name: Asn1 | undefined): PdfSignature['signer'] {
 export function pdfDate(text: string | undefined): string | undefined {
   const m = /^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(Z|[+-]\d{2}'?\d{2}'?)?/u.exec(text ?? '');
   if (!m) return undefined;
-  const [year, month = '01', day = '01', hour = '00', minute = '00', second = '00'] = m.slice(1, 7).map((v) => v) as string[];
+  const [year, month = '01', day = '01', hour = '00', minute = '00', second = '00'] = m.slice(1, 7) as string[];
   const zone = m[7] && m[7] !== 'Z' ? `${m[7].slice(0, 3)}:${m[7].replace(/'/gu, '').slice(3, 5) || '00'}` : 'Z';
   const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${zone}`);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace('.000Z', 'Z');

@@ -93,6 +93,8 @@ export async function extractPdfPage(filePath: string, pageIndex: number, outDir
 }
 
 export interface ScannedPdf {
+  /** The file as errors and records name it. */
+  readonly name: string;
   readonly pageCount: number;
   /** Its digital signatures, read once when the file is opened. */
   readonly signatures: PdfSignature[];
@@ -114,6 +116,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
   const encrypted = doc.isEncrypted;
   if (encrypted) await pdfjsDocument();
   return {
+    name,
     pageCount,
     signatures: readPdfSignatures(doc, bytes),
     extractPage: async (pageIndex, outDir, pageOptions = {}) => {

@@ -314,7 +314,8 @@ async function runDocument(
     ).finally(() => Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined)))),
   );
   ctx.signal?.throwIfAborted();
-  const signatures = await signaturesOf(pdfs, planned.pages, document.sources.map((s) => s.file));
+  const documentFiles = [...new Set(document.sources.map((s) => s.file))];
+  const signatures = await signaturesOf(pdfs.values(), documentFiles);
   const signatureWarnings = signatures.flatMap(signatureWarning);
   for (const warning of signatureWarnings) log.warn({ event: 'document.warning' }, warning);
   const pageReports: PageReport[] = [...planned.problems];
@@ -349,11 +350,13 @@ async function runDocument(
       createdAt,
       metadata: metadata.fields,
     });
-    const documentFiles = [...new Set(document.sources.map((s) => s.file))];
     const ids = { batchId: batch.id, dossierId: dossier.id, documentId: document.id };
-    const keepOriginals = pipeline.stages.store.keepOriginals;
-    const kept = new Map(keepOriginals ? originalKeys(ids, documentFiles).map((key, i) => [documentFiles[i]!, key]) : []);
-    const documentSources = sources.filter((s) => documentFiles.includes(s.file)).map((s) => (kept.has(s.file) ? { ...s, storedAs: kept.get(s.file)! } : s));
+    const keys = pipeline.stages.store.keepOriginals ? originalKeys(ids, documentFiles) : [];
+    const documentSources = sources.flatMap((s) => {
+      const at = documentFiles.indexOf(s.file);
+      if (at < 0) return [];
+      return keys[at] ? [{ ...s, storedAs: keys[at] }] : [s];
+    });
     const record: Omit<DocumentRecord, 'outputs'> = {
       schema: documentRecordSchema,
       batchId: batch.id,
@@ -405,13 +408,11 @@ async function runDocument(
 }
 
 /** The signatures of the document's PDFs, in the order of its files, so the record is the same on every run. */
-async function signaturesOf(pdfs: Map<string, Promise<ScannedPdf>>, pages: readonly PageSource[], files: readonly string[]): Promise<SignatureRecord[]> {
-  const fileOf = new Map(pages.map((p) => [p.path, p.ref.file]));
+async function signaturesOf(pdfs: Iterable<Promise<ScannedPdf>>, files: readonly string[]): Promise<SignatureRecord[]> {
   const found: SignatureRecord[] = [];
-  for (const [pdfPath, pdf] of pdfs) {
+  for (const pdf of pdfs) {
     const opened = await pdf.catch(() => undefined);
-    const file = fileOf.get(pdfPath) ?? pdfPath;
-    for (const signature of opened?.signatures ?? []) found.push({ file, ...signature });
+    for (const signature of opened?.signatures ?? []) found.push({ file: opened!.name, ...signature });
   }
   return found.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
 }
