@@ -46,7 +46,7 @@ function main(): number {
   }
   mkdirSync(path.dirname(reportFile), { recursive: true });
   rmSync(reportFile, { force: true });
-  const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...vitestArgs], {
+  const vitest = spawnSync(bin('vitest'), ['run', '--reporter=./scripts/vitest-reporter.ts', '--reporter=json', `--outputFile.json=${reportFile}`, ...vitestArgs], {
     cwd: root,
     stdio: 'inherit',
   });
