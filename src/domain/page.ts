@@ -73,6 +73,8 @@ export interface NormalizedPage {
   dpi: number;
   /** True when the input carried no resolution and `dpi` is assumed. */
   dpiAssumed: boolean;
+  /** The sheet an assumed `dpi` was inferred from ("A4 portrait"); absent when it is the configured default. */
+  dpiInferredFrom?: string;
   /** Clockwise rotation applied to make the page upright, in degrees: 0, 90, 180, 270. */
   rotationDeg: number;
   /** Where the rotation came from and how sure it was. */

@@ -32,6 +32,8 @@ export interface PageRecord {
   heightPx: number;
   dpi: number;
   dpiAssumed: boolean;
+  /** The sheet an assumed `dpi` was inferred from ("A4 portrait"). */
+  dpiInferredFrom?: string;
   colourMode: ColourMode;
   rotationDeg: number;
   orientation: { source: OrientationSource; confidence?: number };
@@ -199,14 +201,18 @@ export interface BatchReport {
 }
 
 /** Flags a page for review without changing it. */
-export function pageFlags(page: { meanConfidence: number; wordCount: number; dpi: number; dpiAssumed: boolean; rotationDeg: number; skewDeg: number; blank?: boolean }, lowConfidence: number): string[] {
+export function pageFlags(
+  page: { meanConfidence: number; wordCount: number; dpi: number; dpiAssumed: boolean; dpiInferredFrom?: string; rotationDeg: number; skewDeg: number; blank?: boolean },
+  lowConfidence: number,
+): string[] {
   const flags: string[] = [];
   if (page.blank) flags.push('blank');
   if (page.wordCount === 0 && !page.blank) flags.push('no-text');
   else if (page.meanConfidence < lowConfidence) flags.push('low-confidence');
   // The national rule for digitized paper asks for at least 200 dpi.
   if (page.dpi < 200) flags.push('under-200-dpi');
-  if (page.dpiAssumed) flags.push('dpi-assumed');
+  if (page.dpiInferredFrom) flags.push('dpi-inferred');
+  else if (page.dpiAssumed) flags.push('dpi-assumed');
   if (page.rotationDeg !== 0) flags.push('rotated');
   if (Math.abs(page.skewDeg) >= 0.1) flags.push('deskewed');
   return flags;

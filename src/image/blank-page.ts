@@ -1,5 +1,5 @@
 // Decides whether a scanned page is blank, from a small gray copy: few, tiny specks inside the margins.
-import { otsuThreshold } from './otsu-threshold.ts';
+import { medianLevel, otsuThreshold } from './otsu-threshold.ts';
 
 /**
  * Defaults for A4/Letter records. The margin band holds what a blank sheet still shows: scanner bed edges
@@ -59,17 +59,6 @@ export function measureBlankPage(gray: Uint8Array, widthPx: number, heightPx: nu
 }
 
 /** The paper level: most of any page, even a full text page, is paper. */
-function medianLevel(gray: Uint8Array): number {
-  const histogram = new Uint32Array(256);
-  for (let i = 0; i < gray.length; i++) histogram[gray[i]!]!++;
-  let seen = 0;
-  for (let level = 0; level < 256; level++) {
-    seen += histogram[level]!;
-    if (seen * 2 >= gray.length) return level;
-  }
-  return 255;
-}
-
 /** 8-connected blobs of pixels below `inkBelow` with at least `minAreaPx` pixels, and their total area. */
 function countBlobs(gray: Uint8Array, widthPx: number, heightPx: number, inkBelow: number, minAreaPx: number): { blobs: number; inkPx: number } {
   const seen = new Uint8Array(gray.length);

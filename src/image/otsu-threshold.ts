@@ -31,3 +31,15 @@ export function otsuThreshold(gray: Uint8Array): number {
   }
   return bestThreshold;
 }
+
+/** The median gray level: the paper's level on a page that is mostly paper. */
+export function medianLevel(gray: Uint8Array): number {
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < gray.length; i++) histogram[gray[i]!]!++;
+  let seen = 0;
+  for (let level = 0; level < 256; level++) {
+    seen += histogram[level]!;
+    if (seen * 2 >= gray.length) return level;
+  }
+  return 255;
+}

@@ -23,6 +23,7 @@ const normalizeOptions = z
     maxSkewDeg: numberBetween(0, 15).default(5),
     jpegQuality: intBetween(30, 100).default(75),
     ocrMinDpi: intBetween(72, 1200).default(300),
+    ocrTextSize: bool().default(true),
     despeckle: bool().default(true),
     bitonalGray: bool().default(true),
   })

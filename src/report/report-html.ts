@@ -99,6 +99,7 @@ const labels = {
   'flag.no-text': ['Không đọc được chữ', 'No text found'],
   'flag.under-200-dpi': ['Dưới 200 dpi', 'Under 200 dpi'],
   'flag.dpi-assumed': ['Không rõ dpi (giả định)', 'DPI assumed'],
+  'flag.dpi-inferred': ['dpi suy ra từ khổ giấy', 'DPI inferred from the paper size'],
   'flag.rotated': ['Đã xoay', 'Rotated'],
   'flag.deskewed': ['Đã chỉnh nghiêng', 'Deskewed'],
   'flag.conflicts': ['Thông tin không thống nhất', 'Metadata conflicts'],

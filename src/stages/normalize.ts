@@ -14,6 +14,8 @@ import { isBlackAndWhite, isTextOnlyGray, maxSpeckPx, measureMidtones } from '..
 import { measureBlankPage } from '../image/blank-page.ts';
 import { squarePixelGrid } from '../image/pixel-grid.ts';
 import type { PixelGrid } from '../image/pixel-grid.ts';
+import { inferPaperDpi } from '../image/paper-size.ts';
+import { measureTextLineHeight } from '../image/text-size.ts';
 import { readTiffResolution } from '../image/tiff-resolution.ts';
 import type { TiffResolution } from '../image/tiff-resolution.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
@@ -40,8 +42,10 @@ export interface NormalizeOptions {
   maxSkewDeg: number;
   /** JPEG quality of gray and colour PDF images. */
   jpegQuality: number;
-  /** The OCR copy of a page scanned below this resolution is upscaled to it. */
+  /** The OCR copy of a page scanned below this resolution is upscaled to it, when its text size could not be measured. */
   ocrMinDpi: number;
+  /** Size the OCR copy by the height of its text lines (see `ocrGeometry`); off, only `ocrMinDpi` decides. */
+  ocrTextSize: boolean;
   /**
    * A 3×3 median on the OCR copy removes scanner speckle (it halved the error on the noisy sample and cut it on
    * clean pages too); the PDF image keeps the scan as it was.
@@ -69,6 +73,7 @@ export const defaultNormalizeOptions: NormalizeOptions = {
   maxSkewDeg: 5,
   jpegQuality: 75,
   ocrMinDpi: 300,
+  ocrTextSize: true,
   despeckle: true,
   bitonalGray: true,
 };
@@ -108,6 +113,8 @@ const MIN_CORRECTED_SKEW_DEG = 0.1;
 const MIN_SKEW_CONFIDENCE = 3;
 /** Resolutions outside this range are taken for a missing or broken tag rather than a real scan. */
 const PLAUSIBLE_DPI = { min: 50, max: 2400 } as const;
+/** A sheet this coarse is a thumbnail or an icon, not a scan: its inferred resolution would mean nothing. */
+const MIN_INFERRED_DPI = 30;
 const WHITE = { r: 255, g: 255, b: 255 };
 
 interface RawImage {
@@ -162,11 +169,13 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
   const upright = await rotateUpright(decoded, turn.rotateDeg, correctionDeg, mode === 'colour' ? 3 : 1);
   const change = { widthPx: upright.widthPx, heightPx: upright.heightPx, mode, rotated: turn.rotateDeg !== 0 || correctionDeg !== 0 };
   const jpegSourcePath = canPassJpegThrough(header, change) ? source.path : undefined;
-  const written = await writeOutputs(upright, mode, resolution.dpi, outputDir, source.ref, options, jpegSourcePath);
+  const textLinePx = options.ocrTextSize && await uprightTextLineHeight(analysisGray, turn.rotateDeg, correctionDeg, Math.max(decoded.widthPx, decoded.heightPx) / analysisLongSidePx);
+  const sizing: OcrSizing = { dpi: resolution.dpi, dpiAssumed: resolution.assumed, ocrMinDpi: options.ocrMinDpi, ...(textLinePx ? { textLinePx } : {}) };
+  const written = await writeOutputs(upright, mode, sizing, outputDir, source.ref, options, jpegSourcePath);
 
   const durationMs = Math.round(performance.now() - startedMs);
   ctx.log?.debug(
-    { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma, midtones, blank },
+    { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma, midtones, blank, textLinePx, ocrDpi: written.ocrDpi },
     'page normalized',
   );
 
@@ -181,6 +190,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
     heightPx: upright.heightPx,
     dpi: resolution.dpi,
     dpiAssumed: resolution.assumed,
+    ...(resolution.inferredFrom ? { dpiInferredFrom: resolution.inferredFrom } : {}),
     rotationDeg: (exif.rotationDeg + turn.rotateDeg) % 360,
     orientation: turn.orientation,
     skewDeg,
@@ -267,6 +277,7 @@ async function decodeInput(source: PageSource, header: Metadata, options: Normal
 interface PageResolution {
   dpi: number;
   assumed: boolean;
+  inferredFrom?: string;
   warnings: string[];
   /** Upright size to resample to: non-square pixels or a resolution above `maxDpi`. */
   grid?: PixelGrid;
@@ -279,7 +290,9 @@ interface PageResolution {
  */
 async function resolvePageGrid(source: PageSource, header: Metadata, options: NormalizeOptions): Promise<PageResolution> {
   const stated = source.dpi ? { dpi: source.dpi, assumed: false } : resolveDpi(header, options.defaultDpi);
-  if (stated.assumed) return { dpi: stated.dpi, assumed: true, warnings: stated.warning ? [stated.warning] : [] };
+  if (stated.assumed) {
+    return { dpi: stated.dpi, assumed: true, ...(stated.inferredFrom ? { inferredFrom: stated.inferredFrom } : {}), warnings: stated.warning ? [stated.warning] : [] };
+  }
   const tiff = header.format === 'tiff' ? await readTiffResolutionOf(source.path, source.pageIndex) : undefined;
   // A broken YResolution alone is ignored rather than trusted: the X one already passed resolveDpi's checks.
   const yDpi = tiff && tiff.yDpi >= PLAUSIBLE_DPI.min && tiff.yDpi <= PLAUSIBLE_DPI.max ? tiff.yDpi : stated.dpi;
@@ -308,17 +321,58 @@ async function resampleTo(image: RawImage, grid: Pick<PixelGrid, 'widthPx' | 'he
   return toRaw(rawInput(image).resize({ width: grid.widthPx, height: grid.heightPx, fit: 'fill' }), image.channels);
 }
 
+/**
+ * The page's text line height in upright page pixels, measured on the analysis copy turned and deskewed as the
+ * page is (`toPagePx` page pixels per copy pixel): lines are measured along their own rows.
+ */
+async function uprightTextLineHeight(analysis: RawImage, rotateDeg: number, correctionDeg: number, toPagePx: number): Promise<number | undefined> {
+  const copy = await rotateUpright(analysis, rotateDeg, correctionDeg, 1);
+  const height = measureTextLineHeight(copy.data, copy.widthPx, copy.heightPx);
+  return height === undefined ? undefined : height * toPagePx;
+}
+
 /** The resolution to record: the file's own when it has a plausible one, else the default with a warning. */
-export function resolveDpi(header: Pick<Metadata, 'density' | 'resolutionUnit'>, defaultDpi: number): { dpi: number; assumed: boolean; warning?: string } {
+export function resolveDpi(header: Pick<Metadata, 'density' | 'resolutionUnit' | 'width' | 'height'>, defaultDpi: number): StatedResolution {
   // JPEG files without a resolution unit report the JFIF aspect ratio (72) as density: not a resolution.
-  if (header.density === undefined || header.resolutionUnit === undefined) {
-    return { dpi: defaultDpi, assumed: true, warning: `no resolution in file; assumed ${defaultDpi} dpi` };
-  }
+  if (header.density === undefined || header.resolutionUnit === undefined) return fromPaperSize(header, 'no resolution in file', defaultDpi);
   const dpi = Math.round(header.density);
-  if (dpi < PLAUSIBLE_DPI.min || dpi > PLAUSIBLE_DPI.max) {
-    return { dpi: defaultDpi, assumed: true, warning: `implausible resolution ${dpi} dpi in file; assumed ${defaultDpi} dpi` };
-  }
+  if (dpi < PLAUSIBLE_DPI.min || dpi > PLAUSIBLE_DPI.max) return fromPaperSize(header, `implausible resolution ${dpi} dpi in file`, defaultDpi);
+  if (isSoftwareDefault(dpi, header)) return fromPaperSize(header, `${dpi} dpi in file is a camera's or program's default, not the sheet's`, defaultDpi);
   return { dpi, assumed: false };
+}
+
+/** Resolutions cameras and image programs write when they know none: screen resolutions. */
+const SOFTWARE_DEFAULT_DPIS = new Set([72, 96]);
+/** A sheet larger than this (A2, in inches) is no record scanned by an office: the resolution is not the paper's. */
+const LARGEST_SHEET_IN = { short: 16.5, long: 23.4 } as const;
+
+/** A phone photo says 72 dpi: at that resolution a 4032×3024 photo would be a 56×42-inch page. */
+function isSoftwareDefault(dpi: number, header: Pick<Metadata, 'width' | 'height'>): boolean {
+  if (!SOFTWARE_DEFAULT_DPIS.has(dpi) || !header.width || !header.height) return false;
+  const shortIn = Math.min(header.width, header.height) / dpi;
+  const longIn = Math.max(header.width, header.height) / dpi;
+  return shortIn > LARGEST_SHEET_IN.short || longIn > LARGEST_SHEET_IN.long;
+}
+
+export interface StatedResolution {
+  dpi: number;
+  /** Not read from the file: inferred from the paper size, or the default. */
+  assumed: boolean;
+  /** The sheet the resolution was inferred from ("A4 portrait"), when it was. */
+  inferredFrom?: string;
+  warning?: string;
+}
+
+/**
+ * A page image without a usable resolution is taken for the sheet its shape matches (a 576×960 JPEG of an A4 page
+ * is about 70 dpi, not 300: assuming 300 would make it a 2×3-inch page that no check flags as under 200 dpi). A
+ * shape that is no sheet's, or a result too coarse for a page, keeps the default.
+ */
+function fromPaperSize(header: Pick<Metadata, 'width' | 'height'>, why: string, defaultDpi: number): StatedResolution {
+  const match = header.width && header.height ? inferPaperDpi(header.width, header.height) : undefined;
+  if (!match || match.dpi < MIN_INFERRED_DPI) return { dpi: defaultDpi, assumed: true, warning: `${why}; assumed ${defaultDpi} dpi` };
+  const inferredFrom = `${match.paper} ${match.orientation}`;
+  return { dpi: match.dpi, assumed: true, inferredFrom, warning: `${why}; ${match.dpi} dpi inferred from its ${inferredFrom} shape` };
 }
 
 /** What EXIF orientation 1–8 does: the clockwise turn it applies and whether it also mirrors. */
@@ -450,11 +504,46 @@ interface WrittenImages {
   ocrDpi: number;
 }
 
-/** OCR image size: the page upscaled to `ocrMinDpi` when scanned below it, else as is. */
-export function ocrGeometry(widthPx: number, heightPx: number, dpi: number, ocrMinDpi: number): { widthPx: number; heightPx: number; dpi: number } {
-  if (dpi >= ocrMinDpi) return { widthPx, heightPx, dpi };
-  const scale = ocrMinDpi / dpi;
-  return { widthPx: Math.round(widthPx * scale), heightPx: Math.round(heightPx * scale), dpi: ocrMinDpi };
+/**
+ * The text line height, on the OCR copy, that the engine reads best: the committed 300 dpi pages of 13–14 pt type
+ * (the national layout's sizes), on which the OCR settings were tuned, measure 42–46 px.
+ */
+export const OCR_TEXT_LINE_PX = 44;
+/** Within this factor of that height the copy is left as it is: resampling would cost time and sharpness. */
+const OCR_SCALE_DEAD_BAND = 1.25;
+const OCR_SCALE_LIMITS = { min: 0.5, max: 4 } as const;
+/** The OCR copy never grows past this many pixels, whatever its text size asks (a 600 dpi A4 page is 35 M). */
+const MAX_OCR_PIXELS = 60_000_000;
+
+/** How the OCR copy's size is chosen: from the text it holds, else from the page's stated resolution. */
+export interface OcrSizing {
+  dpi: number;
+  /** The resolution is not the file's (inferred or the default): it cannot ask for an upscale on its own. */
+  dpiAssumed: boolean;
+  ocrMinDpi: number;
+  /** The page's typical text line height, upright page pixels, when it could be measured. */
+  textLinePx?: number;
+}
+
+/**
+ * OCR image size. A page whose text could be measured is scaled so that its lines are `OCR_TEXT_LINE_PX` tall:
+ * small print and low-resolution scans are enlarged, large print and 600 dpi scans reduced (the engine reads them
+ * no better, and slower). Without a measure, a page whose file states a resolution below `ocrMinDpi` is enlarged
+ * to it; one whose resolution is a guess is left as it is.
+ */
+export function ocrGeometry(widthPx: number, heightPx: number, sizing: OcrSizing): { widthPx: number; heightPx: number; dpi: number } {
+  const scale = Math.min(ocrScale(sizing), Math.sqrt(MAX_OCR_PIXELS / (widthPx * heightPx)));
+  if (scale === 1 || !(scale > 0)) return { widthPx, heightPx, dpi: sizing.dpi };
+  return { widthPx: Math.round(widthPx * scale), heightPx: Math.round(heightPx * scale), dpi: Math.round(sizing.dpi * scale) };
+}
+
+function ocrScale({ dpi, dpiAssumed, ocrMinDpi, textLinePx }: OcrSizing): number {
+  if (textLinePx !== undefined && textLinePx > 0) {
+    const wanted = OCR_TEXT_LINE_PX / textLinePx;
+    if (wanted <= OCR_SCALE_DEAD_BAND && wanted >= 1 / OCR_SCALE_DEAD_BAND) return 1;
+    return Math.min(OCR_SCALE_LIMITS.max, Math.max(OCR_SCALE_LIMITS.min, wanted));
+  }
+  return !dpiAssumed && dpi < ocrMinDpi ? ocrMinDpi / dpi : 1;
 }
 
 /**
@@ -547,10 +636,11 @@ async function writePdfImage(page: RawImage, mode: ColourMode, dpi: number, stem
 }
 
 /** `jpegSourcePath`: the input JPEG when `canPassJpegThrough` said its bytes may be the PDF image. */
-async function writeOutputs(page: RawImage, mode: ColourMode, dpi: number, outputDir: string, ref: PageRef, options: NormalizeOptions, jpegSourcePath?: string): Promise<WrittenImages> {
+async function writeOutputs(page: RawImage, mode: ColourMode, sizing: OcrSizing, outputDir: string, ref: PageRef, options: NormalizeOptions, jpegSourcePath?: string): Promise<WrittenImages> {
   await mkdir(outputDir, { recursive: true });
   const stem = path.join(outputDir, pageStem(ref.pageNumber));
-  const ocr = ocrGeometry(page.widthPx, page.heightPx, dpi, options.ocrMinDpi);
+  const { dpi } = sizing;
+  const ocr = ocrGeometry(page.widthPx, page.heightPx, sizing);
   const ocrImagePath = `${stem}.ocr.png`;
 
   // Speed over size for the OCR copy: it is read once and deleted with the work folder.

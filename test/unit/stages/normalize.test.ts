@@ -87,6 +87,14 @@ async function pngHeader(file: string): Promise<{ bitDepth: number; colourType: 
   return { bitDepth: bytes[24]!, colourType: bytes[25]! };
 }
 
+/** The OCR copy is the page scaled alike on both axes, its resolution with it; returns the factor. */
+function expectUniformOcrScale(page: { widthPx: number; heightPx: number; dpi: number; ocrWidthPx: number; ocrHeightPx: number; ocrDpi: number }): number {
+  const scale = page.ocrWidthPx / page.widthPx;
+  expect(Math.abs(page.ocrHeightPx / page.heightPx - scale)).toBeLessThan(0.002);
+  expect(Math.abs(page.ocrDpi - page.dpi * scale)).toBeLessThanOrEqual(1);
+  return scale;
+}
+
 describe('normalizePage: orientation', () => {
   for (const [exifOrientation, storedTurnDeg, expectedRotationDeg] of [[6, 270, 90], [3, 180, 180], [8, 90, 270]] as const) {
     it(`turns a JPEG with EXIF orientation ${exifOrientation} upright without asking the detector`, async () => {
@@ -161,11 +169,13 @@ describe('normalizePage: deskew', () => {
       const page = await normalizePage(source(await writeInput('skewed.png', png)), context());
       expect(Math.abs(page.skewDeg - skewDeg)).toBeLessThanOrEqual(0.3);
       expect([page.widthPx, page.heightPx, page.dpi, page.dpiAssumed]).toEqual([1240, 1754, 150, false]);
-      expect([page.ocrWidthPx, page.ocrHeightPx, page.ocrDpi]).toEqual([2480, 3508, 300]);
+      // The test page's type is small for 150 dpi: the OCR copy is enlarged by its text size, more than ocrMinDpi asks.
+      const scale = expectUniformOcrScale(page);
+      expect(scale).toBeGreaterThanOrEqual(2);
 
       const ocr = await grayPixels(page.ocrImagePath);
-      expect([ocr.widthPx, ocr.heightPx]).toEqual([2480, 3508]);
-      expect((await sharp(page.ocrImagePath).metadata()).density).toBe(300);
+      expect([ocr.widthPx, ocr.heightPx]).toEqual([page.ocrWidthPx, page.ocrHeightPx]);
+      expect((await sharp(page.ocrImagePath).metadata()).density).toBe(page.ocrDpi);
       const small = await downscaleGray(ocr.data, ocr.widthPx, ocr.heightPx, 1000);
       const residual = estimateSkewDeg(small.data, small.widthPx, small.heightPx, { maxSkewDeg: 5 });
       expect(Math.abs(residual.angleDeg)).toBeLessThanOrEqual(0.3);
@@ -179,7 +189,9 @@ describe('normalizePage: deskew', () => {
     const straight = await sharp(textPage.data, { raw: { width: textPage.widthPx, height: textPage.heightPx, channels: 1 } }).withDensity(300).png().toBuffer();
     const page = await normalizePage(source(await writeInput('straight.png', straight)), context());
     expect(Math.abs(page.skewDeg)).toBeLessThan(0.1);
-    expect(page.ocrWidthPx).toBe(1240);
+    // Its type, drawn for 150 dpi, is tiny at 300: the OCR copy is enlarged though the resolution is 300.
+    expect([page.widthPx, page.dpi]).toEqual([1240, 300]);
+    expect(expectUniformOcrScale(page)).toBeGreaterThan(1.25);
 
     const blank = await sharp({ create: { width: 800, height: 1000, channels: 3, background: '#fafafa' } }).withDensity(300).png().toBuffer();
     expect((await normalizePage(source(await writeInput('blank.png', blank)), context())).skewDeg).toBe(0);
@@ -206,11 +218,18 @@ describe('normalizePage: deskew', () => {
 });
 
 describe('normalizePage: resolution, colour and formats', () => {
-  it('assumes the default dpi and warns when the file has no resolution', async () => {
+  it('infers the resolution from the sheet its shape matches when the file has none, and says so', async () => {
     const png = await (await blockPage()).png().toBuffer();
     const page = await normalizePage(source(await writeInput('nodpi.png', png)), context({ deskew: false }));
-    expect(page.dpi).toBe(300);
-    expect(page.dpiAssumed).toBe(true);
+    // 600×800 is a Letter sheet's shape, 3% off: 72 dpi, not the default 300 (which would make it a 2×2.7-inch page).
+    expect([page.dpi, page.dpiAssumed, page.dpiInferredFrom]).toEqual([72, true, 'Letter portrait']);
+    expect(page.warnings).toContain('no resolution in file; 72 dpi inferred from its Letter portrait shape');
+  });
+
+  it('assumes the default dpi and warns when the file has no resolution and its shape is no sheet', async () => {
+    const png = await sharp({ create: { width: 800, height: 800, channels: 3, background: '#fff' } }).png().toBuffer();
+    const page = await normalizePage(source(await writeInput('square.png', png)), context({ deskew: false }));
+    expect([page.dpi, page.dpiAssumed, page.dpiInferredFrom]).toEqual([300, true, undefined]);
     expect(page.warnings).toContain('no resolution in file; assumed 300 dpi');
   });
 
@@ -338,16 +357,39 @@ describe('normalize helpers', () => {
     expect(exifRotation(undefined)).toEqual({ rotationDeg: 0, mirrored: false });
   });
 
-  it('treats a JPEG density without unit and an implausible one as missing', () => {
-    expect(resolveDpi({ density: 72 }, 300)).toMatchObject({ dpi: 300, assumed: true });
-    expect(resolveDpi({ density: 1, resolutionUnit: 'inch' }, 300)).toMatchObject({ dpi: 300, assumed: true, warning: 'implausible resolution 1 dpi in file; assumed 300 dpi' });
-    expect(resolveDpi({ density: 199.9, resolutionUnit: 'cm' }, 300)).toEqual({ dpi: 200, assumed: false });
+  it('treats a JPEG density without unit and an implausible one as missing, and infers the resolution from the sheet', () => {
+    const shapeless = { width: 1000, height: 1000 };
+    expect(resolveDpi({ density: 72, ...shapeless }, 300)).toMatchObject({ dpi: 300, assumed: true });
+    expect(resolveDpi({ density: 1, resolutionUnit: 'inch', ...shapeless }, 300)).toMatchObject({ dpi: 300, assumed: true, warning: 'implausible resolution 1 dpi in file; assumed 300 dpi' });
+    expect(resolveDpi({ density: 199.9, resolutionUnit: 'cm', ...shapeless }, 300)).toEqual({ dpi: 200, assumed: false });
+    // A phone's 576×960 JPEG of an A4 page: about 70 dpi, not the default 300.
+    expect(resolveDpi({ density: 72, width: 576, height: 960 }, 300)).toEqual({
+      dpi: 72,
+      assumed: true,
+      inferredFrom: 'Legal portrait',
+      warning: 'no resolution in file; 72 dpi inferred from its Legal portrait shape',
+    });
+    expect(resolveDpi({ density: 72, width: 1654, height: 2339 }, 300)).toMatchObject({ dpi: 200, inferredFrom: 'A4 portrait' });
+    // A phone photo's 72 dpi would make a 56×42-inch page: it is the camera's default, and the sheet decides.
+    expect(resolveDpi({ density: 72, resolutionUnit: 'inch', width: 3024, height: 4032 }, 300)).toMatchObject({ dpi: 361, assumed: true, inferredFrom: 'Letter portrait' });
+    expect(resolveDpi({ density: 72, resolutionUnit: 'inch', width: 600, height: 800 }, 300)).toEqual({ dpi: 72, assumed: false });
+    // A thumbnail of a sheet is no scan: the default stays.
+    expect(resolveDpi({ density: 72, width: 140, height: 198 }, 300)).toMatchObject({ dpi: 300, assumed: true });
+    expect(resolveDpi({ density: 72, width: 140, height: 198 }, 300).inferredFrom).toBeUndefined();
   });
 
-  it('centres the crop and upscales the OCR copy only below ocrMinDpi', () => {
+  it('centres the crop, and sizes the OCR copy by its text lines, else by a stated resolution below ocrMinDpi', () => {
     expect(centredCrop(1300, 1800, 1240, 1754)).toEqual({ left: 30, top: 23, width: 1240, height: 1754 });
-    expect(ocrGeometry(1240, 1754, 150, 300)).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
-    expect(ocrGeometry(2480, 3508, 300, 300)).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    const stated = { dpiAssumed: false, ocrMinDpi: 300 };
+    expect(ocrGeometry(1240, 1754, { ...stated, dpi: 150 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    expect(ocrGeometry(2480, 3508, { ...stated, dpi: 300 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    // A guessed resolution alone never enlarges the page.
+    expect(ocrGeometry(576, 960, { dpi: 69, dpiAssumed: true, ocrMinDpi: 300 })).toEqual({ widthPx: 576, heightPx: 960, dpi: 69 });
+    // Lines 11 px tall are enlarged to the engine's size (at most 4×); 88 px ones (600 dpi) halved; 40 px ones left.
+    expect(ocrGeometry(576, 960, { dpi: 69, dpiAssumed: true, ocrMinDpi: 300, textLinePx: 11 })).toEqual({ widthPx: 2304, heightPx: 3840, dpi: 276 });
+    expect(ocrGeometry(4960, 7016, { ...stated, dpi: 600, textLinePx: 88 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    expect(ocrGeometry(2480, 3508, { ...stated, dpi: 300, textLinePx: 40 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    expect(ocrGeometry(1240, 1754, { ...stated, dpi: 150, textLinePx: 22 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
   });
 });
 
