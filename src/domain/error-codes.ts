@@ -6,8 +6,11 @@
  */
 import type { ErrorKind } from './errors.ts';
 
+/** A warning's page is kept and stored; the report says what a person should know about it. */
+export type CodeKind = ErrorKind | 'warning';
+
 export interface ErrorCodeEntry {
-  kind: ErrorKind;
+  kind: CodeKind;
   vi: { reason: string; action: string };
   en: { reason: string; action: string };
 }
@@ -15,6 +18,7 @@ export interface ErrorCodeEntry {
 const input = 'input' as const;
 const config = 'config' as const;
 const transient = 'transient' as const;
+const warning = 'warning' as const;
 
 export const errorCatalog = {
   // ── Page and file errors: that page or document fails, the rest of the batch goes on ──
@@ -272,6 +276,18 @@ export const errorCatalog = {
     vi: { reason: 'Tiến trình xử lý hồ sơ bị mất hoặc chạy quá lâu, nhiều lần liên tiếp.', action: 'Kiểm tra bộ nhớ và nhật ký của các máy xử lý, rồi xếp hàng lại hồ sơ.' },
     en: { reason: 'The worker handling the dossier was lost or ran too long, again and again.', action: 'Check the workers’ memory and logs, then retry the dossier.' },
   },
+  // ── Page warnings: the page is stored as it is; the report says why a person may want to look ──
+  PAGE_OUTPUT_LARGER: {
+    kind: warning,
+    vi: {
+      reason: 'Trang trong tệp PDF kết quả chiếm hơn 1,5 lần dung lượng của trang quét đầu vào (thường do ảnh đen trắng hoặc xám bị lưu thành ảnh màu, hoặc độ phân giải cao hơn bản gốc).',
+      action: 'Trang vẫn được lưu đầy đủ. Nếu nhiều trang như vậy, gửi cho bộ phận kỹ thuật một tệp đầu vào cùng báo cáo để chỉnh cách lưu ảnh (chế độ màu, độ phân giải, chất lượng JPEG).',
+    },
+    en: {
+      reason: 'The page takes more than 1.5 times its input scan’s bytes in the output PDF (usually a black-and-white or gray scan stored in colour, or at a higher resolution than the original).',
+      action: 'The page is stored in full. If many pages do this, send one input file and the report to the operators to adjust how pages are stored (colour mode, resolution, JPEG quality).',
+    },
+  },
   // ── Anything else is a defect ──
   INTERNAL: {
     kind: 'internal',
@@ -281,6 +297,9 @@ export const errorCatalog = {
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;
+
+/** The codes of warnings: a page that has one is kept. */
+export type WarningCode = { [C in ErrorCode]: (typeof errorCatalog)[C]['kind'] extends typeof warning ? C : never }[ErrorCode];
 
 export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
 

@@ -1,5 +1,6 @@
 // The records sohoa publishes: one per document, one per dossier (the commit marker), one report per batch.
 import type { DossierKind } from './batch.ts';
+import type { WarningCode } from './error-codes.ts';
 import type { ErrorReport } from './errors.ts';
 import type { PdfSignature } from '../pdf/pdf-signatures.ts';
 import type { FieldConflict, FieldValue } from './metadata/model.ts';
@@ -40,9 +41,15 @@ export interface PageRecord {
   skewDeg: number;
   meanConfidence: number;
   wordCount: number;
+  /**
+   * What the page weighed in its input: an image file's bytes spread over its pages (a multi-page TIFF's own bytes
+   * per page), or a PDF page's content streams plus the images and forms it draws (see `pageInputBytes`).
+   */
   inputBytes: number;
   /** Encoded bytes of the page's image stream in the PDF; with `inputBytes`, what storing the page cost. */
   outputBytes: number;
+  /** Encoded bytes of the page's content stream in the PDF: the image placement and the invisible text layer. */
+  textLayerBytes: number;
   /** Reasons a person should look at the page again; the page itself is kept. */
   flags: string[];
   warnings: string[];
@@ -137,6 +144,12 @@ export interface DossierRecord {
 /** `not-started`: the run was interrupted (Ctrl-C, SIGTERM) before the page was published; the next run does it. */
 export type PageStatus = 'done' | 'failed' | 'not-started';
 
+/** A warning on a page that was kept: a stable code (error-codes.ts, kind "warning") and a message with the numbers. */
+export interface PageWarning {
+  code: WarningCode;
+  message: string;
+}
+
 export interface PageReport {
   pageNumber: number;
   file: string;
@@ -144,6 +157,8 @@ export interface PageReport {
   status: PageStatus;
   meanConfidence?: number;
   flags: string[];
+  /** Warnings with a code, present when there are any; the page's other warnings are in its document record. */
+  warnings?: PageWarning[];
   /** Why the page failed: a stable code (error-codes.ts), its kind, and the message naming file, page and fix. */
   error?: ErrorReport;
   timings?: { normalizeMs: number; recognizeMs: number };
@@ -216,6 +231,31 @@ export function pageFlags(
   if (page.rotationDeg !== 0) flags.push('rotated');
   if (Math.abs(page.skewDeg) >= 0.1) flags.push('deskewed');
   return flags;
+}
+
+/**
+ * A stored page may take at most this many times its input's bytes before it is reported: a page stored in colour
+ * when its scan was 1-bit, or drawn at a finer resolution than its scan, is several times larger; what JPEG
+ * re-encoding, a G4 strip's framing and a text layer add stays well below it.
+ */
+export const maxOutputToInputRatio = 1.5;
+
+/**
+ * PAGE_OUTPUT_LARGER when the page's image and text layer in the PDF exceed `maxOutputToInputRatio` times its input
+ * bytes. Pages whose input size is unknown (0) are not judged.
+ */
+const colourWords: Record<ColourMode, string> = { bitonal: 'black-and-white', gray: 'gray', colour: 'colour' };
+
+export function outputSizeWarning(page: Pick<PageRecord, 'inputBytes' | 'outputBytes' | 'textLayerBytes' | 'colourMode' | 'dpi'>): PageWarning | undefined {
+  const stored = page.outputBytes + page.textLayerBytes;
+  if (page.inputBytes <= 0 || stored <= maxOutputToInputRatio * page.inputBytes) return undefined;
+  const ratio = (stored / page.inputBytes).toFixed(1);
+  return {
+    code: 'PAGE_OUTPUT_LARGER',
+    message:
+      `the page takes ${stored} bytes in the PDF (image ${page.outputBytes}, text layer ${page.textLayerBytes}), ${ratio} times its ${page.inputBytes} input bytes; ` +
+      `it is stored as a ${colourWords[page.colourMode]} page at ${page.dpi} dpi: if its scan is black and white or gray, or coarser, send the input file to the operators`,
+  };
 }
 
 export function mean(values: readonly number[]): number {

@@ -22,7 +22,8 @@ import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf
 import sharp from 'sharp';
 import type { ErrorCode } from '../domain/error-codes.ts';
 import { InputError } from '../domain/errors.ts';
-import type { Word } from '../domain/page.ts';
+import type { ColourMode, Word } from '../domain/page.ts';
+import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import { readJpegFrameInfo } from './page-image-xobject.ts';
 import { readPdfSignatures, type PdfSignature } from './pdf-signatures.ts';
 
@@ -39,7 +40,7 @@ export interface ExtractedPdfPage {
   dpi: number;
   widthPx: number;
   heightPx: number;
-  /** Bytes of the embedded image stream, or the page's share of the file when rendered. */
+  /** What the page holds in the input PDF, as `pageInputBytes` counts it; the output page is compared with it. */
   inputBytes: number;
   text: {
     /** The page already has text (an earlier OCR layer or a born-digital page). */
@@ -52,7 +53,7 @@ export interface ExtractedPdfPage {
 }
 
 export interface ExtractOptions {
-  /** Used only when rendering; default: the page's native resolution (from its largest image), else 300. */
+  /** Used only when rendering; default: the resolution of the image that covers most of the page, else 300. */
   renderDpi?: number;
   /** 'always' renders even a page whose scan could be taken out (to compare, or to work around a bad stream). */
   render?: 'auto' | 'always';
@@ -125,7 +126,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
       }
       const context: PageContext = { name, pageNumber: pageIndex + 1, fileSizeBytes: bytes.length, pageCount };
       const page = doc.getPage(pageIndex);
-      const plan: PagePlan = encrypted ? { kind: 'render', reason: encryptedRenderReason, nativeDpi: defaultRenderDpi } : planPage(page.node, context);
+      const plan: PagePlan = encrypted ? planEncryptedPage(page.node) : planPage(page.node, context);
       const pdf = await pdfjsDocument();
       const proxy = await loadPdfjsPage(pdf, context);
       try {
@@ -136,7 +137,12 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
           if ('renderBecause' in taken) notes.push(`rendered: ${taken.renderBecause}`);
           else written = taken;
         }
-        written ??= await renderPage(pdf, proxy, outDir, context, pageOptions.renderDpi ?? (plan.kind === 'render' ? plan.nativeDpi : plan.dpi));
+        written ??= await renderPage(pdf, proxy, outDir, context, {
+          dpi: pageOptions.renderDpi ?? (plan.kind === 'embedded' ? plan.dpi : (plan.dominant?.dpi ?? defaultRenderDpi)),
+          mode: plan.dominant?.mode ?? 'colour',
+          inputBytes: plan.inputBytes ?? shareOfFile(context),
+        });
+        notes.push(...written.notes);
         const warnings = notes.map((w) => `page ${context.pageNumber}: ${w}`);
         const text = await readTextLayer(proxy, written.toPixels, written.widthPx, written.heightPx);
         return {
@@ -370,13 +376,27 @@ type EmbeddedImage =
   | { kind: 'ccitt'; data: Uint8Array; params: CcittParams }
   | { kind: 'flate'; data: Uint8Array; image: FlateImageParams };
 
+/**
+ * The image that covers most of a page, when it covers at least half of it: a rendered page is drawn at its
+ * resolution and stored in its colour mode, so a 1-bit scan with a signature box drawn over it stays a 1-bit page.
+ */
+export interface DominantImage {
+  /** Its pixels over its placed size, within `nativeDpiRange` and small enough to render. */
+  dpi: number;
+  /** What its pixels can show: 1-bit, gray, or colour (also for colour spaces this code does not know). */
+  mode: ColourMode;
+}
+
+/** `inputBytes` (see `pageInputBytes`) is absent only when the page's content could not be read. */
 type PagePlan =
-  | { kind: 'embedded'; image: EmbeddedImage; widthPx: number; heightPx: number; dpi: number; box: PdfRect; warnings: string[] }
-  | { kind: 'render'; reason: string; nativeDpi: number };
+  | { kind: 'embedded'; image: EmbeddedImage; widthPx: number; heightPx: number; dpi: number; box: PdfRect; warnings: string[]; dominant: DominantImage; inputBytes: number }
+  | { kind: 'render'; reason: string; dominant?: DominantImage; inputBytes?: number };
 
 /** What a page's content does, as far as deciding between taking the image out and rendering. */
 export interface ContentSummary {
   images: ImageDraw[];
+  /** Form XObjects drawn, for counting the page's bytes. */
+  forms: PDFRawStream[];
   /** Painted paths, shadings, inline images or visible text: anything that is not the one scan. */
   otherMarks: string[];
 }
@@ -389,10 +409,11 @@ function planPage(leaf: PDFPageLeaf, context: PageContext): PagePlan {
   } catch (err) {
     // pdf.js reads broken content more leniently than this walk: let it try, and say why.
     const why = err instanceof UnreadableContent ? err.message : `its content could not be analysed (${reasonOf(err)})`;
-    return { kind: 'render', reason: `rendered: ${why}`, nativeDpi: defaultRenderDpi };
+    return { kind: 'render', reason: `rendered: ${why}` };
   }
-  const nativeDpi = nativeResolution(summary.images, box);
-  const render = (why: string): PagePlan => ({ kind: 'render', reason: `rendered: ${why}`, nativeDpi });
+  const dominant = dominantImage(summary.images, box);
+  const inputBytes = pageInputBytes(contentStreams(leaf), [...summary.images.map((draw) => draw.stream), ...summary.forms]);
+  const render = (why: string): PagePlan => ({ kind: 'render', reason: `rendered: ${why}`, ...(dominant ? { dominant } : {}), inputBytes });
   const rotate = leaf.Rotate()?.asNumber() ?? 0;
   if (rotate % 360 !== 0) return render(`the page is turned by /Rotate ${rotate}`);
   if (summary.otherMarks.length > 0) return render(`the page has more than a scan on it (${[...new Set(summary.otherMarks)].join(', ')})`);
@@ -409,7 +430,80 @@ function planPage(leaf: PDFPageLeaf, context: PageContext): PagePlan {
   }
   // Page sizes in points are rounded by writers (A4 = 595.28 pt), so the computed 299.96 dpi is 300.
   const dpi = Math.round((dpiX + dpiY) / 2);
-  return { kind: 'embedded', image: choice.image, widthPx: choice.widthPx, heightPx: choice.heightPx, dpi, box, warnings: choice.warnings };
+  return {
+    kind: 'embedded',
+    image: choice.image,
+    widthPx: choice.widthPx,
+    heightPx: choice.heightPx,
+    dpi,
+    box,
+    warnings: choice.warnings,
+    dominant: { dpi, mode: imageColourMode(draw.stream.dict) },
+    inputBytes,
+  };
+}
+
+/**
+ * An encrypted page's content stream (which places its images) cannot be read here, only its dictionaries: the
+ * image with the most pixels is taken to cover the page when its shape is the page's, as a scanner writes it.
+ */
+function planEncryptedPage(leaf: PDFPageLeaf): PagePlan {
+  const plan: PagePlan = { kind: 'render', reason: encryptedRenderReason };
+  const box = rectOf(leaf.MediaBox());
+  const resources = leaf.Resources();
+  if (box === undefined || resources === undefined) return plan;
+  const images = resourceImages(resources);
+  // Encrypted streams keep their length (RC4) or grow by at most 32 bytes (AES): near enough for a measure.
+  const withBytes = { ...plan, inputBytes: pageInputBytes(contentStreams(leaf), images) };
+  const boxAspect = (box.x1 - box.x0) / (box.y1 - box.y0);
+  const fitting = images
+    .filter((image) => {
+      const widthPx = numberIn(image.dict, 'Width') ?? 0;
+      const heightPx = numberIn(image.dict, 'Height') ?? 0;
+      return widthPx > 0 && heightPx > 0 && Math.abs(widthPx / heightPx / boxAspect - 1) <= 0.02;
+    })
+    .sort((a, b) => pixelsOf(b) - pixelsOf(a));
+  const [largest] = fitting;
+  if (largest === undefined) return withBytes;
+  const fills: Matrix = [box.x1 - box.x0, 0, 0, box.y1 - box.y0, box.x0, box.y0];
+  const dominant = dominantImage([{ stream: largest, ctm: fills }], box);
+  return dominant ? { ...withBytes, dominant } : withBytes;
+}
+
+function pixelsOf(image: PDFRawStream): number {
+  return (numberIn(image.dict, 'Width') ?? 0) * (numberIn(image.dict, 'Height') ?? 0);
+}
+
+/** The image XObjects a page's resources name (not those of its forms). */
+function resourceImages(resources: PDFDict): PDFRawStream[] {
+  const xobjects = resources.lookup(PDFName.of('XObject'));
+  if (!(xobjects instanceof PDFDict)) return [];
+  return xobjects.values().flatMap((ref) => {
+    const xobject = resources.context.lookup(ref);
+    return xobject instanceof PDFRawStream && nameIn(xobject.dict, 'Subtype') === 'Image' ? [xobject] : [];
+  });
+}
+
+function contentStreams(leaf: PDFPageLeaf): (PDFObject | undefined)[] {
+  const contents = leaf.Contents();
+  return contents instanceof PDFArray ? contents.asArray().map((ref) => leaf.context.lookup(ref)) : contents === undefined ? [] : [contents];
+}
+
+/**
+ * The input bytes of a PDF page: the stored (encoded) bytes of its content streams and of every image and form
+ * XObject it draws, each counted once. Fonts, annotations and objects the file's pages share otherwise are left out:
+ * the page's image is made from its images and drawing, and the output page is compared with that. For a page that
+ * is one scan this is the scan's own stream plus a few dozen bytes of placement.
+ */
+export function pageInputBytes(contents: readonly (PDFObject | undefined)[], xobjects: readonly PDFRawStream[]): number {
+  const counted = new Set<PDFObject>();
+  let total = 0;
+  for (const stream of [...contents, ...xobjects]) {
+    if (!(stream instanceof PDFRawStream) || counted.has(stream)) continue;
+    counted.add(stream);
+    total += stream.getContents().length;
+  }
+  return total;
 }
 
 /** CropBox within MediaBox: what a reader shows. */
@@ -440,23 +534,54 @@ export function coversBox(ctm: Matrix, box: PdfRect): boolean {
   return Math.abs(e - box.x0) <= tolX && Math.abs(e + a - box.x1) <= tolX && Math.abs(f - box.y0) <= tolY && Math.abs(f + d - box.y1) <= tolY;
 }
 
-/** The resolution of the largest image when it fills most of the page; else the default. */
-function nativeResolution(images: ImageDraw[], box: PdfRect): number {
-  let best: { pixels: number; dpi: number; areaPt: number } | undefined;
-  for (const { stream, ctm } of images) {
+/**
+ * The image placed over the largest area, when that is at least half the visible page (a smaller one, such as a
+ * photo on a typed page, says nothing about the rest of it). Its resolution is the finer of its two axes, kept
+ * within `nativeDpiRange` and lowered, if need be, until the page fits in `maxRenderPixels`.
+ */
+export function dominantImage(images: readonly ImageDraw[], box: PdfRect): DominantImage | undefined {
+  let best: { draw: ImageDraw; dpi: number; areaPt: number } | undefined;
+  for (const draw of images) {
+    const { stream, ctm } = draw;
     const widthPx = numberIn(stream.dict, 'Width') ?? 0;
     const heightPx = numberIn(stream.dict, 'Height') ?? 0;
     const widthPt = Math.hypot(ctm[0], ctm[1]);
     const heightPt = Math.hypot(ctm[2], ctm[3]);
-    if (widthPx <= 0 || heightPx <= 0 || widthPt <= 0 || heightPt <= 0) continue;
-    const pixels = widthPx * heightPx;
-    if (best === undefined || pixels > best.pixels) {
-      best = { pixels, dpi: Math.max((widthPx * 72) / widthPt, (heightPx * 72) / heightPt), areaPt: widthPt * heightPt };
+    // The unit square's area under the CTM: a turned or sheared image covers what its parallelogram covers.
+    const areaPt = Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]);
+    if (widthPx <= 0 || heightPx <= 0 || widthPt <= 0 || heightPt <= 0 || areaPt <= 0) continue;
+    if (best === undefined || areaPt > best.areaPt) {
+      best = { draw, dpi: Math.max((widthPx * 72) / widthPt, (heightPx * 72) / heightPt), areaPt };
     }
   }
-  const pageArea = (box.x1 - box.x0) * (box.y1 - box.y0);
-  if (best === undefined || best.areaPt < 0.5 * pageArea) return defaultRenderDpi;
-  return Math.min(nativeDpiRange.max, Math.max(nativeDpiRange.min, Math.round(best.dpi)));
+  const pageAreaPt = (box.x1 - box.x0) * (box.y1 - box.y0);
+  if (best === undefined || best.areaPt < 0.5 * pageAreaPt) return undefined;
+  const fittingDpi = Math.floor(72 * Math.sqrt(maxRenderPixels / pageAreaPt));
+  const dpi = Math.min(fittingDpi, nativeDpiRange.max, Math.max(nativeDpiRange.min, Math.round(best.dpi)));
+  return { dpi, mode: imageColourMode(best.draw.stream.dict) };
+}
+
+/**
+ * What an image XObject's pixels can show. Stencil masks, CCITT and JBIG2 (which codes nothing but 1-bit images)
+ * and 1-bit gray images are bitonal; gray spaces and palettes of grays are gray; everything else, including a
+ * colour space not understood here, is colour, which leaves the decision to the rendered pixels.
+ */
+export function imageColourMode(dict: PDFDict): ColourMode {
+  if (boolIn(dict, 'ImageMask') === true) return 'bitonal';
+  const filters = filtersOf(dict).map((f) => f.name);
+  if (filters.includes('JBIG2Decode') || filters.includes('CCITTFaxDecode')) return 'bitonal';
+  const space = colourSpaceOf(dict, dict.get(PDFName.of('ColorSpace')));
+  const gray = space.kind === 'gray' || (space.kind === 'indexed' && (space.base === 'gray' || isGrayPalette(space.lookup, space.hival)));
+  if (!gray) return 'colour';
+  return numberIn(dict, 'BitsPerComponent') === 1 ? 'bitonal' : 'gray';
+}
+
+/** An RGB palette whose entries all have R = G = B. */
+function isGrayPalette(lookup: Uint8Array, hival: number): boolean {
+  for (let i = 0; i <= hival && i * 3 + 2 < lookup.length; i++) {
+    if (lookup[i * 3] !== lookup[i * 3 + 1] || lookup[i * 3] !== lookup[i * 3 + 2]) return false;
+  }
+  return true;
 }
 
 /** Link and popup annotations draw nothing; others (stamps, signatures, notes) would be lost by taking the scan out. */
@@ -478,9 +603,7 @@ function hasVisibleAnnotations(leaf: PDFPageLeaf): boolean {
 class UnreadableContent extends Error {}
 
 function pageContentBytes(leaf: PDFPageLeaf): Uint8Array {
-  const contents = leaf.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => leaf.context.lookup(ref)) : contents === undefined ? [] : [contents];
-  const parts = streams.map((stream) => streamBytes(stream));
+  const parts = contentStreams(leaf).map((stream) => streamBytes(stream));
   // Streams of one page join with whitespace in between (an operator may not span two of them).
   return Buffer.concat(parts.flatMap((p) => [p, Buffer.from('\n')]));
 }
@@ -500,8 +623,9 @@ function streamBytes(stream: PDFObject | undefined): Uint8Array {
  */
 export function summarizeContent(bytes: Uint8Array, resources: PDFDict | undefined, startCtm: Matrix, depth = 0): ContentSummary {
   const images: ImageDraw[] = [];
+  const forms: PDFRawStream[] = [];
   const otherMarks: string[] = [];
-  if (depth > 8) return { images, otherMarks: ['nested forms'] };
+  if (depth > 8) return { images, forms, otherMarks: ['nested forms'] };
   let state = { ctm: startCtm, textRender: 0 };
   const saved: (typeof state)[] = [];
   for (const { op, operands } of lexContentOps(bytes)) {
@@ -543,7 +667,7 @@ export function summarizeContent(bytes: Uint8Array, resources: PDFDict | undefin
         break;
       case 'BI':
         otherMarks.push('an inline image');
-        return { images, otherMarks };
+        return { images, forms, otherMarks };
       case 'Do': {
         const operand = operands[0];
         if (typeof operand !== 'object' || operand === null) break;
@@ -561,6 +685,7 @@ export function summarizeContent(bytes: Uint8Array, resources: PDFDict | undefin
             multiply(matrix, state.ctm),
             depth + 1,
           );
+          forms.push(xobject, ...inner.forms);
           images.push(...inner.images);
           otherMarks.push(...inner.otherMarks);
         }
@@ -568,7 +693,7 @@ export function summarizeContent(bytes: Uint8Array, resources: PDFDict | undefin
       }
     }
   }
-  return { images, otherMarks };
+  return { images, forms, otherMarks };
 }
 
 function lookupXObject(resources: PDFDict, name: string): PDFRawStream | undefined {
@@ -863,6 +988,8 @@ interface WrittenImage {
   inputBytes: number;
   /** PDF user space → pixels of the written image. */
   toPixels: Matrix;
+  /** What writing changed that a person should know (a flattened overlay), without the page prefix. */
+  notes: string[];
 }
 
 function imageFileName(context: PageContext, extension: string): string {
@@ -883,7 +1010,7 @@ async function writeEmbeddedImage(
   context: PageContext,
 ): Promise<WrittenImage | { renderBecause: string }> {
   const { image, widthPx, heightPx, dpi, box } = plan;
-  const common = { dpi, widthPx, heightPx, inputBytes: image.data.length, toPixels: boxToPixels(box, widthPx, heightPx) };
+  const common = { dpi, widthPx, heightPx, inputBytes: plan.inputBytes, toPixels: boxToPixels(box, widthPx, heightPx), notes: [] };
   try {
     if (image.kind === 'jpeg') {
       const frame = readJpegFrameInfo(image.data);
@@ -1060,8 +1187,47 @@ function shareOfFile(context: PageContext): number {
   return base + (context.pageNumber - 1 < context.fileSizeBytes % context.pageCount ? 1 : 0);
 }
 
-/** pdf.js draws the page as a reader shows it (annotation appearances included) on white, at `dpi`. */
-async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: string, context: PageContext, dpi: number): Promise<WrittenImage> {
+/** How to render a page: at what resolution, in the colour mode of its dominant image, and what it weighed. */
+interface RenderTarget {
+  dpi: number;
+  mode: ColourMode;
+  inputBytes: number;
+}
+
+/**
+ * Coloured content over this share of a page keeps a rendered page in colour although its scan is 1-bit or gray.
+ * What e-office systems draw over a scan is a mark: an e-signature box (about 6 × 2.5 cm, 2.4 % of A4 even when
+ * filled), a seal (4 cm across, 2 %), a signer's name. Its colour does not pay for a colour page, which costs ten
+ * times the 1-bit one (a 76 KB G4 page came out as a 924 KB colour JPEG), and the signed original keeps it. Colour
+ * over a twentieth of the page is more than a mark (a coloured form or chart drawn over a background): such a page
+ * stays colour and normalize judges it as it judges any colour scan.
+ */
+export const keepColourFromShare = 0.05;
+/** Long side of the copy the overlay's colour is measured on, as normalize measures chroma. */
+const chromaLongSidePx = 600;
+
+/**
+ * The colour mode a rendered page is written in. `mode` is the dominant image's: a colour one leaves the page as
+ * drawn, for normalize to judge. A 1-bit or gray one sets the page's mode unless colour covers `keepColourFromShare`;
+ * when colour that normalize would have kept is dropped, the note says so.
+ */
+export function renderedMode(mode: ColourMode, colouredFraction: number, wouldBeColour: boolean): { mode: ColourMode; note?: string } {
+  if (mode === 'colour' || colouredFraction >= keepColourFromShare) return { mode: 'colour' };
+  if (!wouldBeColour) return { mode };
+  const share = colouredFraction < 0.001 ? 'under 0.1%' : `${(colouredFraction * 100).toFixed(1)}%`;
+  const target = mode === 'bitonal' ? 'black and white, as its 1-bit scan' : 'gray, as its gray scan';
+  return { mode, note: `coloured marks drawn over the scan (${share} of the page, such as an e-signature box) were flattened to ${target}` };
+}
+
+/** Ink below this level, paper above: a rendered 1-bit scan is 0 and 255 except where resampling blends the two. */
+const bitonalThreshold = 128;
+
+/**
+ * pdf.js draws the page as a reader shows it (annotation appearances included) on white, at `target.dpi`. The image
+ * is written in the page's colour mode: a 1-bit PNG (normalize stores it as G4), a gray PNG, or RGB.
+ */
+async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: string, context: PageContext, target: RenderTarget): Promise<WrittenImage> {
+  const { dpi } = target;
   if (!Number.isFinite(dpi) || dpi < 36 || dpi > 1200) throw new Error(`Expected renderDpi 36–1200 but received ${dpi}`);
   const viewport = page.getViewport({ scale: dpi / 72 });
   const widthPx = Math.round(viewport.width);
@@ -1075,20 +1241,31 @@ async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: str
   try {
     await page.render({ canvas: canvas as never, viewport, annotationMode: AnnotationMode.ENABLE, background: 'rgb(255,255,255)' }).promise;
     const rgba = drawing.getImageData(0, 0, widthPx, heightPx).data;
+    const drawn = () => sharp(rgba, { raw: { width: widthPx, height: heightPx, channels: 4 } }).removeAlpha();
+    let chosen: { mode: ColourMode; note?: string } = { mode: 'colour' };
+    if (target.mode !== 'colour') {
+      const small = await drawn().resize({ width: chromaLongSidePx, height: chromaLongSidePx, fit: 'inside', withoutEnlargement: true }).raw().toBuffer();
+      const chroma = measureChroma(small, 3);
+      chosen = renderedMode(target.mode, chroma.colouredFraction, colourMode({ bitsPerSample: 8, channels: 3, chroma }) === 'colour');
+    }
     const imagePath = path.join(outDir, imageFileName(context, 'png'));
-    await sharp(rgba, { raw: { width: widthPx, height: heightPx, channels: 4 } })
-      .removeAlpha()
-      .withDensity(dpi)
-      .png({ compressionLevel: 1 })
-      .toFile(imagePath);
+    // An intermediate in the work folder: fast compression; a 1-bit page is written 1-bit, so normalize keeps it so.
+    const pipeline =
+      chosen.mode === 'bitonal'
+        ? drawn().toColourspace('b-w').threshold(bitonalThreshold).withDensity(dpi).png({ colours: 2, palette: false, compressionLevel: 1 })
+        : chosen.mode === 'gray'
+          ? drawn().toColourspace('b-w').withDensity(dpi).png({ compressionLevel: 1 })
+          : drawn().withDensity(dpi).png({ compressionLevel: 1 });
+    await pipeline.toFile(imagePath);
     return {
       imagePath,
       method: 'rendered',
       dpi,
       widthPx,
       heightPx,
-      inputBytes: shareOfFile(context),
+      inputBytes: target.inputBytes,
       toPixels: viewport.transform as unknown as Matrix,
+      notes: chosen.note === undefined ? [] : [chosen.note],
     };
   } catch (err) {
     if (err instanceof InputError) throw err;

@@ -16,6 +16,7 @@ import {
   type DocumentRecord,
   type DossierReport,
   type PageReport,
+  type PageWarning,
   type ProvenanceRecord,
   type SignatureRecord,
   type SourceFileRecord,
@@ -350,6 +351,9 @@ async function runDocument(
       createdAt,
       metadata: metadata.fields,
     });
+    assembled.pageWarnings.forEach((warnings, index) => {
+      for (const warning of warnings) log.warn({ event: 'page.warning', stage: 'assemble', pageNumber: assembled.pages[index]?.pageNumber, code: warning.code }, warning.message);
+    });
     const ids = { batchId: batch.id, dossierId: dossier.id, documentId: document.id };
     const keys = pipeline.stages.store.keepOriginals ? originalKeys(ids, documentFiles) : [];
     const documentSources = sources.flatMap((s) => {
@@ -387,7 +391,7 @@ async function runDocument(
     const report: DocumentReport = {
       documentId: document.id,
       status: 'done',
-      pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? []))),
+      pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? [], assembled.pageWarnings[i] ?? []))),
       errors: [],
       ...(metadata.conflicts.length > 0 ? { conflicts: metadata.conflicts.map((c) => c.message) } : {}),
       ...(signatures.length > 0 ? { signatures: signatures.map(signatureSummary) } : {}),
@@ -543,7 +547,7 @@ function keptTextPage(page: NormalizedPageResult, words: Word[], measuredWidthPx
   return { ...page, words: placed, text, meanConfidence: placed.length > 0 ? 100 : 0, ocrDurationMs: 0 };
 }
 
-function donePage(page: RecognizedPage, flags: string[]): PageReport {
+function donePage(page: RecognizedPage, flags: string[], warnings: PageWarning[] = []): PageReport {
   return {
     pageNumber: page.ref.pageNumber,
     file: page.ref.file,
@@ -551,6 +555,7 @@ function donePage(page: RecognizedPage, flags: string[]): PageReport {
     status: 'done',
     meanConfidence: Math.round(page.meanConfidence * 10) / 10,
     flags,
+    ...(warnings.length > 0 ? { warnings } : {}),
     timings: { normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
   };
 }

@@ -234,7 +234,7 @@ function renderDocument(
     .map((page, pi) => {
       const pageAnchor = `${anchor}-${pi}`;
       const detail = pagesExtra.get(page.pageNumber);
-      const flags = page.flags.map((flag) => `<span class="flag">${flagLabel(flag, detail)}</span>`).join(' ');
+      const flags = [...page.flags.map((flag) => `<span class="flag">${flagLabel(flag, detail)}</span>`), ...(page.warnings ?? []).map(warningHtml)].join(' ');
       const error = page.error ? errorHtml(page.error) : '';
       const needsReview = page.status === 'failed' || page.flags.length > 0;
       if (page.meanConfidence !== undefined) confidences.push(page.meanConfidence);
@@ -301,6 +301,17 @@ function errorHtml(error: { code?: string; kind: string; message: string }): str
   if (!isErrorCode(error.code)) return `${kind} ${message}`;
   const vi: { reason: string; action: string } = errorCatalog[error.code].vi;
   return `${kind} <code class="ecode" title="${message}">${error.code}</code> ${both(`${escapeHtml(vi.reason)} ${escapeHtml(vi.action)}`, message)}`;
+}
+
+/**
+ * A page warning: its code (the message, with the numbers, as its tooltip) and what it means and what to do in both
+ * languages. A code this version does not know shows its message.
+ */
+function warningHtml(warning: { code?: string; message: string }): string {
+  const message = escapeHtml(warning.message);
+  if (!isErrorCode(warning.code)) return `<span class="flag">${message}</span>`;
+  const { vi, en }: { vi: { reason: string; action: string }; en: { reason: string; action: string } } = errorCatalog[warning.code];
+  return `<span class="flag"><code class="ecode" title="${message}">${warning.code}</code> ${both(`${escapeHtml(vi.reason)} ${escapeHtml(vi.action)}`, `${escapeHtml(en.reason)} ${escapeHtml(en.action)}`)}</span>`;
 }
 
 function kindLabel(kind: string): string {

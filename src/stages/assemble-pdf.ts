@@ -4,14 +4,16 @@ import sharp from 'sharp';
 import type { DocumentPlan, DossierPlan } from '../domain/batch.ts';
 import type { FieldValue } from '../domain/metadata/model.ts';
 import type { RecognizedPage, Word } from '../domain/page.ts';
-import { mean, pageFlags, type PageRecord } from '../domain/record.ts';
+import { mean, outputSizeWarning, pageFlags, type PageRecord, type PageWarning } from '../domain/record.ts';
 import { readTiffStrips, singleG4Strip } from '../image/tiff-strips.ts';
-import { writeSearchablePdf, type PdfPageImage, type PdfPageInput } from '../pdf/write-searchable-pdf.ts';
+import { writeSearchablePdf, type PdfPageImage, type PdfPageInput, type WrittenPdfPage } from '../pdf/write-searchable-pdf.ts';
 
 export interface AssembledDocument {
   pdf: Uint8Array;
   text: string;
   pages: PageRecord[];
+  /** Per page, in page order: the warnings with a code, for the batch report (their messages are in `pages` too). */
+  pageWarnings: PageWarning[][];
   meanConfidence: number;
   warnings: string[];
   durationMs: number;
@@ -80,8 +82,11 @@ export function scaleWords(words: readonly Word[], scaleX: number, scaleY: numbe
   }));
 }
 
-/** `outputBytes`: the page's image stream in the PDF, as the writer reports it. */
-export function pageRecord(page: RecognizedPage, lowConfidence: number, outputBytes: number): PageRecord {
+/**
+ * `written`: what the page costs in the PDF, as the writer reports it. A page larger than its input by more than
+ * `maxOutputToInputRatio` carries PAGE_OUTPUT_LARGER's message among its warnings.
+ */
+export function pageRecord(page: RecognizedPage, lowConfidence: number, written: WrittenPdfPage): PageRecord {
   const summary = {
     meanConfidence: page.meanConfidence,
     wordCount: page.words.length,
@@ -92,7 +97,7 @@ export function pageRecord(page: RecognizedPage, lowConfidence: number, outputBy
     skewDeg: page.skewDeg,
     ...(page.blank ? { blank: true } : {}),
   };
-  return {
+  const record: PageRecord = {
     pageNumber: page.ref.pageNumber,
     file: page.ref.file,
     filePageNumber: page.ref.filePageNumber,
@@ -108,10 +113,13 @@ export function pageRecord(page: RecognizedPage, lowConfidence: number, outputBy
     meanConfidence: Math.round(page.meanConfidence * 10) / 10,
     wordCount: page.words.length,
     inputBytes: page.inputBytes,
-    outputBytes,
+    outputBytes: written.imageBytes,
+    textLayerBytes: written.contentBytes,
     flags: pageFlags(summary, lowConfidence),
     warnings: page.warnings,
   };
+  const larger = outputSizeWarning(record);
+  return larger ? { ...record, warnings: [...record.warnings, larger.message] } : record;
 }
 
 /** Reads the PDF image normalize wrote; its encoded bytes go into the PDF as they are, never decoded. */
@@ -174,10 +182,12 @@ export async function assembleDocument(
       ...(ctx.metadata ? { records: xmpRecordsFields(ctx.metadata) } : {}),
     },
   });
+  const records = pages.map((page, index) => pageRecord(page, ctx.lowConfidence, written.pages[index] ?? { imageBytes: 0, contentBytes: 0 }));
   return {
     pdf: written.bytes,
     text: documentText(pages),
-    pages: pages.map((page, index) => pageRecord(page, ctx.lowConfidence, written.pages[index]?.imageBytes ?? 0)),
+    pages: records,
+    pageWarnings: records.map((record) => [outputSizeWarning(record)].filter((w): w is PageWarning => w !== undefined)),
     meanConfidence: mean(pages.map((page) => page.meanConfidence)),
     warnings: written.warnings,
     durationMs: performance.now() - started,

@@ -11,7 +11,10 @@ import { characterErrorRate } from '../../src/domain/text-metrics.ts';
 import { extractPdfText } from '../../src/pdf/extract-text.ts';
 import { runCli } from '../support/cli.ts';
 import { signPdf } from '../fixtures/pdf/signed-pdf.ts';
-import { addImagePage, emptyPasswordPdf, encryptedPdf, g4Image, g4StripOf, saved } from '../fixtures/pdf/test-pdfs.ts';
+import { deflateSync } from 'node:zlib';
+import { errorCatalog } from '../../src/domain/error-codes.ts';
+import { escapeHtml } from '../../src/report/report-html.ts';
+import { addImagePage, addSignatureBox, emptyPasswordPdf, encryptedPdf, g4Image, g4StripOf, saved } from '../fixtures/pdf/test-pdfs.ts';
 
 const a4 = { widthPt: 595.2, heightPt: 841.92 };
 
@@ -52,6 +55,17 @@ beforeAll(async () => {
   await writeFile(path.join(batch, 'HS-PDF', 'signed.pdf'), signedInput);
   // As e-office systems send signed documents: encrypted, owner permissions only, no password to open.
   await writeFile(path.join(batch, 'HS-PDF', 'ky-so.pdf'), (await emptyPasswordPdf({ jpeg })).bytes);
+  // A 1-bit scan an e-office system signed: a red signature box drawn over it, so the page is rendered.
+  const signedScan = await PDFDocument.create();
+  const g4Page = addImagePage(signedScan, g4Image(await g4StripOf(new Uint8Array(data), info.width, info.height), info.width, info.height, true), a4.widthPt, a4.heightPt);
+  await addSignatureBox(signedScan, g4Page);
+  await writeFile(path.join(batch, 'HS-PDF', 'g4-ky.pdf'), await saved(signedScan));
+  // A page of three flat colours: a few hundred bytes of Flate in, a colour JPEG out.
+  const tiny = await PDFDocument.create();
+  const flat = Buffer.alloc(600 * 850 * 3);
+  for (let i = 0; i < 600 * 850; i++) flat.set(i < 600 * 425 ? [200, 40, 40] : [40, 60, 200], i * 3);
+  addImagePage(tiny, { data: deflateSync(flat), dict: { Width: 600, Height: 850, ColorSpace: 'DeviceRGB', BitsPerComponent: 8, Filter: 'FlateDecode' } }, a4.widthPt, a4.heightPt);
+  await writeFile(path.join(batch, 'HS-PDF', 'mau.pdf'), await saved(tiny));
   run = await runCli(['run', batch, '--out', path.join(work, 'out'), '--no-progress']);
 }, 300_000);
 
@@ -120,5 +134,30 @@ describe('sohoa run on scanned PDFs', () => {
     expect(record.pages[1]!.colourMode).toBe('bitonal');
     // The G4 page stays 1-bit G4 and no bigger than 1.1 × its embedded image.
     expect(record.pages[1]!.outputBytes).toBeLessThanOrEqual(record.pages[1]!.inputBytes * 1.1);
+  });
+
+  it('stores a signed 1-bit scan as 1-bit at its resolution, and reports a page much larger than its input with its code in both languages', async () => {
+    const out = path.join(work, 'out', 'pdf-batch');
+    const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as BatchReport;
+    const docs = report.dossiers[0]!.documents;
+    const signed = JSON.parse(await readFile(path.join(out, 'HS-PDF', 'g4-ky.json'), 'utf8')) as DocumentRecord;
+    const [page] = signed.pages;
+    console.log(`signed 1-bit scan (rendered): input ${page!.inputBytes} B, output ${page!.outputBytes + page!.textLayerBytes} B (image ${page!.outputBytes} + text layer ${page!.textLayerBytes})`);
+    expect(page).toMatchObject({ colourMode: 'bitonal', dpi: 300, widthPx: 2480, heightPx: 3508 });
+    expect(page!.outputBytes + page!.textLayerBytes).toBeLessThanOrEqual(1.5 * page!.inputBytes);
+    expect(page!.warnings).toContainEqual(expect.stringMatching(/were flattened to black and white, as its 1-bit scan$/));
+    expect(docs.find((d) => d.documentId === 'g4-ky')?.pages[0]?.warnings).toBeUndefined();
+
+    const tiny = JSON.parse(await readFile(path.join(out, 'HS-PDF', 'mau.json'), 'utf8')) as DocumentRecord;
+    const [tinyPage] = tiny.pages;
+    console.log(`flat-colour page: input ${tinyPage!.inputBytes} B, output ${tinyPage!.outputBytes + tinyPage!.textLayerBytes} B`);
+    const warnings = docs.find((d) => d.documentId === 'mau')?.pages[0]?.warnings;
+    expect(warnings).toEqual([{ code: 'PAGE_OUTPUT_LARGER', message: expect.stringMatching(/^the page takes \d+ bytes in the PDF/) }]);
+    expect(tinyPage!.warnings).toContain(warnings![0]!.message);
+    const html = await readFile(path.join(out, 'report.html'), 'utf8');
+    const { vi, en } = errorCatalog.PAGE_OUTPUT_LARGER;
+    expect(html).toContain('<code class="ecode"');
+    expect(html).toContain('PAGE_OUTPUT_LARGER</code>');
+    for (const text of [vi.reason, vi.action, en.reason, en.action]) expect(html).toContain(escapeHtml(text));
   });
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCatalog } from '../../src/domain/error-codes.ts';
+import { maxOutputToInputRatio } from '../../src/domain/record.ts';
 import { escapeHtml } from '../../src/report/report-html.ts';
 import type { BatchReport, DocumentRecord, DossierRecord } from '../../src/domain/record.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
@@ -68,6 +69,11 @@ describe('sohoa run on the samples', () => {
         expect(record.provenance.ocr.languages).toEqual(['vie']);
         expect(record.provenance.pipeline.sha256).toMatch(/^[0-9a-f]{64}$/);
         expect(record.pages.every((p) => p.dpi > 0 && p.widthPx > 0)).toBe(true);
+        // No sample page is stored much bigger than its scan (PAGE_OUTPUT_LARGER).
+        for (const p of record.pages) {
+          console.log(`${p.file} p${p.filePageNumber} ${p.colourMode}: input ${p.inputBytes} B, output ${p.outputBytes + p.textLayerBytes} B (${((p.outputBytes + p.textLayerBytes) / p.inputBytes).toFixed(2)}×)`);
+          expect(p.outputBytes + p.textLayerBytes, p.file).toBeLessThanOrEqual(maxOutputToInputRatio * p.inputBytes);
+        }
       }
     }
   });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { PDFDocument, PDFHexString, PDFName, PDFString, rgb, StandardFonts } from 'pdf-lib';
+import { PDFArray, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, rgb, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/domain/errors.ts';
@@ -67,6 +67,12 @@ async function errorOf(promise: Promise<unknown>): Promise<InputError> {
   return err as InputError;
 }
 
+/** A page that is one scan holds the scan's stream and the few bytes of its content stream that place it. */
+function expectScanPlusPlacement(inputBytes: number, scanBytes: number): void {
+  expect(inputBytes).toBeGreaterThan(scanBytes);
+  expect(inputBytes).toBeLessThan(scanBytes + 200);
+}
+
 /** 240×320 px at 300 dpi: a 57.6×76.8 pt page. */
 const widthPx = 240;
 const heightPx = 320;
@@ -80,7 +86,8 @@ describe('extractPdfPage, scans taken out as they are', () => {
     doc.addPage([pagePt.width, pagePt.height]).drawImage(image, { x: 0, y: 0, width: pagePt.width, height: pagePt.height });
     const out = await outDir();
     const page = await extractPdfPage(await writePdf(await saved(doc)), 0, out);
-    expect(page).toMatchObject({ method: 'embedded-jpeg', dpi: 300, widthPx, heightPx, inputBytes: jpeg.length, warnings: [] });
+    expect(page).toMatchObject({ method: 'embedded-jpeg', dpi: 300, widthPx, heightPx, warnings: [] });
+    expectScanPlusPlacement(page.inputBytes, jpeg.length);
     expect(page.imagePath).toBe(path.join(out, 'pdf-page-0001.jpg'));
     expect(Buffer.compare(await readFile(page.imagePath), Buffer.from(jpeg))).toBe(0);
     expect(page.text).toEqual({ hasText: false, words: [] });
@@ -93,7 +100,8 @@ describe('extractPdfPage, scans taken out as they are', () => {
     addImagePage(doc, g4Image(strip, widthPx, heightPx, true), pagePt.width, pagePt.height);
     const file = await writePdf(await saved(doc));
     const page = await extractPdfPage(file, 0, await outDir());
-    expect(page).toMatchObject({ method: 'embedded-ccitt', dpi: 300, widthPx, heightPx, inputBytes: strip.length });
+    expect(page).toMatchObject({ method: 'embedded-ccitt', dpi: 300, widthPx, heightPx });
+    expectScanPlusPlacement(page.inputBytes, strip.length);
     expect(page.imagePath).toMatch(/\.tif$/);
     const tiff = await readFile(page.imagePath);
     expect(tiff.length).toBeLessThan(strip.length + 300);
@@ -126,7 +134,8 @@ describe('extractPdfPage, scans taken out as they are', () => {
     const doc = await PDFDocument.create();
     addImagePage(doc, image, pagePt.width, pagePt.height);
     const page = await extractPdfPage(await writePdf(await saved(doc)), 0, await outDir());
-    expect(page).toMatchObject({ method: 'embedded-flate', dpi: 300, widthPx, heightPx, inputBytes: image.data.length });
+    expect(page).toMatchObject({ method: 'embedded-flate', dpi: 300, widthPx, heightPx });
+    expectScanPlusPlacement(page.inputBytes, image.data.length);
     expect(await sharp(page.imagePath).metadata()).toMatchObject({ format: 'png', density: 300, channels: 1 });
     expect(Buffer.compare((await grayOf(page.imagePath)).data, Buffer.from(pixels))).toBe(0);
   });
@@ -260,8 +269,10 @@ describe('extractPdfPage, pages that must be rendered', () => {
         ['embedded-flate', 'pdf-page-0003.png', 300, false],
       ]);
       expect(pages[1]?.text.words.map((w) => w.text)).toEqual(['Trang', 'hai']);
-      const size = (await readFile(file)).length;
-      expect(pages[1]?.inputBytes).toBe(Math.floor(size / 3) + (1 < size % 3 ? 1 : 0));
+      // A vector page holds only its content stream (its font is not counted): a hundred-odd bytes, not a third of the file.
+      const vector = (await PDFDocument.load(await readFile(file))).getPage(1).node;
+      const streams = (vector.Contents() as PDFArray).asArray().map((ref) => vector.context.lookup(ref) as PDFRawStream);
+      expect(pages[1]?.inputBytes).toBe(streams.reduce((n, stream) => n + stream.getContents().length, 0));
     } finally {
       await pdf.close();
     }
@@ -288,11 +299,16 @@ describe('inspectPdf refusals', () => {
     expect(await inspectPdf(file, { name: 'ky-so.pdf' })).toEqual({ pageCount: 1 });
     const page = await extractPdfPage(file, 0, await outDir(), { name: 'ky-so.pdf' });
     expect(page.method).toBe('rendered');
-    expect(page.dpi).toBe(300);
+    // Its content cannot be read, but its one image has the page's shape: 620×877 px on A4 is 75 dpi, so the
+    // page is drawn at the lowest native resolution, 150 dpi, not the 300 dpi default.
+    expect(page.dpi).toBe(150);
+    expect(await sharp(page.imagePath).metadata()).toMatchObject({ width: 1240, height: 1754, density: 150 });
     expect(page.warnings).toEqual([expect.stringMatching(/^page 1: rendered: the PDF is encrypted with an empty user password/)]);
-    // The rendered page is the scan, decrypted: compared with the JPEG at the same size, nearly every pixel agrees.
-    const rendered = await grayOf(page.imagePath);
-    const original = await sharp(fixture.jpeg).resize(rendered.width, rendered.height, { fit: 'fill' }).toColourspace('b-w').raw().toBuffer();
+    // The rendered page is the scan, decrypted: brought back to the JPEG's own size, nearly every pixel agrees.
+    const { width: jpegWidthPx, height: jpegHeightPx } = await sharp(fixture.jpeg).metadata();
+    const drawn = await sharp(page.imagePath).resize(jpegWidthPx, jpegHeightPx, { fit: 'fill' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    const rendered = { data: drawn.data, width: drawn.info.width, height: drawn.info.height };
+    const original = await sharp(fixture.jpeg).toColourspace('b-w').raw().toBuffer();
     let far = 0;
     for (let i = 0; i < original.length; i++) if (Math.abs(original[i]! - rendered.data[i]!) > 96) far++;
     expect(far / original.length).toBeLessThan(0.02);

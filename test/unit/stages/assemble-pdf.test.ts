@@ -57,10 +57,12 @@ describe('assemble stage', () => {
   });
 
   it('flags pages for review without failing them', () => {
-    const low = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [word('x', 0, 0, 0)], text: 'x', meanConfidence: 40, dpi: 150, rotationDeg: 180, skewDeg: 2.5 }), 60, 4321);
+    const low = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [word('x', 0, 0, 0)], text: 'x', meanConfidence: 40, dpi: 150, rotationDeg: 180, skewDeg: 2.5 }), 60, { imageBytes: 4321, contentBytes: 120 });
     expect(low.flags).toEqual(['low-confidence', 'under-200-dpi', 'rotated', 'deskewed']);
-    expect([low.inputBytes, low.outputBytes]).toEqual([1000, 4321]);
-    const blank = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [], text: '', meanConfidence: 0, dpiAssumed: true }), 60, 0);
+    expect([low.inputBytes, low.outputBytes, low.textLayerBytes]).toEqual([1000, 4321, 120]);
+    // 4441 bytes stored for 1000 in: the page is kept, and its record says why someone may want to look.
+    expect(low.warnings).toEqual(['the page takes 4441 bytes in the PDF (image 4321, text layer 120), 4.4 times its 1000 input bytes; it is stored as a gray page at 150 dpi: if its scan is black and white or gray, or coarser, send the input file to the operators']);
+    const blank = pageRecord(page({ pdfImagePath: 'a', pdfImageFormat: 'jpeg', words: [], text: '', meanConfidence: 0, dpiAssumed: true }), 60, { imageBytes: 0, contentBytes: 0 });
     expect(blank.flags).toEqual(['no-text', 'under-200-dpi', 'dpi-assumed']);
   });
 
