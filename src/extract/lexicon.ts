@@ -31,19 +31,32 @@ export const LONG_MIN_WORDS = 3;
 export const LONG_MIN_LETTERS = 18;
 const LONG_CATEGORIES: ReadonlySet<LexiconCategory> = new Set(['agency', 'layout', 'document-type', 'title']);
 
-const foldedKey = (words: readonly string[]): string => words.map(foldLetters).join(' ');
-const spellingKey = (entry: LexiconEntry): string => entry.words.map(syllableKey).join(' ');
+/** Words repeat across some 25 000 entries ("Xã", "Tân", "An"): each is folded once. */
+function remembered(f: (word: string) => string): (word: string) => string {
+  const seen = new Map<string, string>();
+  return (word) => {
+    let value = seen.get(word);
+    if (value === undefined) seen.set(word, (value = f(word)));
+    return value;
+  };
+}
 
 function indexOf(entries: readonly LexiconEntry[]): PhraseIndex {
+  const foldWord = remembered(foldLetters);
+  const soundOf = remembered(syllableKey);
   const byKey = new Map<string, LexiconEntry[]>();
+  const spellings = new Map<string, Set<string>>();
   let maxWords = 0;
   for (const entry of entries) {
     if (entry.words.length === 0) continue;
-    const key = foldedKey(entry.words);
-    const list = byKey.get(key) ?? [];
+    const key = entry.words.map(foldWord).join(' ');
+    const spelling = entry.words.map(soundOf).join(' ');
+    const seen = spellings.get(key) ?? new Set<string>();
     // One spelling once: "Huyện Châu Thành" is in many provinces, "Hoà" and "Hòa" are one word.
-    if (!list.some((e) => spellingKey(e) === spellingKey(entry))) list.push(entry);
-    byKey.set(key, list);
+    if (seen.has(spelling)) continue;
+    seen.add(spelling);
+    spellings.set(key, seen);
+    byKey.set(key, [...(byKey.get(key) ?? []), entry]);
     maxWords = Math.max(maxWords, entry.words.length);
   }
   const long = [...byKey]

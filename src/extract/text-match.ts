@@ -105,7 +105,8 @@ const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
  * that "hoà" and "hòa" (two placements of one tone) are one word and "dân" and "dần" are two.
  */
 export function syllableKey(word: string): string {
-  const nfd = word.normalize('NFC').toLocaleLowerCase('vi').normalize('NFD');
+  // Plain lower case: Vietnamese has no casing rules of its own, and the locale-aware call is many times slower.
+  const nfd = word.normalize('NFC').toLowerCase().normalize('NFD');
   return `${nfd.replace(TONE_MARKS, '').normalize('NFC')}${(nfd.match(TONE_MARKS) ?? []).join('')}`;
 }
 
