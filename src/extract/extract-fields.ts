@@ -3,6 +3,7 @@ import type { Word } from '../domain/page.ts';
 import { CONG_VAN, matchTitle, type TitleMatch } from './document-type.ts';
 import { makeField, type ExtractedField } from './field.ts';
 import { readIssuer } from './issuer.ts';
+import { correctField } from './lexicon-correction.ts';
 import { layoutPage, type PageLayout, type PageWords, type Row, type TextLine } from './layout.ts';
 import { isMarkLine, readMarks } from './marks.ts';
 import { readNumberSymbol } from './number-symbol.ts';
@@ -38,7 +39,8 @@ export function extractFields(pages: readonly PageWords[]): ExtractedField[] {
   const ordered = [...pages].sort((a, b) => a.pageNumber - b.pageNumber);
   const first = layoutPage(ordered[0] as PageWords);
   const last = ordered.length > 1 ? layoutPage(ordered.at(-1) as PageWords) : first;
-  return [...readFirstPage(first), ...readSigningFields(last)];
+  // The lexicon has the last word, on the values alone: the text layer keeps what OCR read.
+  return [...readFirstPage(first), ...readSigningFields(last)].map((field) => correctField(field));
 }
 
 function findTitle(layout: PageLayout): TitleMatch | undefined {
@@ -106,8 +108,8 @@ function readFirstPage(layout: PageLayout): ExtractedField[] {
   const issuerWords = linesAbove.flatMap((l) => l.words);
   const issuer = readIssuer(linesAbove, [place, ...donorsExcept([...issuerWords, ...(placeDate?.placeWords ?? [])])]);
   if (issuer) {
-    fields.push(makeField('issuer', issuer.issuer.text, pageNumber, issuer.issuer.words, { tolerant: issuer.issuer.tolerant }));
-    if (issuer.parent) fields.push(makeField('issuerParent', issuer.parent.text, pageNumber, issuer.parent.words, { tolerant: issuer.parent.tolerant }));
+    fields.push(makeField('issuer', issuer.issuer.text, pageNumber, issuer.issuer.words, { tolerant: issuer.issuer.tolerant, corrections: issuer.issuer.corrections }));
+    if (issuer.parent) fields.push(makeField('issuerParent', issuer.parent.text, pageNumber, issuer.parent.words, { tolerant: issuer.parent.tolerant, corrections: issuer.parent.corrections }));
   }
 
   const linesBelowNumber = inHeading ? heading.left.slice(inHeading.lineIndex + 1) : [];
@@ -165,7 +167,7 @@ function readSigningFields(layout: PageLayout): ExtractedField[] {
   const capacityLine = withCapacity.at(-1);
   if (capacityLine?.capacity) fields.push(makeField('signingCapacity', capacityLine.capacity, pageNumber, capacityLine.words.slice(0, 1), { tolerant: capacityLine.tolerant }));
   const titleLine = block.lines.at(-1);
-  if (titleLine && block.title !== undefined) fields.push(makeField('signerTitle', block.title, pageNumber, titleLine.words, { tolerant: block.titleTolerant }));
+  if (titleLine && block.title !== undefined) fields.push(makeField('signerTitle', block.title, pageNumber, titleLine.words, { tolerant: block.titleTolerant, corrections: block.titleCorrections }));
   // A name found without the title lines above it rests on its place on the page alone.
   if (block.signer) fields.push(makeField('signer', block.signer.text, pageNumber, block.signer.words, { certainty: titleLine ? 1 : NAME_ONLY_CERTAINTY }));
   return fields;

@@ -1,5 +1,6 @@
 // One value read from the page, with where it was printed and how far to trust it.
 import type { Box, Word } from '../domain/page.ts';
+import type { FieldCorrection } from './correction.ts';
 import { unionBox } from './layout.ts';
 
 /** The keys extractFields may return (the shared metadata contract). */
@@ -28,6 +29,8 @@ export interface ExtractedField {
   confidence: number;
   /** True when the value was matched despite a diacritic, case or look-alike difference, and normalised. */
   tolerant: boolean;
+  /** Words respelled from the lexicon, in the order they were made; absent when none was. */
+  corrections?: FieldCorrection[];
 }
 
 /**
@@ -40,10 +43,13 @@ export interface FieldOptions {
   tolerant?: boolean;
   /** Further factor (0–1) for a reading that rests on a guess about the layout. */
   certainty?: number;
+  /** Respellings from the lexicon already made while reading; they make the reading tolerant. */
+  corrections?: readonly FieldCorrection[];
 }
 
 export function makeField(key: FieldKey, value: string, pageNumber: number, words: readonly Word[], options: FieldOptions = {}): ExtractedField {
-  const tolerant = options.tolerant ?? false;
+  const corrections = options.corrections ?? [];
+  const tolerant = (options.tolerant ?? false) || corrections.length > 0;
   const mean = words.length === 0 ? 0 : words.reduce((sum, w) => sum + w.confidence, 0) / words.length;
   const confidence = mean * (tolerant ? TOLERANT_CONFIDENCE_FACTOR : 1) * (options.certainty ?? 1);
   return {
@@ -53,5 +59,12 @@ export function makeField(key: FieldKey, value: string, pageNumber: number, word
     box: unionBox(words.map((w) => w.box)),
     confidence: Math.round(Math.max(0, Math.min(100, confidence)) * 10) / 10,
     tolerant,
+    ...(corrections.length > 0 ? { corrections: [...corrections] } : {}),
   };
+}
+
+/** The field with a respelled value: a respelling is a tolerant reading and costs what one costs, once. */
+export function withCorrections(field: ExtractedField, value: string, corrections: readonly FieldCorrection[]): ExtractedField {
+  const confidence = field.tolerant ? field.confidence : Math.round(field.confidence * TOLERANT_CONFIDENCE_FACTOR * 10) / 10;
+  return { ...field, value, tolerant: true, confidence, corrections: [...(field.corrections ?? []), ...corrections] };
 }

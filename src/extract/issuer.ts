@@ -1,6 +1,7 @@
 // The issuing body of the heading's left column, and its direct parent when one is printed above it.
 import type { Word } from '../domain/page.ts';
-import { capitalWords, joined, restoreDiacritics, restoreFromDonors, splitGluedWords, texts, type Restored, type Token } from './spelling.ts';
+import { correctionsOf, type FieldCorrection } from './correction.ts';
+import { capitalWords, joined, restoreDiacritics, restoreFromDonors, splitGluedWords, texts, type RespelledRun, type Restored, type Token } from './spelling.ts';
 import type { TextLine } from './layout.ts';
 import { foldLetters, isUpperCaseText } from './text-match.ts';
 
@@ -10,6 +11,8 @@ export interface NamePart {
   words: Word[];
   /** Some words were respelled from the agency vocabulary or from the page. */
   tolerant: boolean;
+  /** The respellings from the agency vocabulary (the page's own votes are not corrections from outside it). */
+  corrections: FieldCorrection[];
 }
 
 export interface Issuer {
@@ -65,15 +68,15 @@ export const AGENCY_VOCABULARY: readonly string[] = [
 ];
 
 /** Respells the word (or two) opening a line of the name when it folds like a line opener ("TÍNH" → "TỈNH"). */
-function restoreLineOpener(tokens: readonly Token[]): Restored {
+function restoreLineOpener(tokens: readonly Token[]): Restored & { runs: RespelledRun[] } {
   for (const opener of LINE_OPENERS) {
     const n = opener.split(' ').length;
     const head = restoreDiacritics(tokens.slice(0, n), [opener]);
     if (head.tokens.length === n && head.tokens.every((t, i) => foldLetters(t.text) === foldLetters(opener.split(' ')[i] as string))) {
-      return { tokens: [...head.tokens, ...tokens.slice(n)], changed: head.changed };
+      return { tokens: [...head.tokens, ...tokens.slice(n)], changed: head.changed, runs: head.runs };
     }
   }
-  return { tokens: [...tokens], changed: [] };
+  return { tokens: [...tokens], changed: [], runs: [] };
 }
 
 function opensBody(line: TextLine): boolean {
@@ -106,17 +109,21 @@ export function readIssuer(linesAbove: readonly TextLine[], donors: readonly (re
   const parentLines = lines.slice(0, split);
   const issuerLines = lines.slice(split);
   const vocabularyWords = [...AGENCY_VOCABULARY, ...LINE_OPENERS].map((phrase) => phrase.split(' '));
-  const respellLine = (line: TextLine): { tokens: Token[]; tolerant: boolean } => {
+  const respellLine = (line: TextLine): { tokens: Token[]; tolerant: boolean; corrections: FieldCorrection[] } => {
     const spaced = splitGluedWords(capitalWords(line.words), [...vocabularyWords, ...donors.map(texts)]);
     // The page votes first (place names), the vocabulary has the last word on the words it knows.
     const fromPage = restoreFromDonors(spaced.tokens, donors);
     const fromVocabulary = restoreDiacritics(fromPage.tokens, AGENCY_VOCABULARY);
     const opener = restoreLineOpener(fromVocabulary.tokens);
-    return { tokens: opener.tokens, tolerant: spaced.split || fromPage.changed.length + fromVocabulary.changed.length + opener.changed.length > 0 };
+    return {
+      tokens: opener.tokens,
+      tolerant: spaced.split || fromPage.changed.length + fromVocabulary.changed.length + opener.changed.length > 0,
+      corrections: correctionsOf([...fromVocabulary.runs, ...opener.runs], 'agency'),
+    };
   };
   const respelled = (ls: readonly TextLine[]): NamePart => {
     const read = ls.map(respellLine);
-    return { text: joined(read.flatMap((r) => r.tokens)), words: ls.flatMap((l) => l.words), tolerant: read.some((r) => r.tolerant) };
+    return { text: joined(read.flatMap((r) => r.tokens)), words: ls.flatMap((l) => l.words), tolerant: read.some((r) => r.tolerant), corrections: read.flatMap((r) => r.corrections) };
   };
   return { issuer: respelled(issuerLines), parent: parentLines.length > 0 ? respelled(parentLines) : undefined };
 }

@@ -1,6 +1,7 @@
 // The signing block at the end of the last page: capacity prefix, title lines and the signer's name, right of the recipients.
 import type { Word } from '../domain/page.ts';
 import { editDistance } from '../domain/text-metrics.ts';
+import { correctionsOf, phraseConfidence, type FieldCorrection } from './correction.ts';
 import { capitalWords, joined, restoreDiacritics, trimWord } from './spelling.ts';
 import { textLine, type PageLayout, type Row, type TextLine } from './layout.ts';
 import { fold, foldLetters, isUpperCaseText } from './text-match.ts';
@@ -28,6 +29,8 @@ export interface SigningBlock {
   title: string | undefined;
   /** The title was respelled from the vocabulary of titles. */
   titleTolerant: boolean;
+  /** The title's respellings from the vocabulary of titles. */
+  titleCorrections: FieldCorrection[];
 }
 
 /** Below this mean confidence a run of words in the signing block is taken for the signature's strokes. */
@@ -96,7 +99,7 @@ const TITLE_MIN_LETTERS_FOR_EDITS = 6;
  * The signer's title from the last line of the block, its prefix removed: cleaned of OCR debris, respelled from
  * the vocabulary of titles, or taken for the known title one letter away ("GIAM POC").
  */
-function readTitle(line: CapacityLine): { text: string; tolerant: boolean } {
+function readTitle(line: CapacityLine): { text: string; tolerant: boolean; corrections: FieldCorrection[] } {
   const cleaned = capitalWords(line.rest);
   const restored = restoreDiacritics(cleaned, TITLE_VOCABULARY);
   const text = joined(restored.tokens);
@@ -104,10 +107,16 @@ function readTitle(line: CapacityLine): { text: string; tolerant: boolean } {
   const folded = fold(text);
   if (!TITLE_VOCABULARY.some((t) => fold(t) === folded) && folded.replace(/ /gu, '').length >= TITLE_MIN_LETTERS_FOR_EDITS) {
     const near = TITLE_VOCABULARY.filter((t) => editDistance(fold(t), folded) <= TITLE_MAX_EDITS);
-    if (near.length === 1) return { text: near[0] as string, tolerant: true };
+    if (near.length === 1) {
+      const title = near[0] as string;
+      return { text: title, tolerant: true, corrections: [{ from: text, to: title, source: 'lexicon:title', confidence: phraseConfidence(title, 'title', TITLE_NEAR_FACTOR) }] };
+    }
   }
-  return { text, tolerant: restored.changed.length > 0 || !tidy };
+  return { text, tolerant: restored.changed.length > 0 || !tidy, corrections: correctionsOf(restored.runs, 'title') };
 }
+
+/** A title taken from one wrong letter away is less sure than one whose marks alone were put back. */
+const TITLE_NEAR_FACTOR = 0.85;
 
 /**
  * A run of words that is text rather than strokes of the signature: two letters or more, read with some
@@ -187,7 +196,7 @@ export function readSigningBlock(layout: PageLayout): SigningBlock | undefined {
   if (caps.length > 0) return block(caps, undefined);
   // The title lines were not read at all (faint or blurred); the name in the signing column is still the signer's.
   const name = below.find((l) => isName(l) && l.box.y0 - noiNhan.box.y1 <= MAX_SIGNATURE_GAP_LINE_HEIGHTS * lh);
-  return name ? { lines: [], signer: signerOf(name), title: undefined, titleTolerant: false } : undefined;
+  return name ? { lines: [], signer: signerOf(name), title: undefined, titleTolerant: false, titleCorrections: [] } : undefined;
 }
 
 function signerOf(name: TextLine): { text: string; words: Word[] } {
@@ -203,5 +212,5 @@ function block(capsLines: readonly TextLine[], signer: SigningBlock['signer']): 
   });
   const last = lines.at(-1) as CapacityLine;
   const title = readTitle(last);
-  return { lines, signer, title: title.text, titleTolerant: title.tolerant };
+  return { lines, signer, title: title.text, titleTolerant: title.tolerant, titleCorrections: title.corrections };
 }

@@ -13,6 +13,13 @@ export interface Restored {
   changed: number[];
 }
 
+/** A run of words respelled from a vocabulary phrase: what was read, what it became, and the phrase. */
+export interface RespelledRun {
+  from: string;
+  to: string;
+  phrase: string;
+}
+
 export const texts = (tokens: readonly Token[]): string[] => tokens.map((t) => t.text);
 export const joined = (tokens: readonly Token[]): string => texts(tokens).join(' ');
 
@@ -27,7 +34,7 @@ function toPhrase(spelling: string): Phrase {
 }
 
 /** One word spelled like `canonical` (its diacritics), keeping the read word's case and surrounding punctuation. */
-function respell(read: string, canonical: string): string | undefined {
+export function respell(read: string, canonical: string): string | undefined {
   const match = /^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u.exec(read);
   const core = /^[^\p{L}\p{N}]*(.*?)[^\p{L}\p{N}]*$/u.exec(canonical)?.[1] ?? canonical;
   if (!match) return undefined;
@@ -40,10 +47,11 @@ function respell(read: string, canonical: string): string | undefined {
  * the phrases are a vocabulary known to be spelled right, and words folding alike get the spelling their
  * context gives ("THANH TRA" against "THÀNH PHỐ").
  */
-export function restoreDiacritics(read: readonly Token[], phrases: readonly string[]): Restored {
+export function restoreDiacritics(read: readonly Token[], phrases: readonly string[]): Restored & { runs: RespelledRun[] } {
   const known = phrases.map(toPhrase).filter((p) => p.words.length > 0).sort((a, b) => b.words.length - a.words.length);
   const tokens = read.map((t) => ({ ...t }));
   const changed: number[] = [];
+  const runs: RespelledRun[] = [];
   const folded = read.map((t) => foldLetters(t.text));
   let i = 0;
   while (i < tokens.length) {
@@ -52,7 +60,9 @@ export function restoreDiacritics(read: readonly Token[], phrases: readonly stri
       i++;
       continue;
     }
-    for (let j = 0; j < phrase.words.length; j++) {
+    const n = phrase.words.length;
+    const before = joined(tokens.slice(i, i + n));
+    for (let j = 0; j < n; j++) {
       const token = tokens[i + j] as Token;
       const after = respell(token.text, phrase.words[j] as string);
       if (after !== undefined && after !== token.text) {
@@ -60,9 +70,11 @@ export function restoreDiacritics(read: readonly Token[], phrases: readonly stri
         changed.push(i + j);
       }
     }
-    i += phrase.words.length;
+    const after = joined(tokens.slice(i, i + n));
+    if (after !== before) runs.push({ from: before, to: after, phrase: phrase.words.join(' ') });
+    i += n;
   }
-  return { tokens, changed };
+  return { tokens, changed, runs };
 }
 
 /**

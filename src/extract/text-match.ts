@@ -96,3 +96,29 @@ export function borrowDiacritics(read: string, donor: string): string | undefine
 export function diacriticCount(text: string): number {
   return [...text.normalize('NFC')].filter((ch) => fold(ch) !== ch.toUpperCase()).length;
 }
+
+/** The five tone marks, as combining characters; the other marks (circumflex, breve, horn) make letters. */
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
+
+/**
+ * A word as it sounds: lower case, its letters with their vowel marks, then its tone mark wherever it sits, so
+ * that "hoà" and "hòa" (two placements of one tone) are one word and "dân" and "dần" are two.
+ */
+export function syllableKey(word: string): string {
+  // Plain lower case: Vietnamese has no casing rules of its own, and the locale-aware call is many times slower.
+  const nfd = word.normalize('NFC').toLowerCase().normalize('NFD');
+  return `${nfd.replace(TONE_MARKS, '').normalize('NFC')}${(nfd.match(TONE_MARKS) ?? []).join('')}`;
+}
+
+/**
+ * How many marks two words that fold alike differ by: one for a different tone, one for each letter with
+ * another vowel mark or bar ("Nguyển" and "Nguyễn": 1; "dẫn" and "dân": 1; "dần" and "đàn": 2).
+ */
+export function markDistance(a: string, b: string): number {
+  const [ka, kb] = [syllableKey(a), syllableKey(b)];
+  const letters = (k: string) => [...k.replace(TONE_MARKS, '')];
+  const [la, lb] = [letters(ka), letters(kb)];
+  const toneOf = (k: string) => k.normalize('NFD').match(TONE_MARKS)?.join('') ?? '';
+  const tone = toneOf(ka) === toneOf(kb) ? 0 : 1;
+  return tone + la.filter((ch, i) => ch !== lb[i]).length + Math.abs(la.length - lb.length);
+}

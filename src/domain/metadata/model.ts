@@ -31,6 +31,12 @@ export const boxSchema = named(
   'Where on the page the value was read, in pixels of the normalized page image, origin top-left.',
 );
 
+export const fieldCorrectionSchema = named(
+  z.object({ from: z.string(), to: z.string(), source: z.string().regex(/^lexicon:[a-z-]+$/), confidence: z.number().min(0).max(1) }),
+  'fieldCorrection',
+  'Words of a value OCR read with wrong diacritics and sohoa respelled from its administrative lexicon (docs/lexicon.md): what was read, what it became, which list it came from (lexicon:province, lexicon:agency, lexicon:family-name…) and how sure the respelling is, 0–1. The page text layer keeps what was read.',
+);
+
 export const fieldValueSchema = named(
   z.object({
     value: z.string(),
@@ -39,9 +45,10 @@ export const fieldValueSchema = named(
     box: boxSchema.optional(),
     confidence: z.number().min(0).max(100).optional(),
     tolerant: z.boolean().optional(),
+    corrections: z.array(fieldCorrectionSchema).optional(),
   }),
   'fieldValue',
-  'A field value, normalised, with its source; pageNumber (1-based), box and confidence (0–100) when it was read from a page; tolerant when another source confirmed it only once diacritics were ignored.',
+  'A field value, normalised, with its source; pageNumber (1-based), box and confidence (0–100) when it was read from a page; tolerant when another source confirmed it only once diacritics were ignored, or when OCR read it with marks the lexicon respelled (listed in corrections).',
 );
 
 export type FieldSource = (typeof fieldSources)[number];
