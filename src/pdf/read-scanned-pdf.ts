@@ -140,11 +140,17 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
         written ??= await renderPage(pdf, proxy, outDir, context, {
           dpi: pageOptions.renderDpi ?? (plan.kind === 'embedded' ? plan.dpi : (plan.dominant?.dpi ?? defaultRenderDpi)),
           mode: plan.dominant?.mode ?? 'colour',
+          drawn: plan.dominant?.drawn === true,
           inputBytes: plan.inputBytes ?? shareOfFile(context),
         });
         notes.push(...written.notes);
+        const layer = await readTextLayer(proxy, written.toPixels, written.widthPx, written.heightPx);
+        const scanned = plan.kind === 'embedded' || (plan.dominant !== undefined && plan.dominant.drawn !== true);
+        const text = { ...layer, hasText: layer.hasText && (!scanned || isTextOfTheScan(layer.words, written.widthPx, written.heightPx)) };
+        if (layer.hasText && !text.hasText) {
+          notes.push(`its only text is a small overlay on the scan (${layer.words.length} words, such as an e-signature box): the scan is read by OCR`);
+        }
         const warnings = notes.map((w) => `page ${context.pageNumber}: ${w}`);
-        const text = await readTextLayer(proxy, written.toPixels, written.widthPx, written.heightPx);
         return {
           imagePath: written.imagePath,
           method: written.method,
@@ -385,6 +391,22 @@ export interface DominantImage {
   dpi: number;
   /** What its pixels can show: 1-bit, gray, or colour (also for colour spaces this code does not know). */
   mode: ColourMode;
+  /** Set for a page of drawn type with no scan on it: the "image" is the type itself, black on white. */
+  drawn?: true;
+}
+
+/**
+ * Images covering less than this share of a page leave it a page of drawn type (a born-digital page, an e-office
+ * export with a seal image): it renders as black and white, as a typed page is, unless its colour covers
+ * `keepColourFromShare`. Rendered in colour, such a page came out ten times its input (80 KB → 870 KB).
+ */
+const drawnPageImageShare = 0.2;
+
+/** The render basis of a page without a dominant image, when it is drawn type rather than a collage of pictures. */
+export function drawnPageBasis(images: readonly ImageDraw[], box: PdfRect): DominantImage | undefined {
+  const pageAreaPt = (box.x1 - box.x0) * (box.y1 - box.y0);
+  const imageAreaPt = images.reduce((sum, { ctm }) => sum + Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]), 0);
+  return pageAreaPt > 0 && imageAreaPt < drawnPageImageShare * pageAreaPt ? { dpi: defaultRenderDpi, mode: 'bitonal', drawn: true } : undefined;
 }
 
 /** `inputBytes` (see `pageInputBytes`) is absent only when the page's content could not be read. */
@@ -411,7 +433,7 @@ function planPage(leaf: PDFPageLeaf, context: PageContext): PagePlan {
     const why = err instanceof UnreadableContent ? err.message : `its content could not be analysed (${reasonOf(err)})`;
     return { kind: 'render', reason: `rendered: ${why}` };
   }
-  const dominant = dominantImage(summary.images, box);
+  const dominant = dominantImage(summary.images, box) ?? drawnPageBasis(summary.images, box);
   const inputBytes = pageInputBytes(contentStreams(leaf), [...summary.images.map((draw) => draw.stream), ...summary.forms]);
   const render = (why: string): PagePlan => ({ kind: 'render', reason: `rendered: ${why}`, ...(dominant ? { dominant } : {}), inputBytes });
   const rotate = leaf.Rotate()?.asNumber() ?? 0;
@@ -1191,6 +1213,8 @@ function shareOfFile(context: PageContext): number {
 interface RenderTarget {
   dpi: number;
   mode: ColourMode;
+  /** The page is drawn type, not a scan (see `drawnPageBasis`). */
+  drawn?: boolean;
   inputBytes: number;
 }
 
@@ -1211,10 +1235,11 @@ const chromaLongSidePx = 600;
  * drawn, for normalize to judge. A 1-bit or gray one sets the page's mode unless colour covers `keepColourFromShare`;
  * when colour that normalize would have kept is dropped, the note says so.
  */
-export function renderedMode(mode: ColourMode, colouredFraction: number, wouldBeColour: boolean): { mode: ColourMode; note?: string } {
+export function renderedMode(mode: ColourMode, colouredFraction: number, wouldBeColour: boolean, drawn = false): { mode: ColourMode; note?: string } {
   if (mode === 'colour' || colouredFraction >= keepColourFromShare) return { mode: 'colour' };
   if (!wouldBeColour) return { mode };
   const share = colouredFraction < 0.001 ? 'under 0.1%' : `${(colouredFraction * 100).toFixed(1)}%`;
+  if (drawn) return { mode, note: `coloured marks on a page of drawn type (${share} of the page, such as a seal) were flattened to black and white; the kept original has them` };
   const target = mode === 'bitonal' ? 'black and white, as its 1-bit scan' : 'gray, as its gray scan';
   return { mode, note: `coloured marks drawn over the scan (${share} of the page, such as an e-signature box) were flattened to ${target}` };
 }
@@ -1246,7 +1271,7 @@ async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: str
     if (target.mode !== 'colour') {
       const small = await drawn().resize({ width: chromaLongSidePx, height: chromaLongSidePx, fit: 'inside', withoutEnlargement: true }).raw().toBuffer();
       const chroma = measureChroma(small, 3);
-      chosen = renderedMode(target.mode, chroma.colouredFraction, colourMode({ bitsPerSample: 8, channels: 3, chroma }) === 'colour');
+      chosen = renderedMode(target.mode, chroma.colouredFraction, colourMode({ bitsPerSample: 8, channels: 3, chroma }) === 'colour', target.drawn);
     }
     const imagePath = path.join(outDir, imageFileName(context, 'png'));
     // An intermediate in the work folder: fast compression; a 1-bit page is written 1-bit, so normalize keeps it so.
@@ -1284,6 +1309,21 @@ interface CanvasFactory {
 // ---------------------------------------------------------------------------------------------------------
 // Text layer
 // ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Text on a scan that is its text (an earlier OCR layer, searchable scanners' output) covers a good part of the page
+ * or holds a page's worth of characters. E-office systems draw a signature box ("Ký bởi…, Thời gian ký…", about 2%
+ * of the page) over a scan they sign: that text is not the scan's, and keeping it would leave the page unread.
+ */
+const scanTextMinAreaShare = 0.05;
+const scanTextMinCharacters = 300;
+
+export function isTextOfTheScan(words: readonly Word[], widthPx: number, heightPx: number): boolean {
+  const characters = words.reduce((sum, w) => sum + w.text.length, 0);
+  if (characters >= scanTextMinCharacters) return true;
+  const area = words.reduce((sum, w) => sum + Math.max(0, w.box.x1 - w.box.x0) * Math.max(0, w.box.y1 - w.box.y0), 0);
+  return widthPx > 0 && heightPx > 0 && area >= scanTextMinAreaShare * widthPx * heightPx;
+}
 
 /** The fields of a pdf.js text item this module reads. */
 export interface PdfTextItem {

@@ -178,12 +178,13 @@ describe('extractPdfPage, scans taken out as they are', () => {
     const size = { widthPx: 1000, heightPx: 600 };
     const jpeg = await jpegOf(new Uint8Array(size.widthPx * size.heightPx).fill(250), size.widthPx, size.heightPx);
     const word = (text: string, x0: number, y0: number, x1: number, lineIndex: number): Word => ({ text, box: { x0, y0, x1, y1: y0 + 40 }, confidence: 90, lineIndex });
-    const words = [
-      word('CỘNG', 100, 100, 220, 0),
-      word('HÒA', 240, 100, 330, 0),
-      word('Quyết', 100, 300, 230, 1),
-      word('định', 250, 300, 350, 1),
-    ];
+    // Lines down the page, as an OCR layer has them (a few words in a corner would be an overlay, not the scan's text).
+    const words = [0, 1, 2, 3].flatMap((line) => [
+      word('CỘNG', 100, 60 + line * 130, 220, line * 2),
+      word('HÒA', 240, 60 + line * 130, 330, line * 2),
+      word('Quyết', 100, 120 + line * 130, 230, line * 2 + 1),
+      word('định', 250, 120 + line * 130, 350, line * 2 + 1),
+    ]);
     const written = await writeSearchablePdf({
       pages: [{ image: { kind: 'jpeg', bytes: jpeg, ...size }, dpi, words }],
       info: { title: 't', identifier: 'id', language: 'vi', createdAt: new Date(0), producer: 'test' },

@@ -71,8 +71,11 @@ describe('a rendered scanned page keeps its scan’s resolution and colour mode'
     expect(extracted.warnings).toEqual([
       'page 1: rendered: the page has more than a scan on it (drawn shapes, visible text)',
       expect.stringMatching(/^page 1: coloured marks drawn over the scan \(\d\.\d% of the page, such as an e-signature box\) were flattened to black and white, as its 1-bit scan$/),
+      expect.stringMatching(/^page 1: its only text is a small overlay on the scan \(\d+ words, such as an e-signature box\): the scan is read by OCR$/),
     ]);
+    // The box's words are read, but they are not the page's text: the scan under them is OCRed.
     expect(extracted.text.words.map((w) => w.text)).toContain('Signed');
+    expect(extracted.text.hasText).toBe(false);
     expect(normalized).toMatchObject({ colourMode: 'bitonal', pdfImageFormat: 'ccitt-g4', dpi: 300, widthPx: info.width, heightPx: info.height });
     // The page's input is the G4 strip, its drawing and its text; the box is drawn in ink, not lost.
     expect(record.inputBytes).toBeGreaterThan(strip.length);
