@@ -1,4 +1,5 @@
 // One value read from the page, with where it was printed and how far to trust it.
+import type { PartialReading } from '../domain/metadata/partial.ts';
 import type { Box, Word } from '../domain/page.ts';
 import { unionBox } from './layout.ts';
 
@@ -28,6 +29,8 @@ export interface ExtractedField {
   confidence: number;
   /** True when the value was matched despite a diacritic, case or look-alike difference, and normalised. */
   tolerant: boolean;
+  /** Set when part of the printed fact was not read (a hand-written number or day): what is missing. */
+  partial?: PartialReading;
 }
 
 /**
@@ -40,6 +43,7 @@ export interface FieldOptions {
   tolerant?: boolean;
   /** Further factor (0–1) for a reading that rests on a guess about the layout. */
   certainty?: number;
+  partial?: PartialReading;
 }
 
 export function makeField(key: FieldKey, value: string, pageNumber: number, words: readonly Word[], options: FieldOptions = {}): ExtractedField {
@@ -53,5 +57,6 @@ export function makeField(key: FieldKey, value: string, pageNumber: number, word
     box: unionBox(words.map((w) => w.box)),
     confidence: Math.round(Math.max(0, Math.min(100, confidence)) * 10) / 10,
     tolerant,
+    ...(options.partial ? { partial: options.partial } : {}),
   };
 }

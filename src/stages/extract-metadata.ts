@@ -73,6 +73,7 @@ export async function extractDocumentMetadata(
         box: page ? toPagePixels(field.box, page) : field.box,
         confidence: Math.round(field.confidence * 10) / 10,
         ...(field.tolerant ? { tolerant: true } : {}),
+        ...(field.partial ? { partial: field.partial } : {}),
       });
     }
   }
