@@ -2,7 +2,7 @@
 import type { Box, Word } from '../domain/page.ts';
 import type { Row, TextLine } from './layout.ts';
 import { isMarkLine } from './marks.ts';
-import { fold, foldLetters } from './text-match.ts';
+import { fold, foldLetters, isUpperCaseText } from './text-match.ts';
 
 /**
  * `received`: the office's incoming-document stamp ("CÔNG VĂN ĐẾN / Số: 2352 / Ngày: 21.3.18 / Chuyển: …");
@@ -186,18 +186,25 @@ export function stampWords(stamps: readonly Stamp[]): ReadonlySet<Word> {
 /**
  * Words of a round seal's ring: set on a curve, they are tilted, so their boxes are taller than a line of print
  * and their centres climb or fall along the line. OCR reads them, when at all, with less confidence than print.
+ * The tests hold for the line as a whole (median confidence, most words tall): a speck glued to one printed
+ * word makes that word tall and unsure, never the line.
  */
 const SEAL_WORD_HEIGHT_LINE_HEIGHTS = 1.5;
 const SEAL_CENTRE_SPREAD_LINE_HEIGHTS = 0.3;
 const SEAL_MAX_CONFIDENCE = 85;
 
-/** True when a line in the signing area is seal text (the agency's name in a ring), not a title or a name. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** True when a line in the signing area is seal text (the agency's name in capitals on a ring), not a title or a name. */
 export function isSealText(line: TextLine, lineHeightPx: number): boolean {
-  const confidence = line.words.reduce((sum, w) => sum + w.confidence, 0) / Math.max(1, line.words.length);
-  if (confidence >= SEAL_MAX_CONFIDENCE) return false;
-  const heights = line.words.map((w) => w.box.y1 - w.box.y0);
+  if (line.words.length === 0 || !isUpperCaseText(line.text) || median(line.words.map((w) => w.confidence)) >= SEAL_MAX_CONFIDENCE) return false;
+  const tall = line.words.filter((w) => w.box.y1 - w.box.y0 > SEAL_WORD_HEIGHT_LINE_HEIGHTS * lineHeightPx).length;
   const centres = line.words.map((w) => (w.box.y0 + w.box.y1) / 2);
-  const tall = Math.max(...heights) > SEAL_WORD_HEIGHT_LINE_HEIGHTS * lineHeightPx;
   const curved = Math.max(...centres) - Math.min(...centres) > SEAL_CENTRE_SPREAD_LINE_HEIGHTS * lineHeightPx;
-  return tall || curved;
+  // Rows are cut where the curve climbs, so the ring often comes as lines of a word or two, all of them tall.
+  const fragment = line.words.length <= 2 && tall === line.words.length;
+  return fragment || (curved && tall * 2 > line.words.length);
 }
