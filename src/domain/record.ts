@@ -4,6 +4,7 @@ import type { WarningCode } from './error-codes.ts';
 import type { ErrorReport } from './errors.ts';
 import type { PdfSignature } from '../pdf/pdf-signatures.ts';
 import type { FieldConflict, FieldValue } from './metadata/model.ts';
+import type { PartialField } from './metadata/partial.ts';
 import type { Box, ColourMode, OrientationSource } from './page.ts';
 
 export const documentRecordSchema = 'sohoa.document/2';
@@ -172,6 +173,8 @@ export interface DocumentReport {
   errors: ErrorReport[];
   /** Metadata values the sources disagree on, one line each (personal data masked). */
   conflicts?: string[];
+  /** Fields read in part (a hand-written number, a blank day), with what a person must enter. */
+  partial?: PartialField[];
   /** The digital signatures of its PDF inputs: who signed, when, and whether the signature holds. */
   signatures?: { file: string; signer?: string; organization?: string; signingTime?: string; valid: boolean | null }[];
   timings?: { pagesMs: number; extractMs: number; assembleMs: number };

@@ -120,13 +120,16 @@ function sourceAttrs(field: FieldValue | undefined): string {
   let attrs = ` source="${field.source}"`;
   if (field.pageNumber !== undefined) attrs += ` page="${field.pageNumber}"`;
   if (field.confidence !== undefined) attrs += ` confidence="${field.confidence}"`;
+  if (field.partial !== undefined) attrs += ` partial="${field.partial.missing.join(' ')}"`;
   return attrs;
 }
 
-/** Appendix VI writes dates dd/mm/yyyy. */
+/** Appendix VI writes dates dd/mm/yyyy; a date read in part keeps what is known, "01/2025" or "2025". */
 export function vnDate(iso: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : iso;
+  if (match) return `${match[3]}/${match[2]}/${match[1]}`;
+  const reduced = /^(\d{4})(?:-(\d{2}))?$/.exec(iso);
+  return reduced ? [reduced[2], reduced[1]].filter(Boolean).join('/') : iso;
 }
 
 function retentionText(value: string): string {

@@ -81,19 +81,22 @@ function readFirstPage(layout: PageLayout): ExtractedField[] {
   const title = findTitle(layout);
   const inHeading = readNumberSymbol(heading.left, title?.type.name);
   // Some forms print the number under their title instead ("GIẤY PHÉP XÂY DỰNG / Số: 86/GPXD").
-  const underTitle = !inHeading && title ? readNumberSymbol(linesUnder(layout, title.row), title.type.name, { requireKeyword: true }) : undefined;
+  const underTitle = !inHeading && title ? readNumberSymbol(linesUnder(layout, title.row), title.type.name, { requireKeyword: true, stampWords: layout.stampWords }) : undefined;
   const numberSymbol = inHeading ?? underTitle;
   if (numberSymbol) {
     const keywordFactor = numberSymbol.keywordTolerant ? KEYWORD_MISSED_CERTAINTY : 1;
-    fields.push(makeField('number', numberSymbol.number, pageNumber, numberSymbol.words, { tolerant: numberSymbol.numberTolerant, certainty: keywordFactor }));
-    fields.push(makeField('symbol', numberSymbol.symbol, pageNumber, numberSymbol.words, { tolerant: numberSymbol.symbolTolerant, certainty: keywordFactor }));
+    if (numberSymbol.number !== undefined) fields.push(makeField('number', numberSymbol.number, pageNumber, numberSymbol.words, { tolerant: numberSymbol.numberTolerant, certainty: keywordFactor }));
+    // A symbol read without its number carries the gap, so the record shows what a person must enter.
+    const partial = numberSymbol.number === undefined ? { partial: { missing: ['number' as const] } } : {};
+    fields.push(makeField('symbol', numberSymbol.symbol, pageNumber, numberSymbol.words, { tolerant: numberSymbol.symbolTolerant, certainty: keywordFactor, ...partial }));
   }
 
   const headingRows = layout.rows.slice(0, heading.lastRow + 1);
-  const placeDate = readPlaceDate(headingRows, { columnGapPx: layout.columnGapPx, ...(numberSymbol ? { numberWords: numberSymbol.words } : {}) });
+  const placeDate = readPlaceDate(headingRows, { columnGapPx: layout.columnGapPx, stampWords: layout.stampWords, ...(numberSymbol ? { numberWords: numberSymbol.words } : {}) });
   let place: Token[] = [];
   if (placeDate) {
-    fields.push(makeField('issueDate', placeDate.issueDate, pageNumber, placeDate.dateWords, { tolerant: placeDate.dateTolerant }));
+    const partial = placeDate.missing.length > 0 ? { partial: { missing: placeDate.missing } } : {};
+    fields.push(makeField('issueDate', placeDate.issueDate, pageNumber, placeDate.dateWords, { tolerant: placeDate.dateTolerant, ...partial }));
     if (placeDate.place !== undefined) {
       const restored = restoreFromDonors(placeTokens(placeDate.placeWords), donorsExcept(placeDate.placeWords));
       place = restored.tokens;

@@ -1,4 +1,5 @@
 // One value read from the page, with where it was printed and how far to trust it.
+import type { PartialReading } from '../domain/metadata/partial.ts';
 import type { Box, Word } from '../domain/page.ts';
 import type { FieldCorrection } from './correction.ts';
 import { unionBox } from './layout.ts';
@@ -31,6 +32,8 @@ export interface ExtractedField {
   tolerant: boolean;
   /** Words respelled from the lexicon, in the order they were made; absent when none was. */
   corrections?: FieldCorrection[];
+  /** Set when part of the printed fact was not read (a hand-written number or day): what is missing. */
+  partial?: PartialReading;
 }
 
 /**
@@ -45,6 +48,7 @@ export interface FieldOptions {
   certainty?: number;
   /** Respellings from the lexicon already made while reading; they make the reading tolerant. */
   corrections?: readonly FieldCorrection[];
+  partial?: PartialReading;
 }
 
 export function makeField(key: FieldKey, value: string, pageNumber: number, words: readonly Word[], options: FieldOptions = {}): ExtractedField {
@@ -60,6 +64,7 @@ export function makeField(key: FieldKey, value: string, pageNumber: number, word
     confidence: Math.round(Math.max(0, Math.min(100, confidence)) * 10) / 10,
     tolerant,
     ...(corrections.length > 0 ? { corrections: [...corrections] } : {}),
+    ...(options.partial ? { partial: options.partial } : {}),
   };
 }
 

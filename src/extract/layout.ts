@@ -1,5 +1,6 @@
 // Rebuilds the visual layout of a recognized page from its word boxes: rows, runs of words, and the two-column heading.
 import type { Box, Word } from '../domain/page.ts';
+import { findStamps, stampWords, type Stamp } from './stamps.ts';
 import { fold, foldLetters, isUpperCaseText } from './text-match.ts';
 
 /** What the extractors need of a recognized page; word boxes are pixels of the OCR image, origin top-left. */
@@ -52,7 +53,12 @@ export interface PageLayout {
   columnSplitPx: number;
   /** Row of "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", when found. */
   mottoRow: number | undefined;
+  /** The heading, without the lines of stamps (a received stamp beside the number is not the issuing body). */
   heading: Heading;
+  /** Stamps and boxes on the page (received, copy, e-signature, marks); their lines stay in `rows`. */
+  stamps: Stamp[];
+  /** The words of the stamps other than marks: no number, date or signer is read from them. */
+  stampWords: ReadonlySet<Word>;
 }
 
 /**
@@ -198,8 +204,10 @@ export function layoutPage(page: PageWords): PageLayout {
 
   const rows: Row[] = rowWords.map((ws, index) => ({ index, words: ws, lines: splitLines(ws, gapPx), box: unionBox(ws.map((w) => w.box)) }));
   const geometry = { splitPx: columnSplitPx, lineHeightPx, pageHeightPx: page.heightPx };
-  const heading = findHeading(rows, mottoRow >= 0 ? mottoRow : undefined, geometry);
-  return { page, rows, lineHeightPx, columnGapPx: gapPx, textLeftPx, textRightPx, columnSplitPx, mottoRow: mottoRow >= 0 ? mottoRow : undefined, heading };
+  const stamps = findStamps(rows, lineHeightPx);
+  const skipped = stampWords(stamps);
+  const heading = findHeading(rows, mottoRow >= 0 ? mottoRow : undefined, geometry, skipped);
+  return { page, rows, lineHeightPx, columnGapPx: gapPx, textLeftPx, textRightPx, columnSplitPx, mottoRow: mottoRow >= 0 ? mottoRow : undefined, heading, stamps, stampWords: skipped };
 }
 
 /**
@@ -264,12 +272,13 @@ function spansColumns(row: Row, g: HeadingGeometry): boolean {
  * date the first with "ngày" in the right one; the search stops at the title (a row of capitals with nothing
  * in the left column) or at a line across both columns, so a date in the body is never taken.
  */
-function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeometry): Heading {
+function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeometry, stamp: ReadonlySet<Word>): Heading {
   const top = mottoRow ?? 0;
   let numberRow: number | undefined;
   let dateRow: number | undefined;
   for (let i = top; i < rows.length && (rows[i] as Row).box.y0 < HEADING_MAX_PAGE_FRACTION * g.pageHeightPx; i++) {
-    const row = rows[i] as Row;
+    const row = withoutWords(rows[i] as Row, stamp);
+    if (row.words.length === 0) continue;
     const { left, right } = columnLines(row, g);
     const afterMotto = mottoRow === undefined || i > mottoRow + 1;
     const isTitle = left.length === 0 && isUpperCaseText(row.words.map((w) => w.text).join(' '));
@@ -283,8 +292,10 @@ function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeomet
   if (mottoRow === undefined && (numberRow === undefined || dateRow === undefined)) return { left: [], right: [], lastRow: -1 };
   let lastRow = Math.max(numberRow ?? -1, dateRow ?? -1, mottoRow === undefined ? -1 : Math.min(mottoRow + 1, rows.length - 1));
   for (let i = lastRow + 1; i < rows.length; i++) {
-    const row = rows[i] as Row;
+    const row = withoutWords(rows[i] as Row, stamp);
     const previous = rows[i - 1] as Row;
+    // A stamp pressed between the heading's rows neither belongs to it nor ends it.
+    if (row.words.length === 0) continue;
     // Specks beside the line (a noisy scan's "mm") do not make it reach into the right column.
     const text = row.lines.filter(isTextLine);
     const leftOnly = text.length > 0 && Math.max(...text.map((l) => l.box.x1)) < g.splitPx + g.lineHeightPx;
@@ -296,8 +307,25 @@ function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeomet
   for (const row of rows.slice(0, lastRow + 1)) {
     const columns = columnLines(row, g);
     row.lines = [...columns.left, ...columns.right].sort((a, b) => a.box.x0 - b.box.x0);
-    left.push(...columns.left);
-    right.push(...columns.right);
+    left.push(...linesWithout(columns.left, stamp));
+    right.push(...linesWithout(columns.right, stamp));
   }
   return { left, right, lastRow };
+}
+
+/** Lines with the given words taken out; lines left empty are dropped. */
+function linesWithout(lines: readonly TextLine[], words: ReadonlySet<Word>): TextLine[] {
+  if (words.size === 0) return [...lines];
+  return lines.flatMap((line) => {
+    const kept = line.words.filter((w) => !words.has(w));
+    if (kept.length === line.words.length) return [line];
+    return kept.length > 0 ? [textLine(kept)] : [];
+  });
+}
+
+/** A row as it reads without the given words (a stamp's); the row itself when it has none of them. */
+function withoutWords(row: Row, words: ReadonlySet<Word>): Row {
+  if (!row.words.some((w) => words.has(w))) return row;
+  const kept = row.words.filter((w) => !words.has(w));
+  return { ...row, words: kept, lines: linesWithout(row.lines, words), box: unionBox(kept.map((w) => w.box)) };
 }

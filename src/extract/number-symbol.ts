@@ -6,8 +6,11 @@ import type { TextLine } from './layout.ts';
 import { canonicalChars, fold, readDigits, readLetters } from './text-match.ts';
 
 export interface NumberSymbol {
-  /** Part before the symbol: "15", or "12/2024" for a legal normative document. */
-  number: string;
+  /**
+   * Part before the symbol: "15", or "12/2024" for a legal normative document; undefined when the line has
+   * "Số", a blank (or unreadable marks) and then the printed symbol: the number was written in by hand.
+   */
+  number: string | undefined;
   /** "QĐ-UBND", "UBND-VP". */
   symbol: string;
   /** The type its first group names, when it names one. */
@@ -30,27 +33,66 @@ export interface NumberSymbol {
 const KEYWORD = /^(?:[S5][O0Q6](?![A-Z])[:;.,]?|[S5]\p{L}[:;])/u;
 /** The number, an optional year (normative documents), then the symbol; look-alike characters allowed. */
 const NUMBER_SYMBOL = /^([0-9OoDQlIi|!]{1,6})(?:\/([0-9OoQlIi|!]{4}))?\/(.+)$/u;
+/**
+ * Marks left where a number was written by hand: dots or commas of the blank, or ink read with a confidence no
+ * printed word has. A word read confidently as letters is something else, and the line is not taken.
+ */
+const BLANK_MARKS = /^[^\p{L}\p{N}]*$/u;
+const HANDWRITING_MAX_CONFIDENCE = 60;
 
 /**
  * Reads the number and symbol from the given lines (the left column of the heading; or, for forms that print it
  * under their title, the lines there, with `requireKeyword`). `titleType` (the type named by the title line)
  * settles an abbreviation whose reading is ambiguous.
  */
-export function readNumberSymbol(lines: readonly TextLine[], titleType?: string, options: { requireKeyword?: boolean } = {}): NumberSymbol | undefined {
+export function readNumberSymbol(
+  lines: readonly TextLine[],
+  titleType?: string,
+  options: { requireKeyword?: boolean; stampWords?: ReadonlySet<Word> } = {},
+): NumberSymbol | undefined {
   let fallback: NumberSymbol | undefined;
+  let withoutNumber: NumberSymbol | undefined;
   for (const [lineIndex, line] of lines.entries()) {
-    const words = line.words.map((w) => canonicalChars(w.text));
+    // A stamp's "Số: 2352" (received, copy) is the stamp's number, never the document's.
+    const own = options.stampWords ? line.words.filter((w) => !options.stampWords?.has(w)) : line.words;
+    const words = own.map((w) => canonicalChars(w.text));
     // Debris before "Số" (a quote, a bar) is not part of it.
     if (words[0] !== undefined) words[0] = words[0].replace(/^[^\p{L}\p{N}]+/u, '');
     const start = candidateStart(words);
     if (!start) continue;
+    const keywordTolerant = !start.keyword || !/^Số:/u.test(words.join(' '));
     const parsed = parseNumberSymbol(continuation(start.first, words.slice(start.wordIndex + 1)).replace(/^[:;.,]/u, ''), titleType, start.keyword);
-    if (!parsed) continue;
-    const found: NumberSymbol = { ...parsed, lineIndex, words: line.words, keywordTolerant: !start.keyword || !/^Số:/u.test(words.join(' ')) };
+    if (!parsed) {
+      if (start.keyword) withoutNumber ??= symbolAfterBlank(own, start.wordIndex, start.first, titleType, lineIndex, keywordTolerant);
+      continue;
+    }
+    const found: NumberSymbol = { ...parsed, lineIndex, words: own, keywordTolerant };
     if (start.keyword) return found;
     if (!options.requireKeyword) fallback ??= found;
   }
-  return fallback;
+  // A whole reading anywhere beats a symbol whose number was not read.
+  return fallback ?? withoutNumber;
+}
+
+/**
+ * "Số:   /UBND-TTHC", "Số: ,,, /UBND-TTHC", "Số: ợ2 /UBND-TTHC" (ink read as noise): the number slot, between
+ * "Số" and the slash, holds nothing that is print, and a symbol of two groups or more follows. The symbol is
+ * the printed part and is kept; the number is left for a person.
+ */
+function symbolAfterBlank(words: readonly Word[], startIndex: number, first: string, titleType: string | undefined, lineIndex: number, keywordTolerant: boolean): NumberSymbol | undefined {
+  const texts = [first, ...words.slice(startIndex + 1).map((w) => canonicalChars(w.text))];
+  const slashAt = texts.findIndex((t) => t.includes('/'));
+  if (slashAt < 0) return undefined;
+  const slashText = texts[slashAt] as string;
+  const slot = [...texts.slice(0, slashAt), slashText.slice(0, slashText.indexOf('/'))];
+  const slotWords = words.slice(startIndex, startIndex + slashAt + 1);
+  const blank = slot.every((t, i) => BLANK_MARKS.test(t) || (slotWords[i]?.confidence ?? 100) < HANDWRITING_MAX_CONFIDENCE);
+  if (!blank) return undefined;
+  // A normative document's year after the blank ("Số:   /2024/QĐ-UBND") belongs to the number; it is not kept alone.
+  const rest = continuation(slashText.slice(slashText.indexOf('/')), texts.slice(slashAt + 1)).replace(/^\/(?:\d{4}\/)?/u, '');
+  const parsed = parseNumberSymbol(`0/${rest}`, titleType, false);
+  if (!parsed) return undefined;
+  return { ...parsed, number: undefined, numberTolerant: false, lineIndex, words: [...words], keywordTolerant };
 }
 
 /**

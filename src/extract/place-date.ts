@@ -4,9 +4,14 @@ import { editDistance } from '../domain/text-metrics.ts';
 import type { Row } from './layout.ts';
 import { foldLetters, readDigits } from './text-match.ts';
 
+/** Parts of a date that may be left blank on paper and filled in by hand. */
+export type DatePart = 'month' | 'day';
+
 export interface PlaceDate {
-  /** ISO yyyy-mm-dd. */
+  /** ISO yyyy-mm-dd; with reduced precision (yyyy-mm, yyyy) when `missing` names parts that were not read. */
   issueDate: string;
+  /** The parts left blank or written by hand and not read, month before day; empty when the date is whole. */
+  missing: DatePart[];
   /** The place as printed, without its comma; undefined when nothing stands before "ngày". */
   place: string | undefined;
   placeWords: Word[];
@@ -33,9 +38,10 @@ const EXACT_KEYWORDS: Readonly<Record<string, string>> = { NGAY: 'ngày', THANG:
  * Finds "ngày DD tháng MM năm YYYY" in the given rows (the heading) and the place before it. The place is
  * the run of words before "ngày" on the same side of the page: it stops at a column gap or at the number line.
  */
-export function readPlaceDate(rows: readonly Row[], options: { columnGapPx: number; numberWords?: readonly Word[] }): PlaceDate | undefined {
+export function readPlaceDate(rows: readonly Row[], options: { columnGapPx: number; numberWords?: readonly Word[]; stampWords?: ReadonlySet<Word> }): PlaceDate | undefined {
   for (const row of rows) {
-    const words = row.words;
+    // A stamp's date (received, copy, e-signature time) is the stamp's, never the document's.
+    const words = options.stampWords ? row.words.filter((w) => !options.stampWords?.has(w)) : row.words;
     for (let k = 0; k < words.length; k++) {
       const found = dateAt(words, k);
       if (!found) continue;
@@ -49,6 +55,7 @@ export function readPlaceDate(rows: readonly Row[], options: { columnGapPx: numb
       const place = before.map((w) => w.text).join(' ').replace(/[,.;:]+$/u, '').trim();
       return {
         issueDate: found.iso,
+        missing: found.missing,
         place: /\p{L}/u.test(place) ? place : undefined,
         placeWords: before,
         dateWords: found.words,
@@ -60,37 +67,76 @@ export function readPlaceDate(rows: readonly Row[], options: { columnGapPx: numb
   return undefined;
 }
 
-/** "ngày" at words[k], then the day, "tháng", the month, "năm" and the year; digits may be glued to keywords. */
-function dateAt(words: readonly Word[], k: number): { iso: string; words: Word[]; tolerant: boolean } | undefined {
+/**
+ * Marks left in a blank the writer filled by hand: dots, commas, underscores of the blank, or ink read with a
+ * confidence no printed word has. A word read confidently as something else is not a date part at all.
+ */
+const BLANK_MARKS = /^[^\p{L}\p{N}]*$/u;
+const HANDWRITING_MAX_CONFIDENCE = 60;
+
+interface Token {
+  text: string;
+  word: Word;
+}
+
+/** The digits of a date part's slot (the tokens between two keywords); `blank` when nothing printed is there. */
+function readSlot(slot: readonly Token[]): { digits: string; tolerant: boolean } | 'blank' | undefined {
+  const [only] = slot;
+  if (slot.length === 1 && only) {
+    const digits = readDigits(only.text.replace(/[,.:;]+$/u, ''));
+    if (digits) return digits;
+  }
+  return slot.every((t) => BLANK_MARKS.test(t.text) || t.word.confidence < HANDWRITING_MAX_CONFIDENCE) ? 'blank' : undefined;
+}
+
+/** Tokens a blank day or month may leave between two keywords ("ngày .... tháng", "ngày . . tháng"). */
+const MAX_SLOT_TOKENS = 2;
+
+/**
+ * "ngày" at words[k], then the day, "tháng", the month, "năm" and the year; digits may be glued to keywords.
+ * The day, or the month and day, may be blank (written in by hand after printing): the date is then kept with
+ * reduced precision and the missing parts named. The year is always printed, so a date without it is none.
+ */
+function dateAt(words: readonly Word[], k: number): { iso: string; words: Word[]; tolerant: boolean; missing: DatePart[] } | undefined {
   const ngay = isKeyword(words[k], 'NGAY');
   if (!ngay.ok) return undefined;
   // Tokens after "ngày": split glued digits from keywords ("tháng3", "7:năm") so each slot can be read alone; a
   // single letter among digits ("2O24") is a look-alike digit, not a keyword.
-  const tokens: { text: string; word: Word }[] = [];
+  const tokens: Token[] = [];
   for (const word of words.slice(k + 1, k + 9)) {
     for (const part of word.text.split(/(?<=\p{L}{3})(?=\d)|(?<=\d)[:;.,-]*(?=\p{L}{3})/u)) tokens.push({ text: part, word });
   }
-  const [day, thang, month, nam, year] = tokens;
-  const t = isKeyword(thang && { ...thang.word, text: thang.text }, 'THANG');
+  const keywordAt = (folded: string, from: number, confirm: (i: number) => boolean) => {
+    for (let i = from; i <= from + MAX_SLOT_TOKENS && i < tokens.length; i++) {
+      const token = tokens[i] as Token;
+      if (isKeyword({ ...token.word, text: token.text }, folded, confirm(i)).ok) return i;
+    }
+    return -1;
+  };
+  const t = keywordAt('THANG', 0, () => false);
   // "năm" is short, but a four-digit year after it pins it down: one wrong letter is let through ("ndm").
-  const n = isKeyword(nam && { ...nam.word, text: nam.text }, 'NAM', /^\d{4}/u.test(year?.text ?? ''));
-  if (!day || !month || !year || !t.ok || !n.ok) return undefined;
-  const d = readDigits(day.text.replace(/[,.:;]+$/u, ''));
-  const m = readDigits(month.text.replace(/[,.:;]+$/u, ''));
-  const y = readDigits(year.text.replace(/[,.;:]+$/u, ''));
+  const n = t < 0 ? -1 : keywordAt('NAM', t + 1, (i) => /^\d{4}/u.test(tokens[i + 1]?.text ?? ''));
+  if (n < 0) return undefined;
+  const [thang, nam, year] = [tokens[t] as Token, tokens[n] as Token, tokens[n + 1]];
+  const d = readSlot(tokens.slice(0, t));
+  const m = readSlot(tokens.slice(t + 1, n));
+  const y = year ? readDigits(year.text.replace(/[,.;:]+$/u, '')) : undefined;
   if (!d || !m || !y || y.digits.length !== 4) return undefined;
-  const [dd, mm, yyyy] = [Number(d.digits), Number(m.digits), Number(y.digits)];
-  if (yyyy < 1945 || yyyy > 2100 || mm < 1 || mm > 12 || dd < 1 || dd > 31) return undefined;
-  const date = new Date(Date.UTC(yyyy, mm - 1, dd));
-  if (date.getUTCMonth() !== mm - 1) return undefined;
+  const yyyy = Number(y.digits);
+  const mm = m === 'blank' ? undefined : Number(m.digits);
+  const dd = d === 'blank' || mm === undefined ? undefined : Number(d.digits);
+  if (yyyy < 1945 || yyyy > 2100 || (mm !== undefined && (mm < 1 || mm > 12))) return undefined;
+  if (dd !== undefined && mm !== undefined) {
+    if (dd < 1 || dd > 31 || new Date(Date.UTC(yyyy, mm - 1, dd)).getUTCMonth() !== mm - 1) return undefined;
+  }
   const keywordsExact =
     (words[k] as Word).text.toLowerCase() === EXACT_KEYWORDS['NGAY'] &&
-    thang?.text.toLowerCase() === EXACT_KEYWORDS['THANG'] &&
-    nam?.text.toLowerCase() === EXACT_KEYWORDS['NAM'];
-  const used = [...new Set([words[k] as Word, ...[day, thang, month, nam, year].map((tk) => (tk as { word: Word }).word)])];
-  return {
-    iso: `${y.digits}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}`,
-    words: used,
-    tolerant: !keywordsExact || d.tolerant || m.tolerant || y.tolerant,
-  };
+    thang.text.toLowerCase() === EXACT_KEYWORDS['THANG'] &&
+    nam.text.toLowerCase() === EXACT_KEYWORDS['NAM'];
+  const used = [...new Set([words[k] as Word, ...tokens.slice(0, n + 2).map((tk) => tk.word)])];
+  // Without the month the day means nothing to a date: both are left for a person.
+  const missing: DatePart[] = mm === undefined ? ['month', 'day'] : dd === undefined ? ['day'] : [];
+  const iso = [y.digits, ...(mm === undefined ? [] : [String(mm).padStart(2, '0')]), ...(dd === undefined ? [] : [String(dd).padStart(2, '0')])].join('-');
+  const digitsTolerant = [d, m, y].some((part) => part !== 'blank' && part.tolerant);
+  return { iso, words: used, tolerant: !keywordsExact || digitsTolerant, missing };
 }

@@ -4,6 +4,7 @@ import { editDistance } from '../domain/text-metrics.ts';
 import { correctionsOf, phraseConfidence, type FieldCorrection } from './correction.ts';
 import { capitalWords, joined, restoreDiacritics, trimWord } from './spelling.ts';
 import { textLine, type PageLayout, type Row, type TextLine } from './layout.ts';
+import { isSealText } from './stamps.ts';
 import { fold, foldLetters, isUpperCaseText } from './text-match.ts';
 
 /** Decree 30 signing capacity prefixes: tập thể (TM), ký thay (KT), thừa lệnh (TL), thừa ủy quyền (TUQ), quyền (Q). */
@@ -161,8 +162,10 @@ export function readSigningBlock(layout: PageLayout): SigningBlock | undefined {
   const middle = (layout.textLeftPx + layout.textRightPx) / 2;
   const minX0 = layout.textLeftPx + 0.4 * (layout.textRightPx - layout.textLeftPx);
   const right: TextLine[] = [];
+  // An e-signature box and a seal's ring sit over the signing block; neither is its title nor its signer.
+  const ownText = (l: TextLine) => !l.words.some((w) => layout.stampWords.has(w)) && !isSealText(l, layout.lineHeightPx);
   for (const row of layout.rows.slice(layout.heading.lastRow + 1)) {
-    const words = row.lines.filter((l) => (l.box.x0 + l.box.x1) / 2 > middle && l.box.x0 > minX0 && isText(l)).flatMap((l) => l.words);
+    const words = row.lines.filter((l) => (l.box.x0 + l.box.x1) / 2 > middle && l.box.x0 > minX0 && isText(l) && ownText(l)).flatMap((l) => l.words);
     const trimmed = trimPunctuation(words);
     if (trimmed.length > 0) right.push(textLine(trimmed));
   }

@@ -25,6 +25,7 @@ import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { assembleDocument } from '../stages/assemble-pdf.ts';
 import { extractDocumentMetadata, findPageCodes, manifestCandidates } from '../stages/extract-metadata.ts';
 import { deriveFields, resolveFields, type FieldCandidate } from '../domain/metadata/model.ts';
+import { partialFields } from '../domain/metadata/partial.ts';
 import { buildDossierXml } from '../export/dossier-xml.ts';
 import { listDocumentPages, sha256File, type PageSource } from '../stages/ingest.ts';
 import { normalizePage, type NormalizedPageResult } from '../stages/normalize.ts';
@@ -388,12 +389,14 @@ async function runDocument(
       { event: 'document.stored', storeMs, assembleMs: Math.round(assembled.durationMs), pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, fields: Object.keys(metadata.fields).length, conflicts: metadata.conflicts.length, qrCodes: metadata.qrCodes.length, extractMs, durationMs: Math.round(performance.now() - started) },
       'document.stored',
     );
+    const partial = partialFields(metadata.fields);
     const report: DocumentReport = {
       documentId: document.id,
       status: 'done',
       pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? [], assembled.pageWarnings[i] ?? []))),
       errors: [],
       ...(metadata.conflicts.length > 0 ? { conflicts: metadata.conflicts.map((c) => c.message) } : {}),
+      ...(partial.length > 0 ? { partial } : {}),
       ...(signatures.length > 0 ? { signatures: signatures.map(signatureSummary) } : {}),
       timings: { pagesMs: Math.round(recognized.reduce((n, p) => n + p.durationMs + p.ocrDurationMs, 0)), extractMs, assembleMs: Math.round(assembled.durationMs) },
     };

@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { InputError } from '../domain/errors.ts';
+import { partialFields } from '../domain/metadata/partial.ts';
 import type { BatchReport, DocumentRecord, DocumentReport, DossierRecord, DossierReport, PageRecord } from '../domain/record.ts';
 import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { createLimiter } from '../pipeline/limiter.ts';
@@ -172,7 +173,14 @@ function documentReportFromRecord(record: DocumentRecord): DocumentReport {
       flags: page.flags,
     })),
     errors: [],
+    ...withPartial(record),
   };
+}
+
+/** The record's fields read in part; a record is a file someone could have edited, so its metadata may be gone. */
+function withPartial(record: DocumentRecord): { partial?: DocumentReport['partial'] } {
+  const partial = partialFields(record.metadata ?? {});
+  return partial.length > 0 ? { partial } : {};
 }
 
 async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {

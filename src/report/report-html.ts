@@ -1,5 +1,6 @@
 // The batch report as one self-contained HTML page for the records staff: no script, no fetch, no external file.
 import { errorCatalog, isErrorCode } from '../domain/error-codes.ts';
+import { partialReviewText } from '../domain/metadata/partial.ts';
 import type { BatchReport, DocumentReport, DossierReport, PageReport } from '../domain/record.ts';
 
 export type ReportLang = 'vi' | 'en';
@@ -103,6 +104,7 @@ const labels = {
   'flag.rotated': ['Đã xoay', 'Rotated'],
   'flag.deskewed': ['Đã chỉnh nghiêng', 'Deskewed'],
   'flag.conflicts': ['Thông tin không thống nhất', 'Metadata conflicts'],
+  partial: ['Thông tin đọc chưa đủ', 'Read in part'],
   'kind.input': ['Lỗi tệp đầu vào', 'Input error'],
   'kind.transient': ['Lỗi tạm thời', 'Transient error'],
   'kind.config': ['Lỗi cấu hình', 'Configuration error'],
@@ -229,7 +231,15 @@ function renderDocument(
       order: review.length,
     });
   }
-  let anyReview = conflicts.length > 0;
+  // A field read in part is an item of its own: each asks the reviewer to enter something different.
+  const partial = (document.partial ?? []).map((field) => {
+    const text = partialReviewText(field);
+    return both(escapeHtml(text.vi), escapeHtml(text.en));
+  });
+  for (const why of partial) {
+    review.push({ confidence: pageConfidences.length > 0 ? Math.min(...pageConfidences) : undefined, anchor, where, why: `<span class="flag">${why}</span>`, order: review.length });
+  }
+  let anyReview = conflicts.length > 0 || partial.length > 0;
   const rows = document.pages
     .map((page, pi) => {
       const pageAnchor = `${anchor}-${pi}`;
@@ -253,7 +263,7 @@ function renderDocument(
     .join('\n');
   const title = extra?.title ? ` ${escapeHtml(extra.title)}` : '';
   return `<article class="doc${anyReview ? ' has-rv' : ''}" id="${anchor}"><h3><code>${escapeHtml(document.documentId)}</code>${title} ${statusBadge(document.status)}</h3>
-${signaturesHtml(document, settings)}${document.errors.length > 0 ? `<div class="box bad-box"><b>${l('documentErrors')}</b><ul class="msgs">${document.errors.map((e) => `<li>${errorHtml(e)}</li>`).join('')}</ul></div>` : ''}${conflicts.length > 0 ? `<div class="box warn-box"><b>${l('conflicts')}</b><ul class="msgs">${conflicts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul></div>` : ''}
+${signaturesHtml(document, settings)}${document.errors.length > 0 ? `<div class="box bad-box"><b>${l('documentErrors')}</b><ul class="msgs">${document.errors.map((e) => `<li>${errorHtml(e)}</li>`).join('')}</ul></div>` : ''}${conflicts.length > 0 ? `<div class="box warn-box"><b>${l('conflicts')}</b><ul class="msgs">${conflicts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul></div>` : ''}${partial.length > 0 ? `<div class="box warn-box"><b>${l('partial')}</b><ul class="msgs">${partial.map((p) => `<li>${p}</li>`).join('')}</ul></div>` : ''}
 ${document.pages.length === 0 ? `<p>${l('noPages')}</p>` : `<table class="pages"><thead><tr><th>${l('colPage')}</th><th>${l('colImage')}</th><th>${l('colFile')}</th><th>${l('colStatus')}</th><th>${l('colConfidence')}</th><th>${l('colFlags')}</th><th>${l('colError')}</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`}</article>

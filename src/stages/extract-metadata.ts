@@ -74,6 +74,7 @@ export async function extractDocumentMetadata(
         confidence: Math.round(field.confidence * 10) / 10,
         ...(field.tolerant ? { tolerant: true } : {}),
         ...(field.corrections ? { corrections: field.corrections } : {}),
+        ...(field.partial ? { partial: field.partial } : {}),
       });
     }
   }

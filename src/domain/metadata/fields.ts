@@ -64,6 +64,8 @@ export interface FieldSpec {
   comparison: FieldComparison;
   /** The stored (normalised) form, for the JSON Schema. */
   stored?: { pattern: RegExp } | { values: readonly string[] };
+  /** The stored form of a value read in part (it then carries `partial`), when it differs from `stored`. */
+  partialStored?: { pattern: RegExp };
   /** A valid value as a manifest would give it. */
   example: string;
   normalise: (raw: string) => Normalised;
@@ -129,7 +131,7 @@ const documentRows: Row[] = [
   { key: 'documentType', labelVi: 'Tên loại văn bản', labelEn: 'document type', xmlElement: 'TypeName', comparison: 'text', example: 'Quyết định', normalise: checkDocumentType },
   { key: 'number', labelVi: 'Số của văn bản', labelEn: 'number', xmlElement: 'CodeNumber', stored: { pattern: /^\d{1,7}(\/\d{4})?$/ }, example: '15/QĐ-UBND', normalise: splitNumber },
   { key: 'symbol', labelVi: 'Ký hiệu của văn bản', labelEn: 'symbol', xmlElement: 'CodeNotation', stored: { pattern: symbolPattern }, example: 'QĐ-UBND', normalise: checkSymbol },
-  { key: 'issueDate', labelVi: 'Ngày, tháng, năm văn bản', labelEn: 'issue date', xmlElement: 'IssuedDate', stored: isoDate, example: '05/03/2024', normalise: checkDate },
+  { key: 'issueDate', labelVi: 'Ngày, tháng, năm văn bản', labelEn: 'issue date', xmlElement: 'IssuedDate', stored: isoDate, partialStored: { pattern: /^\d{4}(-\d{2})?$/ }, example: '05/03/2024', normalise: checkDate },
   { key: 'place', labelVi: 'Địa danh', labelEn: 'place of issue', comparison: 'text', example: 'Lào Cai', normalise: checkText(100) },
   { key: 'issuer', labelVi: 'Tên cơ quan, tổ chức ban hành văn bản', labelEn: 'issuing agency', xmlElement: 'OrganName', comparison: 'agency', example: 'Ủy ban nhân dân tỉnh Lào Cai', normalise: checkText(200) },
   { key: 'issuerParent', labelVi: 'Tên cơ quan, tổ chức chủ quản trực tiếp', labelEn: 'parent agency of the issuer', comparison: 'agency', example: 'Ủy ban nhân dân tỉnh Lào Cai', normalise: checkText(200) },

@@ -4,6 +4,7 @@ import { caseFold, foldVietnamese, tidyText } from './fold-vietnamese.ts';
 import { fieldSpec, fieldSpecs, fieldsOf, maskPersonal, normaliseField } from './fields.ts';
 import type { FieldLevel, FieldSpec } from './fields.ts';
 import { deriveOwnerIdKind } from './identifiers.ts';
+import { agreesOnKnownParts, missingParts, settlePartials } from './partial.ts';
 
 /**
  * Where a value came from, strongest first: what the office typed beats what a QR code says, which beats the
@@ -37,6 +38,12 @@ export const fieldCorrectionSchema = named(
   'Words of a value OCR read with wrong diacritics and sohoa respelled from its administrative lexicon (docs/lexicon.md): what was read, what it became, which list it came from (lexicon:province, lexicon:agency, lexicon:family-name…) and how sure the respelling is, 0–1. The page text layer keeps what was read.',
 );
 
+export const partialSchema = named(
+  z.object({ missing: z.array(z.enum(missingParts)).min(1) }),
+  'partial',
+  'The value was read in part and a person should complete it. missing names what was not read: "number" (the document number, hand-written or stamped; the field carrying the mark is the symbol read beside it), "month", "day" (of a date, which is then stored with reduced precision, "2025-01" or "2025", never with made-up parts).',
+);
+
 export const fieldValueSchema = named(
   z.object({
     value: z.string(),
@@ -46,9 +53,10 @@ export const fieldValueSchema = named(
     confidence: z.number().min(0).max(100).optional(),
     tolerant: z.boolean().optional(),
     corrections: z.array(fieldCorrectionSchema).optional(),
+    partial: partialSchema.optional(),
   }),
   'fieldValue',
-  'A field value, normalised, with its source; pageNumber (1-based), box and confidence (0–100) when it was read from a page; tolerant when another source confirmed it only once diacritics were ignored, or when OCR read it with marks the lexicon respelled (listed in corrections).',
+  'A field value, normalised, with its source; pageNumber (1-based), box and confidence (0–100) when it was read from a page; tolerant when another source confirmed it only once diacritics were ignored, or when OCR read it with marks the lexicon respelled (listed in corrections); partial when part of it could not be read.',
 );
 
 export type FieldSource = (typeof fieldSources)[number];
@@ -70,10 +78,13 @@ function fieldSchema(field: FieldSpec): z.ZodType {
     .filter(Boolean)
     .join('; ');
   const stored = field.stored;
-  const schema =
-    stored === undefined
-      ? fieldValueSchema.clone()
-      : z.intersection(fieldValueSchema, z.looseObject({ value: 'values' in stored ? z.enum(stored.values as [string, ...string[]]) : z.string().regex(stored.pattern) }));
+  const storedForm = stored === undefined ? undefined : z.looseObject({ value: 'values' in stored ? z.enum(stored.values as [string, ...string[]]) : z.string().regex(stored.pattern) });
+  // A value read in part has its own, shorter form (a date without its day), and says so with `partial`.
+  const form =
+    storedForm !== undefined && field.partialStored !== undefined
+      ? z.union([storedForm, z.looseObject({ value: z.string().regex(field.partialStored.pattern), partial: partialSchema })])
+      : storedForm;
+  const schema = form === undefined ? fieldValueSchema.clone() : z.intersection(fieldValueSchema, form);
   metadataRegistry.add(schema, { title: field.labelVi, description });
   return schema;
 }
@@ -182,9 +193,21 @@ const localityWords: ReadonlySet<string> = new Set(['tỉnh', 'thành', 'huyện
 
 const sourceRank: Record<FieldSource, number> = { manifest: 0, qr: 1, signature: 2, ocr: 3, derived: 4 };
 
-/** Stronger source first; within a source, higher confidence first (a value without one comes last); otherwise as given. */
+/**
+ * A whole value before one read in part, whatever their sources; then the stronger source; within a source,
+ * higher confidence first (a value without one comes last); otherwise as given.
+ */
 function byPrecedence(a: FieldCandidate, b: FieldCandidate): number {
-  return sourceRank[a.source] - sourceRank[b.source] || (b.confidence ?? -1) - (a.confidence ?? -1);
+  return Number(a.partial !== undefined) - Number(b.partial !== undefined) || sourceRank[a.source] - sourceRank[b.source] || (b.confidence ?? -1) - (a.confidence ?? -1);
+}
+
+/** Two values of a field are the same, or one is read in part and agrees with the other where it was read. */
+function sameOrAgreeing(key: string, chosen: FieldValue, other: FieldValue): FieldMatch {
+  if (chosen.partial !== undefined || other.partial !== undefined) {
+    const agrees = agreesOnKnownParts((chosen.partial ? chosen : other).value, (chosen.partial ? other : chosen).value);
+    if (agrees !== undefined) return { same: agrees, tolerant: false };
+  }
+  return sameFieldValue(key, chosen.value, other.value);
 }
 
 function withoutKey(candidate: FieldCandidate): FieldValue {
@@ -195,7 +218,8 @@ function withoutKey(candidate: FieldCandidate): FieldValue {
 /**
  * Chooses one value per field, manifest > qr > ocr > derived and by confidence within a source, and keeps
  * every value that disagrees with the chosen one as a conflict for review: nothing is resolved silently.
- * Repeats of the same value from the same source (a number read on every page) make one conflict.
+ * Repeats of the same value from the same source (a number read on every page) make one conflict. A value read
+ * in part yields to a whole one, and is no conflict with a whole value that agrees with the parts it has.
  */
 export function resolveFields(candidates: readonly FieldCandidate[]): { fields: Record<string, FieldValue>; conflicts: FieldConflict[] } {
   const byKey = new Map<string, FieldCandidate[]>();
@@ -208,7 +232,7 @@ export function resolveFields(candidates: readonly FieldCandidate[]): { fields: 
     const chosen = withoutKey(first);
     const reported = new Set<string>();
     for (const other of others) {
-      const match = sameFieldValue(key, chosen.value, other.value);
+      const match = sameOrAgreeing(key, chosen, other);
       if (match.same) {
         if (match.tolerant) chosen.tolerant = true;
         continue;
@@ -221,7 +245,7 @@ export function resolveFields(candidates: readonly FieldCandidate[]): { fields: 
     }
     fields[key] = chosen;
   }
-  return { fields, conflicts };
+  return { fields: settlePartials(fields), conflicts };
 }
 
 const sourceWords: Record<FieldSource, { says: string; name: string }> = {
