@@ -1,4 +1,5 @@
 // The batch runner: plans every page, processes dossiers through the stages, and writes the batch report.
+import { blankHeadingParts } from '../extract/blank-heading.ts';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -529,9 +530,14 @@ async function pageInput(source: PageSource, ctx: BatchRunContext, workDir: stri
   const outDir = path.join(workDir, `p${String(source.ref.pageNumber).padStart(4, '0')}-pdf`);
   await mkdir(outDir, { recursive: true });
   const extracted = await (await openPdf(source)).extractPage(source.pageIndex, outDir, { name: source.ref.file });
-  const keep = extracted.text.hasText && (ctx.pdfText ?? 'skip') === 'skip';
+  const skip = extracted.text.hasText && (ctx.pdfText ?? 'skip') === 'skip';
+  const blanks = skip ? blankHeadingParts(textLines(extracted.text.words)) : [];
+  const keep = skip && blanks.length === 0;
   const warnings = [...extracted.warnings];
   if (keep) warnings.push('the PDF page already has text; it was kept and the page was not OCRed (--pdf-text redo to read it again)');
+  if (skip && !keep) {
+    warnings.push(`the PDF page's text leaves the ${blanks.join(' and ')} of its heading blank (an e-office system stamps them in when it signs): the page, as a reader shows it, is read by OCR`);
+  }
   return {
     source: { ...source, path: extracted.imagePath, pageIndex: 0, dpi: extracted.dpi, inputBytes: extracted.inputBytes },
     warnings,
@@ -540,13 +546,18 @@ async function pageInput(source: PageSource, ctx: BatchRunContext, workDir: stri
   };
 }
 
+/** The words' text, a line each, in the order of their line indexes. */
+function textLines(words: readonly Word[]): string[] {
+  const lines = new Map<number, string[]>();
+  for (const w of words) lines.set(w.lineIndex, [...(lines.get(w.lineIndex) ?? []), w.text]);
+  return [...lines.entries()].sort(([a], [b]) => a - b).map(([, line]) => line.join(' '));
+}
+
 /** A page that keeps its PDF text: the words are moved onto the OCR image's pixel grid, as OCR words would be. */
 function keptTextPage(page: NormalizedPageResult, words: Word[], measuredWidthPx: number): RecognizedPage {
   const scale = measuredWidthPx > 0 ? page.ocrWidthPx / measuredWidthPx : 1;
   const placed = words.map((w) => ({ ...w, box: { x0: w.box.x0 * scale, y0: w.box.y0 * scale, x1: w.box.x1 * scale, y1: w.box.y1 * scale } }));
-  const lines = new Map<number, string[]>();
-  for (const w of placed) lines.set(w.lineIndex, [...(lines.get(w.lineIndex) ?? []), w.text]);
-  const text = [...lines.values()].map((l) => l.join(' ')).join('\n').normalize('NFC');
+  const text = textLines(placed).join('\n').normalize('NFC');
   return { ...page, words: placed, text, meanConfidence: placed.length > 0 ? 100 : 0, ocrDurationMs: 0 };
 }
 

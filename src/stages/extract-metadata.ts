@@ -1,4 +1,5 @@
 // Extract stage: a document's metadata from the manifest, its QR codes and its text, each value with its source.
+import { lexicon } from '../extract/lexicon.ts';
 import type { DocumentPlan } from '../domain/batch.ts';
 import { foldVietnamese } from '../domain/metadata/fold-vietnamese.ts';
 import { deriveFields, resolveFields, type FieldCandidate, type FieldConflict, type FieldValue } from '../domain/metadata/model.ts';
@@ -95,17 +96,32 @@ export function looksLikeAgency(name: string): boolean {
 }
 
 /**
- * What a valid signature vouches for: the issuing agency, when the certificate names one (its common name, else
- * its organization). A signature that does not match its file vouches for nothing.
+ * What valid signatures vouch for. Vietnamese agency certificates name the agency as their common name and its
+ * parent as their organization ("SỞ NỘI VỤ" of "ỦY BAN NHÂN DÂN TỈNH VĨNH LONG"); an official's certificate names
+ * the person, with the agency as its organizational unit. So the issuer is an agency certificate's common name (else
+ * an official's unit), its parent the organization, and the signer an official's name. The first agency seal
+ * decides: a portal that signs the copy it publishes signs after the issuer, and the page's own heading outranks
+ * every signature anyway (see `fieldSources`). A signature that does not match its file vouches for nothing.
  */
 export function signatureCandidates(signatures: readonly PdfSignature[]): FieldCandidate[] {
+  const valid = signatures.filter((s) => s.digestValid !== false && s.signatureValid !== false);
+  const agencySeal = valid.find((s) => s.signer.commonName !== undefined && looksLikeAgency(s.signer.commonName));
+  const official = valid.find((s) => s.signer.commonName !== undefined && looksLikePersonName(s.signer.commonName));
+  const agency = agencySeal?.signer.commonName ?? [official?.signer.organizationalUnit, official?.signer.organization].find((name) => name !== undefined && looksLikeAgency(name));
+  const parent = (agencySeal ?? official)?.signer.organization;
   const candidates: FieldCandidate[] = [];
-  for (const signature of signatures) {
-    if (signature.digestValid === false || signature.signatureValid === false) continue;
-    const agency = [signature.signer.commonName, signature.signer.organization].find((name) => name !== undefined && looksLikeAgency(name));
-    if (agency) candidates.push({ key: 'issuer', value: agency, source: 'signature' });
-  }
+  if (agency) candidates.push({ key: 'issuer', value: agency, source: 'signature' });
+  if (agency && parent && parent !== agency && looksLikeAgency(parent)) candidates.push({ key: 'issuerParent', value: parent, source: 'signature' });
+  if (official?.signer.commonName) candidates.push({ key: 'signer', value: official.signer.commonName, source: 'signature' });
   return candidates;
+}
+
+/** A person's full name: two to five words, the first a Vietnamese family name, none of them an agency's. */
+export function looksLikePersonName(name: string): boolean {
+  const words = name.normalize('NFC').trim().split(/\s+/u);
+  if (words.length < 2 || words.length > 5 || looksLikeAgency(name)) return false;
+  const family = foldVietnamese(words[0]!).toLowerCase();
+  return lexicon().names.familyNames.some((known) => foldVietnamese(known).toLowerCase() === family);
 }
 
 /** A document is not issued after it is signed: an issue date later than the earliest signing day is a conflict. */

@@ -7,10 +7,11 @@ import { deriveOwnerIdKind } from './identifiers.ts';
 import { agreesOnKnownParts, missingParts, settlePartials } from './partial.ts';
 
 /**
- * Where a value came from, strongest first: what the office typed beats what a QR code says, which beats the
- * input PDF's digital signature (its certificate names the agency), which beats what OCR read.
+ * Where a value came from, strongest first: what the office typed beats what a QR code says, which beats what the
+ * page says (OCR or its text layer), which beats the input PDF's digital signature. A certificate names who signed,
+ * which is not always who issued: a portal signs the copies it publishes, a parent agency its units' papers.
  */
-export const fieldSources = ['manifest', 'qr', 'signature', 'ocr', 'derived'] as const;
+export const fieldSources = ['manifest', 'qr', 'ocr', 'signature', 'derived'] as const;
 
 /** Schemas that get a name in the JSON Schema's `$defs`; a registry of our own keeps zod's global one clean. */
 export const metadataRegistry = z.registry<{ id?: string; title?: string; description?: string }>();
@@ -191,7 +192,7 @@ function sameAgency(a: string, b: string): boolean {
 /** Words that begin a locality after an agency's name: "… tỉnh Lào Cai", "… huyện Bảo Thắng". */
 const localityWords: ReadonlySet<string> = new Set(['tỉnh', 'thành', 'huyện', 'quận', 'thị', 'xã', 'phường']);
 
-const sourceRank: Record<FieldSource, number> = { manifest: 0, qr: 1, signature: 2, ocr: 3, derived: 4 };
+const sourceRank = Object.fromEntries(fieldSources.map((source, rank) => [source, rank])) as Record<FieldSource, number>;
 
 /**
  * A whole value before one read in part, whatever their sources; then the stronger source; within a source,

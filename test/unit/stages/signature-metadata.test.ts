@@ -2,33 +2,48 @@
 import { describe, expect, it } from 'vitest';
 import { resolveFields } from '../../../src/domain/metadata/model.ts';
 import type { PdfSignature } from '../../../src/pdf/pdf-signatures.ts';
-import { issuedAfterSigning, looksLikeAgency, signatureCandidates } from '../../../src/stages/extract-metadata.ts';
+import { issuedAfterSigning, looksLikeAgency, looksLikePersonName, signatureCandidates } from '../../../src/stages/extract-metadata.ts';
 
 function signature(signer: PdfSignature['signer'], more: Partial<PdfSignature> = {}): PdfSignature {
   return { signer, signingTime: '2025-01-16T00:46:10Z', coversWholeFile: true, digestValid: true, signatureValid: true, trust: 'unknown', problems: [], ...more };
 }
 
 describe('signature metadata', () => {
-  it('takes the issuer from a certificate that names an agency, never from one that names a person', () => {
+  it('takes the issuer from an agency certificate, its parent from the organization, and the signer from an official’s', () => {
     expect(looksLikeAgency('Ủy ban nhân dân tỉnh Lào Cai')).toBe(true);
     expect(looksLikeAgency('SỞ NỘI VỤ TỈNH LÀO CAI')).toBe(true);
     expect(looksLikeAgency('Nguyễn Văn An')).toBe(false);
+    expect(looksLikePersonName('Nguyễn Văn An')).toBe(true);
+    expect(looksLikePersonName('CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ')).toBe(false);
     expect(signatureCandidates([signature({ commonName: 'Ủy ban nhân dân tỉnh Lào Cai', organization: 'Tỉnh Lào Cai' })])).toEqual([{ key: 'issuer', value: 'Ủy ban nhân dân tỉnh Lào Cai', source: 'signature' }]);
-    expect(signatureCandidates([signature({ commonName: 'Nguyễn Văn An', organization: 'Sở Tư pháp tỉnh Lào Cai' })])).toEqual([{ key: 'issuer', value: 'Sở Tư pháp tỉnh Lào Cai', source: 'signature' }]);
-    expect(signatureCandidates([signature({ commonName: 'Nguyễn Văn An', organization: 'Cá nhân' })])).toEqual([]);
+    // An e-office pair, as Vĩnh Long's: the official's certificate, then the agency's seal.
+    const official = signature({ commonName: 'Nguyễn Văn An', organizationalUnit: 'SỞ NỘI VỤ', organization: 'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG' });
+    const seal = signature({ commonName: 'SỞ NỘI VỤ', organization: 'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG' });
+    expect(signatureCandidates([official, seal])).toEqual([
+      { key: 'issuer', value: 'SỞ NỘI VỤ', source: 'signature' },
+      { key: 'issuerParent', value: 'ỦY BAN NHÂN DÂN TỈNH VĨNH LONG', source: 'signature' },
+      { key: 'signer', value: 'Nguyễn Văn An', source: 'signature' },
+    ]);
+    expect(signatureCandidates([signature({ commonName: 'Nguyễn Văn An', organization: 'Sở Tư pháp tỉnh Lào Cai' })])).toEqual([
+      { key: 'issuer', value: 'Sở Tư pháp tỉnh Lào Cai', source: 'signature' },
+      { key: 'signer', value: 'Nguyễn Văn An', source: 'signature' },
+    ]);
+    expect(signatureCandidates([signature({ commonName: 'Nguyễn Văn An', organization: 'Cá nhân' })])).toEqual([{ key: 'signer', value: 'Nguyễn Văn An', source: 'signature' }]);
     // A signature that does not match its file vouches for nothing.
     expect(signatureCandidates([signature({ commonName: 'Ủy ban nhân dân tỉnh Lào Cai' }, { digestValid: false })])).toEqual([]);
   });
 
-  it('beats OCR and keeps the page value as a conflict when they disagree; loses to the manifest', () => {
-    const fromSignature = signatureCandidates([signature({ commonName: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI' })]);
-    const ocr = { key: 'issuer', value: 'ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG', source: 'ocr' as const, pageNumber: 1, confidence: 91 };
+  it('fills what the page lacks and loses to the page and the manifest, keeping the difference as a conflict', () => {
+    // A portal signs the copy it publishes: its certificate names the portal, the page the issuer.
+    const fromSignature = signatureCandidates([signature({ commonName: 'VĂN PHÒNG CHÍNH PHỦ' })]);
+    const ocr = { key: 'issuer', value: 'THỦ TƯỚNG CHÍNH PHỦ', source: 'ocr' as const, pageNumber: 1, confidence: 91 };
     const resolved = resolveFields([ocr, ...fromSignature]);
-    expect(resolved.fields['issuer']).toEqual({ value: 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI', source: 'signature' });
+    expect(resolved.fields['issuer']).toMatchObject({ value: 'THỦ TƯỚNG CHÍNH PHỦ', source: 'ocr' });
     expect(resolved.conflicts.map((c) => c.message)).toEqual([
-      'issuer: the digital signature gives "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" but OCR read "ỦY BAN NHÂN DÂN HUYỆN BẢO THẮNG" on page 1 (confidence 91); the digital signature value is kept, review it',
+      'issuer: OCR read "THỦ TƯỚNG CHÍNH PHỦ" on page 1 (confidence 91) but the digital signature gives "VĂN PHÒNG CHÍNH PHỦ"; the OCR value is kept, review it',
     ]);
-    const manifest = { key: 'issuer', value: 'Ủy ban nhân dân huyện Bảo Thắng', source: 'manifest' as const };
+    expect(resolveFields(fromSignature).fields['issuer']).toEqual({ value: 'VĂN PHÒNG CHÍNH PHỦ', source: 'signature' });
+    const manifest = { key: 'issuer', value: 'Văn phòng Chính phủ', source: 'manifest' as const };
     expect(resolveFields([...fromSignature, manifest]).fields['issuer']?.source).toBe('manifest');
   });
 
