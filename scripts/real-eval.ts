@@ -1,7 +1,7 @@
 // The evaluation on real documents: samples/real/ (scans, photos and e-signed PDFs published by agencies) through
 // `sohoa run`, scored against the fields read there by eye; CER against the bare `tesseract` CLI on the same pages;
 // each page's output bytes over its input bytes.
-// node scripts/real-eval.ts [--dir samples/real] [--keep <folder>] [--no-tesseract]
+// node scripts/real-eval.ts [--dir samples/real] [--pipeline <name or .yaml>] [--keep <folder>] [--no-tesseract]
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -16,7 +16,7 @@ import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/tex
 import { formatScoreTable, scoreFields, type FieldCounts } from '../src/extract/field-metrics.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { values } = parseArgs({ options: { dir: { type: 'string' }, keep: { type: 'string' }, 'no-tesseract': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { dir: { type: 'string' }, pipeline: { type: 'string' }, keep: { type: 'string' }, 'no-tesseract': { type: 'boolean', default: false } } });
 const setDir = path.resolve(values.dir ?? path.join(root, 'samples', 'real'));
 
 const truthSchema = z.object({
@@ -131,7 +131,8 @@ function median(values: readonly number[]): number {
 
 function runSohoa(batch: string, out: string): Promise<{ code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'sohoa.js'), 'run', batch, '--out', out, '--no-progress', '--log-level', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const pipeline = values.pipeline === undefined ? [] : ['--pipeline', values.pipeline];
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'sohoa.js'), 'run', batch, '--out', out, '--no-progress', '--log-level', 'error', ...pipeline], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
     child.on('exit', (code) => resolve({ code }));
   });

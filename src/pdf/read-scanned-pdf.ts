@@ -141,7 +141,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
           dpi: pageOptions.renderDpi ?? (plan.kind === 'embedded' ? plan.dpi : (plan.dominant?.dpi ?? defaultRenderDpi)),
           mode: plan.dominant?.mode ?? 'colour',
           drawn: plan.dominant?.drawn === true,
-          inputBytes: plan.inputBytes ?? shareOfFile(context),
+          inputBytes: renderedInputBytes(plan, context),
         });
         notes.push(...written.notes);
         const layer = await readTextLayer(proxy, written.toPixels, written.widthPx, written.heightPx);
@@ -1201,6 +1201,16 @@ function unpackSamples(rows: Uint8Array, samplesPerRow: number, heightPx: number
     }
   }
   return out;
+}
+
+/**
+ * What a rendered page weighed in its PDF. A scan's page is its streams (`pageInputBytes`); a page of drawn type is
+ * at least its share of the file, because the fonts it is drawn with (left out of its streams, and shared between
+ * pages) are most of what it costs: an e-office page's content stream is 5 KB, its file 80 KB a page.
+ */
+function renderedInputBytes(plan: PagePlan, context: PageContext): number {
+  if (plan.kind === 'render' && plan.dominant?.drawn) return Math.max(plan.inputBytes ?? 0, shareOfFile(context));
+  return plan.inputBytes ?? shareOfFile(context);
 }
 
 /** Share of a file's bytes for one page, the same even split as ingest's page list. */

@@ -14,7 +14,7 @@ import { isBlackAndWhite, isTextOnlyGray, maxSpeckPx, measureMidtones } from '..
 import { measureBlankPage } from '../image/blank-page.ts';
 import { squarePixelGrid } from '../image/pixel-grid.ts';
 import type { PixelGrid } from '../image/pixel-grid.ts';
-import { clearColouredInk } from '../image/coloured-ink.ts';
+import { liftColouredInk } from '../image/coloured-ink.ts';
 import { inferPaperDpi } from '../image/paper-size.ts';
 import { measureTextLineHeight } from '../image/text-size.ts';
 import { readTiffResolution } from '../image/tiff-resolution.ts';
@@ -46,10 +46,10 @@ export interface NormalizeOptions {
   /** The OCR copy of a page scanned below this resolution is upscaled to it, when its text size could not be measured. */
   ocrMinDpi: number;
   /**
-   * Clear red, blue and violet ink (seals, stamps, signatures) from the OCR copy of colour pages, so the type under
-   * them is read and their text is not taken for the document's; the PDF image keeps the page as scanned.
+   * Lift red, blue and violet ink (seals, stamps, signatures) towards paper on the OCR copy of colour pages, so the
+   * type under them is read and their text is not taken for the document's; the PDF image keeps the page as scanned.
    */
-  clearColouredInk: boolean;
+  liftColouredInk: boolean;
   /** Size the OCR copy by the height of its text lines (see `ocrGeometry`); off, only `ocrMinDpi` decides. */
   ocrTextSize: boolean;
   /**
@@ -80,7 +80,7 @@ export const defaultNormalizeOptions: NormalizeOptions = {
   jpegQuality: 75,
   ocrMinDpi: 300,
   ocrTextSize: true,
-  clearColouredInk: true,
+  liftColouredInk: true,
   despeckle: true,
   bitonalGray: true,
 };
@@ -643,10 +643,10 @@ async function writePdfImage(page: RawImage, mode: ColourMode, dpi: number, stem
 }
 
 /** `jpegSourcePath`: the input JPEG when `canPassJpegThrough` said its bytes may be the PDF image. */
-/** A copy of a colour page without its seals, stamps and coloured signatures (the PDF keeps them). */
+/** A copy of a colour page with its seals, stamps and coloured signatures lifted towards paper (the PDF keeps them). */
 function withoutColouredInk(page: RawImage): RawImage {
   const data = Buffer.from(page.data);
-  clearColouredInk(data);
+  liftColouredInk(data);
   return { ...page, data };
 }
 
@@ -658,7 +658,7 @@ async function writeOutputs(page: RawImage, mode: ColourMode, sizing: OcrSizing,
   const ocrImagePath = `${stem}.ocr.png`;
 
   // Speed over size for the OCR copy: it is read once and deleted with the work folder.
-  let ocrPipeline = rawInput(options.clearColouredInk && page.channels === 3 ? withoutColouredInk(page) : page);
+  let ocrPipeline = rawInput(options.liftColouredInk && page.channels === 3 ? withoutColouredInk(page) : page);
   if (ocr.widthPx !== page.widthPx) ocrPipeline = ocrPipeline.resize({ width: ocr.widthPx, height: ocr.heightPx, fit: 'fill', kernel: 'lanczos3' });
   if (options.despeckle) ocrPipeline = ocrPipeline.median(3);
   const writeOcr = ocrPipeline.toColourspace('b-w').withDensity(ocr.dpi).png({ compressionLevel: 1, adaptiveFiltering: false }).toFile(ocrImagePath);

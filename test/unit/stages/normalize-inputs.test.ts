@@ -288,7 +288,7 @@ describe('normalizePage: 16-bit inputs', () => {
 });
 
 describe('normalizePage: coloured ink', () => {
-  it('reads a colour page without its red seal and blue signature, and keeps both in the PDF image', async () => {
+  it('reads a colour page with its red seal and blue signature lifted towards paper, and keeps both in the PDF image', async () => {
     // A black text block, a red seal ring over its right end, a blue stroke below it, on white paper.
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="1000"><rect width="100%" height="100%" fill="white"/>
       <rect x="100" y="200" width="400" height="40" fill="black"/>
@@ -302,17 +302,17 @@ describe('normalizePage: coloured ink', () => {
     const ocrAt = (x: number, y: number) => at(ocr, Math.round(x * scale), Math.round(y * scale))[0]!;
     expect(ocrAt(300, 220)).toBeLessThan(60); // the type
     expect(ocrAt(490, 220)).toBeLessThan(60); // the type where the seal crosses it
-    expect(ocrAt(480, 130)).toBeGreaterThan(230); // the seal ring above it
-    expect(ocrAt(300, 408)).toBeGreaterThan(230); // the signature stroke
+    expect(ocrAt(480, 130)).toBeGreaterThan(190); // the seal ring above it, lifted to its red
+    expect(ocrAt(300, 408)).toBeGreaterThan(135); // the signature stroke, lifted to its blue
     const pdf = await pixels(page.pdfImagePath, 'srgb');
     expectClose(at(pdf, 480, 133), [210, 30, 40], 40);
   });
 
-  it('keeps the coloured ink in the OCR copy when clearColouredInk is off', async () => {
+  it('keeps the coloured ink in the OCR copy when liftColouredInk is off', async () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="1000"><rect width="100%" height="100%" fill="white"/>
       <circle cx="400" cy="500" r="150" fill="none" stroke="rgb(210,30,40)" stroke-width="20"/></svg>`;
     const png = await sharp(Buffer.from(svg)).withMetadata({ density: 200 }).png().toBuffer();
-    const page = await normalize('seal-kept.png', png, { deskew: false, clearColouredInk: false });
+    const page = await normalize('seal-kept.png', png, { deskew: false, liftColouredInk: false });
     const ocr = await pixels(page.ocrImagePath, 'b-w');
     const scale = page.ocrWidthPx / page.widthPx;
     expect(at(ocr, Math.round(400 * scale), Math.round(350 * scale))[0]).toBeLessThan(200);
