@@ -57,7 +57,7 @@ export type ColourMode = 'bitonal' | 'gray' | 'colour';
 
 export interface NormalizedPage {
   ref: PageRef;
-  /** Path of the upright, deskewed 8-bit image given to OCR (PNG, in the work folder). */
+  /** Path of the upright, deskewed image given to OCR (PNG in the work folder: 8-bit gray, RGB for colour pages). */
   ocrImagePath: string;
   /**
    * Path of the image that goes into the PDF: a JPEG for gray/colour pages (the input file's own bytes when the
