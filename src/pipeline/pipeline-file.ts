@@ -24,7 +24,7 @@ const normalizeOptions = z
     jpegQuality: intBetween(30, 100).default(75),
     ocrMinDpi: intBetween(72, 1200).default(300),
     ocrTextSize: bool().default(true),
-    liftColouredInk: bool().default(true),
+    liftColouredInk: bool().default(false),
     despeckle: bool().default(true),
     bitonalGray: bool().default(true),
   })

@@ -295,7 +295,7 @@ describe('normalizePage: coloured ink', () => {
       <circle cx="480" cy="220" r="90" fill="none" stroke="rgb(210,30,40)" stroke-width="14"/>
       <path d="M120 420 C 200 380, 300 460, 420 400" stroke="rgb(30,40,150)" stroke-width="8" fill="none"/></svg>`;
     const png = await sharp(Buffer.from(svg)).withMetadata({ density: 200 }).png().toBuffer();
-    const page = await normalize('sealed.png', png, { deskew: false });
+    const page = await normalize('sealed.png', png, { deskew: false, liftColouredInk: true });
     expect(page.colourMode).toBe('colour');
     const ocr = await pixels(page.ocrImagePath, 'b-w');
     const scale = page.ocrWidthPx / page.widthPx;
