@@ -116,6 +116,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
   // them) reads its images, by rendering. A file that needs a password is refused here, before any page.
   const encrypted = doc.isEncrypted;
   if (encrypted) await pdfjsDocument();
+  let sharedBytes: number | undefined;
   return {
     name,
     pageCount,
@@ -124,7 +125,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
       if (!Number.isInteger(pageIndex) || pageIndex < 0 || pageIndex >= pageCount) {
         throw new Error(`Expected a page index 0–${pageCount - 1} for ${name} but received ${pageIndex}`);
       }
-      const context: PageContext = { name, pageNumber: pageIndex + 1, fileSizeBytes: bytes.length, pageCount };
+      const context: PageContext = { name, pageNumber: pageIndex + 1, fileSizeBytes: bytes.length, pageCount, sharedBytes: (sharedBytes ??= bytesBesideImages(doc, bytes.length)) };
       const page = doc.getPage(pageIndex);
       const plan: PagePlan = encrypted ? planEncryptedPage(page.node) : planPage(page.node, context);
       const pdf = await pdfjsDocument();
@@ -179,6 +180,17 @@ interface PageContext {
   pageNumber: number;
   fileSizeBytes: number;
   pageCount: number;
+  /** The file's bytes less its image streams: fonts, content, structure (see `renderedInputBytes`). */
+  sharedBytes: number;
+}
+
+/** The file's size less the stored bytes of its image XObjects. */
+function bytesBesideImages(doc: PDFDocument, fileSizeBytes: number): number {
+  let imageBytes = 0;
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype'))?.toString() === '/Image') imageBytes += object.getContents().length;
+  }
+  return Math.max(0, fileSizeBytes - imageBytes);
 }
 
 function pageError(code: ErrorCode, context: PageContext, reason: string, cause?: unknown): InputError {
@@ -1205,11 +1217,12 @@ function unpackSamples(rows: Uint8Array, samplesPerRow: number, heightPx: number
 
 /**
  * What a rendered page weighed in its PDF. A scan's page is its streams (`pageInputBytes`); a page of drawn type is
- * at least its share of the file, because the fonts it is drawn with (left out of its streams, and shared between
- * pages) are most of what it costs: an e-office page's content stream is 5 KB, its file 80 KB a page.
+ * at least its share of what the file holds besides images, because the fonts it is drawn with (left out of its
+ * streams, and shared between pages) are most of what it costs: an e-office page's content stream is 5 KB, its
+ * file 80 KB a page, mostly fonts.
  */
 function renderedInputBytes(plan: PagePlan, context: PageContext): number {
-  if (plan.kind === 'render' && plan.dominant?.drawn) return Math.max(plan.inputBytes ?? 0, shareOfFile(context));
+  if (plan.kind === 'render' && plan.dominant?.drawn) return Math.max(plan.inputBytes ?? 0, Math.floor(context.sharedBytes / context.pageCount));
   return plan.inputBytes ?? shareOfFile(context);
 }
 

@@ -270,10 +270,19 @@ describe('extractPdfPage, pages that must be rendered', () => {
         ['embedded-flate', 'pdf-page-0003.png', 300, false],
       ]);
       expect(pages[1]?.text.words.map((w) => w.text)).toEqual(['Trang', 'hai']);
-      // A vector page holds only its content stream (its font is not counted): a hundred-odd bytes, not a third of the file.
-      const vector = (await PDFDocument.load(await readFile(file))).getPage(1).node;
+      // A page of drawn type weighs at least its content stream, and its share of what the file holds besides
+      // images (fonts, structure), never a share of the other pages' scans.
+      const loaded = await PDFDocument.load(await readFile(file));
+      const vector = loaded.getPage(1).node;
       const streams = (vector.Contents() as PDFArray).asArray().map((ref) => vector.context.lookup(ref) as PDFRawStream);
-      expect(pages[1]?.inputBytes).toBe(streams.reduce((n, stream) => n + stream.getContents().length, 0));
+      const content = streams.reduce((n, stream) => n + stream.getContents().length, 0);
+      const fileBytes = (await readFile(file)).length;
+      let imageBytes = 0;
+      for (const [, object] of loaded.context.enumerateIndirectObjects()) {
+        if (object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype'))?.toString() === '/Image') imageBytes += object.getContents().length;
+      }
+      expect(pages[1]?.inputBytes).toBe(Math.max(content, Math.floor((fileBytes - imageBytes) / 3)));
+      expect(pages[1]!.inputBytes).toBeLessThan(fileBytes / 6);
     } finally {
       await pdf.close();
     }
