@@ -50,6 +50,11 @@ export interface PageSource {
   inputBytes: number;
   /** Resolution known from outside the file (a page image taken out of a PDF); wins over the file's own. */
   dpi?: number;
+  /**
+   * Store the page as this mode whatever its pixels: a PDF page of drawn type is rendered gray, so the engine reads
+   * anti-aliased type, and is stored bitonal, as type is.
+   */
+  storeAs?: 'bitonal';
 }
 
 /** Colour mode of the normalized page, which decides how it is stored in the PDF. */

@@ -50,6 +50,8 @@ export interface ExtractedPdfPage {
   };
   /** Why the page was rendered rather than taken out, or what was dropped (a mask); each names the page. */
   warnings: string[];
+  /** Store the page bitonal although its image is gray (drawn type, rendered with its anti-aliasing for OCR). */
+  storeAs?: 'bitonal';
 }
 
 export interface ExtractOptions {
@@ -161,6 +163,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
           inputBytes: written.inputBytes,
           text,
           warnings,
+          ...(written.storeAs ? { storeAs: written.storeAs } : {}),
         };
       } finally {
         proxy.cleanup();
@@ -1024,6 +1027,8 @@ interface WrittenImage {
   toPixels: Matrix;
   /** What writing changed that a person should know (a flattened overlay), without the page prefix. */
   notes: string[];
+  /** The image is gray for the engine but the page is to be stored bitonal (drawn type). */
+  storeAs?: 'bitonal';
 }
 
 function imageFileName(context: PageContext, extension: string): string {
@@ -1298,10 +1303,12 @@ async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: str
     }
     const imagePath = path.join(outDir, imageFileName(context, 'png'));
     // An intermediate in the work folder: fast compression; a 1-bit page is written 1-bit, so normalize keeps it so.
+    // Drawn type is written gray, its anti-aliasing kept for the engine, and stored bitonal (`storeAs`).
+    const storeBitonal = chosen.mode === 'bitonal' && target.drawn === true;
     const pipeline =
-      chosen.mode === 'bitonal'
+      chosen.mode === 'bitonal' && !storeBitonal
         ? drawn().toColourspace('b-w').threshold(bitonalThreshold).withDensity(dpi).png({ colours: 2, palette: false, compressionLevel: 1 })
-        : chosen.mode === 'gray'
+        : chosen.mode === 'gray' || storeBitonal
           ? drawn().toColourspace('b-w').withDensity(dpi).png({ compressionLevel: 1 })
           : drawn().withDensity(dpi).png({ compressionLevel: 1 });
     await pipeline.toFile(imagePath);
@@ -1314,6 +1321,7 @@ async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outDir: str
       inputBytes: target.inputBytes,
       toPixels: viewport.transform as unknown as Matrix,
       notes: chosen.note === undefined ? [] : [chosen.note],
+      ...(storeBitonal ? { storeAs: 'bitonal' as const } : {}),
     };
   } catch (err) {
     if (err instanceof InputError) throw err;

@@ -162,7 +162,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
   const midtones = judged === 'gray' && options.bitonalGray && header.format !== 'jpeg' && decoded.channels === 1
     ? measureMidtones(decoded.data, decoded.widthPx, decoded.heightPx, maxSpeckPx(resolution.dpi))
     : undefined;
-  const mode: ColourMode = midtones && isTextOnlyGray(midtones) ? 'bitonal' : judged;
+  const mode: ColourMode = source.storeAs ?? (midtones && isTextOnlyGray(midtones) ? 'bitonal' : judged);
   const analysisGray = await toGray(analysis);
   const analysisDpi = (resolution.dpi * analysisLongSidePx) / Math.max(decoded.widthPx, decoded.heightPx);
   const blank = measureBlankPage(analysisGray.data, analysisGray.widthPx, analysisGray.heightPx, analysisDpi);

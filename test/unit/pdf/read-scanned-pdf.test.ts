@@ -270,6 +270,10 @@ describe('extractPdfPage, pages that must be rendered', () => {
         ['embedded-flate', 'pdf-page-0003.png', 300, false],
       ]);
       expect(pages[1]?.text.words.map((w) => w.text)).toEqual(['Trang', 'hai']);
+      // Drawn type: rendered gray, so the engine reads its anti-aliased strokes, and to be stored bitonal.
+      expect(pages[1]?.storeAs).toBe('bitonal');
+      expect(await sharp(pages[1]!.imagePath).metadata()).toMatchObject({ channels: 1, bitsPerSample: 8 });
+      expect(pages[0]?.storeAs).toBeUndefined();
       // A page of drawn type weighs at least its content stream, and its share of what the file holds besides
       // images (fonts, structure), never a share of the other pages' scans.
       const loaded = await PDFDocument.load(await readFile(file));

@@ -319,6 +319,20 @@ describe('normalizePage: coloured ink', () => {
   });
 });
 
+describe('normalizePage: drawn type rendered gray', () => {
+  it('stores a page marked storeAs bitonal as G4 while the engine reads its gray, anti-aliased copy', async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="1000"><rect width="100%" height="100%" fill="white"/>
+      <text x="80" y="200" font-family="DejaVu Serif" font-size="40" font-style="italic">Vĩnh Long, ngày 09 tháng 6</text>
+      <circle cx="600" cy="700" r="80" fill="rgb(120,120,120)"/></svg>`;
+    const png = await sharp(Buffer.from(svg)).toColourspace('b-w').withMetadata({ density: 200 }).png().toBuffer();
+    const page = await normalizePage({ ...source(await writeInput('drawn.png', png)), storeAs: 'bitonal' }, context({ deskew: false }));
+    expect([page.colourMode, page.pdfImageFormat]).toEqual(['bitonal', 'ccitt-g4']);
+    const ocr = await pixels(page.ocrImagePath, 'b-w');
+    const levels = new Set(ocr.data);
+    expect(levels.size).toBeGreaterThan(16); // gray edges kept for the engine
+  });
+});
+
 describe('normalizePage: 1-bit TIFF', () => {
   for (const compression of ['ccittfax4', 'none'] as const) {
     it(`keeps a 1-bit ${compression} TIFF bitonal`, async () => {
