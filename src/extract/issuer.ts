@@ -131,23 +131,27 @@ function opensBody(line: TextLine): boolean {
   return OPENERS_FOLDED.some((opener) => opener.every((f, i) => folded[i] === f));
 }
 
+const NO_VOWEL = /^[^AĂÂEÊIOÔƠUƯYÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]+$/u;
+
 /**
- * A line of the issuing body: capitals with at least two letters (not QR specks nor a stray rule). A name has
- * no digits: a line with one is the number line's symbol, read above its "Số".
+ * A line of the issuing body: capitals with at least two letters (not QR specks nor a stray rule). A line with a
+ * number and an abbreviation ("12 BC SNV") is the number line's symbol read above its "Số"; a number alone may
+ * be part of the name ("QUẬN 3").
  */
 function isNameLine(line: TextLine): boolean {
   const letters = line.text.replace(/[^\p{L}]/gu, '');
-  return letters.length >= 2 && isUpperCaseText(line.text) && !/\d/u.test(line.text);
+  const symbolLine = /\d/u.test(line.text) && line.words.some((w) => /^\p{L}{2,}$/u.test(w.text) && NO_VOWEL.test(w.text.toLocaleUpperCase('vi')));
+  return letters.length >= 2 && isUpperCaseText(line.text) && !symbolLine;
 }
 
 /**
  * Every Vietnamese syllable has a vowel; a word without one is an abbreviation. Such words at the end of the
  * name are the symbol's groups ("UBND-KSTTHC") the number line lent it, since a name ends on a word of its own.
  */
-const NO_VOWEL = /^[^AĂÂEÊIOÔƠUƯYÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]+$/u;
 function withoutTrailingAbbreviations(tokens: readonly Token[]): Token[] {
   let end = tokens.length;
-  while (end > 1 && NO_VOWEL.test((tokens[end - 1] as Token).text.toLocaleUpperCase('vi'))) end--;
+  const abbreviation = (t: Token) => /^\p{L}+$/u.test(t.text) && NO_VOWEL.test(t.text.toLocaleUpperCase('vi'));
+  while (end > 1 && abbreviation(tokens[end - 1] as Token)) end--;
   return tokens.slice(0, end);
 }
 

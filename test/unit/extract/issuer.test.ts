@@ -57,6 +57,7 @@ describe('readIssuer', () => {
 
   it('leaves out the symbol groups and the symbol line read with the name', () => {
     expect(readIssuer(lines('ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI KSTTHC'))?.issuer.text).toBe('ỦY BAN NHÂN DÂN TỈNH LÀO CAI');
+    expect(readIssuer(lines('ỦY BAN NHÂN DÂN', 'QUẬN 3'))?.issuer.text).toBe('ỦY BAN NHÂN DÂN QUẬN 3');
     expect(readIssuer(lines('SỞ NỘI VỤ', '12 BC SNV'))?.issuer.text).toBe('SỞ NỘI VỤ');
   });
 });
