@@ -9,38 +9,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { z } from 'zod';
 import type { DocumentRecord } from '../src/domain/record.ts';
-import { sameFieldValue } from '../src/domain/metadata/model.ts';
 import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
 import { formatScoreTable, scoreFields, type FieldCounts } from '../src/extract/field-metrics.ts';
+import { readTruth, scoreDocument, scoredKeys } from './real-score.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values } = parseArgs({ options: { dir: { type: 'string' }, pipeline: { type: 'string' }, keep: { type: 'string' }, 'no-tesseract': { type: 'boolean', default: false } } });
 const setDir = path.resolve(values.dir ?? path.join(root, 'samples', 'real'));
 
-const truthSchema = z.object({
-  version: z.literal(1),
-  documents: z.array(
-    z.looseObject({
-      id: z.string().regex(/^[A-Za-z0-9_-]+$/),
-      file: z.string().min(1),
-      agency: z.string(),
-      conditions: z.array(z.string()),
-      fields: z.record(z.string(), z.string()),
-      /** Fields printed or written by hand, which OCR may read only in part. */
-      handwritten: z.array(z.string()).optional(),
-      /** The full text of page 1, as printed. */
-      text: z.string().optional(),
-    }),
-  ),
-});
-type TruthDocument = z.infer<typeof truthSchema>['documents'][number];
-
-/** The fields the issue's target counts: number and symbol as one, issue date, type, issuer, subject, signer. */
-const scoredKeys = ['numberSymbol', 'issueDate', 'documentType', 'issuer', 'subject', 'signer'] as const;
-
-const truth = truthSchema.parse(JSON.parse(await readFile(path.join(setDir, 'truth.json'), 'utf8'))).documents;
+const truth = await readTruth(setDir);
 const work = values.keep ? path.resolve(values.keep) : await mkdtemp(path.join(tmpdir(), 'sohoa-real-eval-'));
 try {
   const batch = path.join(work, 'real');
@@ -148,64 +126,6 @@ async function readRecord(dossierDir: string): Promise<DocumentRecord | undefine
 async function pageOneText(dossierDir: string, record: DocumentRecord): Promise<string> {
   const text = await readFile(path.join(dossierDir, `${record.documentId}.txt`), 'utf8').catch(() => '');
   return text.split('\f')[0] ?? '';
-}
-
-type Field = { value?: unknown; partial?: unknown };
-
-/**
- * One document's counts. A right value is a true positive; a wrong one a false positive and a false negative.
- * A value marked partial whose known part is right counts half: half a true positive, half a false negative.
- */
-function scoreDocument(document: TruthDocument, record: DocumentRecord | undefined): { counts: Map<string, FieldCounts>; misses: string[] } {
-  const metadata = (record?.metadata ?? {}) as Record<string, Field | undefined>;
-  const valueOf = (key: string) => (typeof metadata[key]?.value === 'string' ? (metadata[key]!.value as string) : undefined);
-  const counts = new Map<string, FieldCounts>();
-  const misses: string[] = [];
-  for (const key of scoredKeys) {
-    const c: FieldCounts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
-    const expected = key === 'numberSymbol' ? joinNumberSymbol(document.fields.number, document.fields.symbol) : document.fields[key];
-    const got = key === 'numberSymbol' ? joinNumberSymbol(valueOf('number'), valueOf('symbol')) : valueOf(key);
-    const partial = key === 'numberSymbol' ? Boolean(metadata.number?.partial ?? metadata.symbol?.partial ?? (valueOf('number') === undefined && valueOf('symbol') !== undefined)) : Boolean(metadata[key]?.partial);
-    if (expected !== undefined && got !== undefined && same(key, expected, got)) c.truePositives = 1;
-    else if (expected !== undefined && got !== undefined && partial && partlyRight(key, document, metadata)) {
-      c.truePositives = 0.5;
-      c.falseNegatives = 0.5;
-      misses.push(`  ${document.id}  ${key}: partial ${JSON.stringify(got)} of ${JSON.stringify(expected)} (half)`);
-    } else {
-      if (got !== undefined) c.falsePositives = 1;
-      if (expected !== undefined) c.falseNegatives = 1;
-      if (expected !== undefined || got !== undefined) misses.push(`  ${document.id}  ${key}: expected ${show(expected)}, got ${show(got)}`);
-    }
-    counts.set(key, c);
-  }
-  return { counts, misses };
-}
-
-function show(value: string | undefined): string {
-  return value === undefined ? '—' : JSON.stringify(value);
-}
-
-function joinNumberSymbol(number: string | undefined, symbol: string | undefined): string | undefined {
-  if (number === undefined && symbol === undefined) return undefined;
-  return `${number ?? '…'}/${symbol ?? '…'}`;
-}
-
-function same(key: string, expected: string, got: string): boolean {
-  if (key === 'numberSymbol') return expected === got;
-  return sameFieldValue(key, expected, got).same;
-}
-
-/** The part a partial value holds is right: for number and symbol, the symbol; for a date, its known parts. */
-function partlyRight(key: string, document: TruthDocument, metadata: Record<string, Field | undefined>): boolean {
-  if (key === 'numberSymbol') {
-    const symbol = metadata.symbol?.value;
-    return typeof symbol === 'string' && document.fields.symbol !== undefined && sameFieldValue('symbol', document.fields.symbol, symbol).same;
-  }
-  const value = metadata[key]?.value;
-  const expected = document.fields[key];
-  if (typeof value !== 'string' || expected === undefined) return false;
-  if (key === 'issueDate') return expected.startsWith(value.replace(/-?(\?\?|xx|XX)/g, '')) && value.length >= 4;
-  return false;
 }
 
 /** A tessdata folder with the npm packages' models, so the bare CLI reads with the same model as sohoa. */

@@ -29,7 +29,7 @@ const BODY_OPENERS: readonly string[] = [
   'SỞ', 'PHÒNG', 'BAN', 'CỤC', 'CHI CỤC', 'TỔNG CỤC', 'VỤ', 'VIỆN', 'TRUNG TÂM', 'VĂN PHÒNG', 'TRƯỜNG', 'BỆNH VIỆN',
   'THANH TRA', 'CÔNG AN', 'BỘ CHỈ HUY', 'BAN CHỈ HUY', 'ỦY BAN', 'HỘI ĐỒNG', 'KHO BẠC', 'CHI NHÁNH', 'ĐOÀN', 'HỘI',
   'CÔNG TY', 'ĐÀI', 'BÁO', 'TÒA ÁN', 'VIỆN KIỂM SÁT', 'BẢO HIỂM', 'CHI CỤC THUẾ', 'CỤC THUẾ', 'ĐẢNG ỦY', 'QUỸ',
-  'BỘ PHẬN',
+  'BỘ PHẬN', 'HỌC VIỆN',
 ];
 const OPENERS_FOLDED = BODY_OPENERS.map((o) => o.split(' ').map(foldLetters));
 
@@ -63,7 +63,7 @@ export const AGENCY_VOCABULARY: readonly string[] = [
   'CHÍNH PHỦ', 'MẶT TRẬN TỔ QUỐC', 'THANH NIÊN', 'PHỤ NỮ', 'NGÂN HÀNG', 'TRUNG ƯƠNG', 'ĐẢNG ỦY', 'HUYỆN ỦY', 'TỈNH ỦY',
   'BỘ PHẬN MỘT CỬA', 'MỘT CỬA', 'BỘ PHẬN', 'AN TOÀN', 'VỆ SINH', 'THỰC PHẨM', 'LỊCH SỬ', 'SỞ Y TẾ', 'QUỐC PHÒNG',
   'NGOẠI VỤ', 'GIA ĐÌNH', 'TRẺ EM', 'BẢO VỆ', 'THỰC VẬT', 'THÚ Y', 'CHĂN NUÔI', 'THỦY LỢI', 'THỦY SẢN', 'LÂM NGHIỆP',
-  'KIỂM LÂM', 'ĐO ĐẠC', 'BẢN ĐỒ', 'PHÁP CHẾ', 'NGHIỆP VỤ', 'DỊCH VỤ', 'VIỆC LÀM', 'DẠY NGHỀ', 'GIÁO DỤC NGHỀ NGHIỆP',
+  'HỌC VIỆN', 'KỸ THUẬT', 'KIỂM LÂM', 'ĐO ĐẠC', 'BẢN ĐỒ', 'PHÁP CHẾ', 'NGHIỆP VỤ', 'DỊCH VỤ', 'VIỆC LÀM', 'DẠY NGHỀ', 'GIÁO DỤC NGHỀ NGHIỆP',
   'HỒ SƠ', 'HỘ KHẨU', 'CƯ TRÚ', 'XUẤT NHẬP CẢNH', 'PHÒNG CHÁY', 'CHỮA CHÁY', 'CỨU NẠN', 'CỨU HỘ', 'THỐNG KÊ',
 ];
 
@@ -79,15 +79,80 @@ function restoreLineOpener(tokens: readonly Token[]): Restored & { runs: Respell
   return { tokens: [...tokens], changed: [], runs: [] };
 }
 
+/** The words of agency names, for cutting words OCR glued together ("HỌCVIỆNKỸ"). */
+const VOCABULARY_WORDS: readonly (readonly string[])[] = [...AGENCY_VOCABULARY, ...LINE_OPENERS, ...BODY_OPENERS].map((phrase) => phrase.split(' '));
+/** A word glued from more than two is cut once per pass. */
+const MAX_GLUE_PASSES = 3;
+
+const KNOWN_WORDS: ReadonlySet<string> = new Set(VOCABULARY_WORDS.flat().map(foldLetters));
+/** Shortest glued word cut into vocabulary words: shorter ones are too often an abbreviation. */
+const MIN_GLUED_LETTERS = 6;
+
+/** The ways a folded word is a run of vocabulary words; stops counting at two, as only one way is taken. */
+function segmentations(folded: string): string[][] {
+  if (folded === '') return [[]];
+  const out: string[][] = [];
+  for (let k = 2; k <= folded.length && out.length < 2; k++) {
+    const head = folded.slice(0, k);
+    if (!KNOWN_WORDS.has(head)) continue;
+    for (const rest of segmentations(folded.slice(k))) if (out.length < 2) out.push([head, ...rest]);
+  }
+  return out;
+}
+
+/** A word that is, in exactly one way, three vocabulary words or more glued ("HỌCVIỆNKỸ") is cut into them. */
+function cutIntoVocabulary(tokens: readonly Token[]): Token[] {
+  return tokens.flatMap((token) => {
+    const folded = foldLetters(token.text);
+    const chars = [...token.text];
+    if (KNOWN_WORDS.has(folded) || chars.length < MIN_GLUED_LETTERS || folded.length !== chars.length || !/^\p{L}+$/u.test(token.text)) return [token];
+    const ways = segmentations(folded);
+    if (ways.length !== 1 || (ways[0] as string[]).length < 3) return [token];
+    let at = 0;
+    return (ways[0] as string[]).map((piece) => ({ ...token, text: chars.slice(at, (at += piece.length)).join('') }));
+  });
+}
+
+/** Cuts glued words at every place the phrases know, pass after pass (one cut per word each pass). */
+function spacedWords(tokens: readonly Token[], phrases: readonly (readonly string[])[]): { tokens: Token[]; split: boolean } {
+  let current = cutIntoVocabulary(tokens);
+  let split = current.length !== tokens.length;
+  for (let pass = 0; pass < MAX_GLUE_PASSES; pass++) {
+    const cut = splitGluedWords(current, phrases);
+    if (!cut.split) break;
+    current = cut.tokens;
+    split = true;
+  }
+  return { tokens: current, split };
+}
+
 function opensBody(line: TextLine): boolean {
-  const folded = line.words.map((w) => foldLetters(w.text));
+  const folded = spacedWords(capitalWords(line.words), VOCABULARY_WORDS).tokens.map((w) => foldLetters(w.text));
   return OPENERS_FOLDED.some((opener) => opener.every((f, i) => folded[i] === f));
 }
 
-/** A line of the issuing body: capitals with at least two letters (not QR specks nor a stray rule). */
+const NO_VOWEL = /^[^AĂÂEÊIOÔƠUƯYÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]+$/u;
+
+/**
+ * A line of the issuing body: capitals with at least two letters (not QR specks nor a stray rule). A line with a
+ * number and an abbreviation ("12 BC SNV") is the number line's symbol read above its "Số"; a number alone may
+ * be part of the name ("QUẬN 3").
+ */
 function isNameLine(line: TextLine): boolean {
   const letters = line.text.replace(/[^\p{L}]/gu, '');
-  return letters.length >= 2 && isUpperCaseText(line.text);
+  const symbolLine = /\d/u.test(line.text) && line.words.some((w) => /^\p{L}{2,}$/u.test(w.text) && NO_VOWEL.test(w.text.toLocaleUpperCase('vi')));
+  return letters.length >= 2 && isUpperCaseText(line.text) && !symbolLine;
+}
+
+/**
+ * Every Vietnamese syllable has a vowel; a word without one is an abbreviation. Such words at the end of the
+ * name are the symbol's groups ("UBND-KSTTHC") the number line lent it, since a name ends on a word of its own.
+ */
+function withoutTrailingAbbreviations(tokens: readonly Token[]): Token[] {
+  let end = tokens.length;
+  const abbreviation = (t: Token) => /^\p{L}+$/u.test(t.text) && NO_VOWEL.test(t.text.toLocaleUpperCase('vi'));
+  while (end > 1 && abbreviation(tokens[end - 1] as Token)) end--;
+  return tokens.slice(0, end);
 }
 
 /**
@@ -108,9 +173,8 @@ export function readIssuer(linesAbove: readonly TextLine[], donors: readonly (re
   if (split === 0 && lines.length >= 2 && /^(UBND|HĐND|HDND)$/u.test((lines[0] as TextLine).words[0]?.text ?? '')) split = 1;
   const parentLines = lines.slice(0, split);
   const issuerLines = lines.slice(split);
-  const vocabularyWords = [...AGENCY_VOCABULARY, ...LINE_OPENERS].map((phrase) => phrase.split(' '));
   const respellLine = (line: TextLine): { tokens: Token[]; tolerant: boolean; corrections: FieldCorrection[] } => {
-    const spaced = splitGluedWords(capitalWords(line.words), [...vocabularyWords, ...donors.map(texts)]);
+    const spaced = spacedWords(capitalWords(line.words), [...VOCABULARY_WORDS, ...donors.map(texts)]);
     // The page votes first (place names), the vocabulary has the last word on the words it knows.
     const fromPage = restoreFromDonors(spaced.tokens, donors);
     const fromVocabulary = restoreDiacritics(fromPage.tokens, AGENCY_VOCABULARY);
@@ -123,7 +187,7 @@ export function readIssuer(linesAbove: readonly TextLine[], donors: readonly (re
   };
   const respelled = (ls: readonly TextLine[]): NamePart => {
     const read = ls.map(respellLine);
-    return { text: joined(read.flatMap((r) => r.tokens)), words: ls.flatMap((l) => l.words), tolerant: read.some((r) => r.tolerant), corrections: read.flatMap((r) => r.corrections) };
+    return { text: joined(withoutTrailingAbbreviations(read.flatMap((r) => r.tokens))), words: ls.flatMap((l) => l.words), tolerant: read.some((r) => r.tolerant), corrections: read.flatMap((r) => r.corrections) };
   };
   return { issuer: respelled(issuerLines), parent: parentLines.length > 0 ? respelled(parentLines) : undefined };
 }

@@ -457,23 +457,9 @@ async function runPage(
   openPdf: (source: PageSource) => Promise<ScannedPdf>,
 ): Promise<PageOutcome> {
   const log = documentLog.child({ pageNumber: source.ref.pageNumber, file: source.ref.file, filePageNumber: source.ref.filePageNumber });
-  let stage = 'ingest';
+  const at = { stage: 'ingest' };
   try {
-    const input = await pageInput(source, ctx, workDir, openPdf);
-    stage = 'normalize';
-    // A page whose PDF text is kept must not move under that text: no turn, no deskew.
-    const keepText = input.text !== undefined;
-    const options = keepText ? { ...pipeline.stages.normalize, orientation: false, deskew: false } : pipeline.stages.normalize;
-    const normalized = await normalizePage(input.source, { workDir, orientation: ctx.ocr, options, log });
-    normalized.warnings.unshift(...input.warnings);
-    for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage }, warning);
-    stage = 'recognize';
-    const codes = pipeline.stages.extract.qr ? findPageCodes(normalized) : Promise.resolve(undefined);
-    codes.catch(() => undefined); // awaited below; a rejection must not go unhandled while OCR runs
-    const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizePage(normalized, ctx.ocr);
-    stage = 'extract';
-    const found = await codes;
-    const page = found ? { ...recognized, codes: found } : recognized;
+    const page = await readPage(source, ctx, pipeline, workDir, log, openPdf, at);
     progress.pagesDone++;
     ctx.onProgress?.(progress);
     ctx.metrics?.pageDone({ normalizeMs: page.durationMs, recognizeMs: page.ocrDurationMs, meanConfidence: page.meanConfidence, inputBytes: source.inputBytes });
@@ -488,8 +474,8 @@ async function runPage(
     if (err instanceof SohoaError && err.retryable) throw err;
     const error = errorReport(err);
     ctx.metrics?.pageFailed(error.kind);
-    if (error.kind === 'input') log.warn({ event: 'page.failed', stage, code: error.code, reason: error.message }, 'page.failed');
-    else log.error({ event: 'page.failed', stage, code: error.code, err }, 'page.failed: internal error');
+    if (error.kind === 'input') log.warn({ event: 'page.failed', stage: at.stage, code: error.code, reason: error.message }, 'page.failed');
+    else log.error({ event: 'page.failed', stage: at.stage, code: error.code, err }, 'page.failed: internal error');
     return {
       ok: false,
       report: {
@@ -502,6 +488,36 @@ async function runPage(
       },
     };
   }
+}
+
+/**
+ * One page from its source to its words: the PDF text layer kept where `pageInput` keeps it, else normalized and
+ * recognized, with its QR codes found meanwhile. `at.stage` names the step under way, for the error report.
+ */
+export async function readPage(
+  source: PageSource,
+  ctx: Pick<BatchRunContext, 'ocr' | 'pdfText'>,
+  pipeline: Pipeline,
+  workDir: string,
+  log: Logger,
+  openPdf: (source: PageSource) => Promise<ScannedPdf>,
+  at: { stage: string } = { stage: 'ingest' },
+): Promise<RecognizedPage> {
+  const input = await pageInput(source, ctx, workDir, openPdf);
+  at.stage = 'normalize';
+  // A page whose PDF text is kept must not move under that text: no turn, no deskew.
+  const keepText = input.text !== undefined;
+  const options = keepText ? { ...pipeline.stages.normalize, orientation: false, deskew: false } : pipeline.stages.normalize;
+  const normalized = await normalizePage(input.source, { workDir, orientation: ctx.ocr, options, log });
+  normalized.warnings.unshift(...input.warnings);
+  for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage: at.stage }, warning);
+  at.stage = 'recognize';
+  const codes = pipeline.stages.extract.qr ? findPageCodes(normalized) : Promise.resolve(undefined);
+  codes.catch(() => undefined); // awaited below; a rejection must not go unhandled while OCR runs
+  const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizePage(normalized, ctx.ocr);
+  at.stage = 'extract';
+  const found = await codes;
+  return found ? { ...recognized, codes: found } : recognized;
 }
 
 /** The dossier's retention decides how long its objects stay locked; unknown retention means no lock, said once. */
@@ -525,7 +541,7 @@ interface PageInput {
 }
 
 /** Image files are read where they are; a PDF page's image is taken out (or rendered) into the work folder first. */
-async function pageInput(source: PageSource, ctx: BatchRunContext, workDir: string, openPdf: (source: PageSource) => Promise<ScannedPdf>): Promise<PageInput> {
+async function pageInput(source: PageSource, ctx: Pick<BatchRunContext, 'pdfText'>, workDir: string, openPdf: (source: PageSource) => Promise<ScannedPdf>): Promise<PageInput> {
   if (!source.path.toLowerCase().endsWith('.pdf')) return { source, warnings: [], widthPx: 0 };
   const outDir = path.join(workDir, `p${String(source.ref.pageNumber).padStart(4, '0')}-pdf`);
   await mkdir(outDir, { recursive: true });

@@ -51,4 +51,13 @@ describe('readIssuer', () => {
     expect(readIssuer(lines('ae', 'SỞ TƯ PHÁP'))?.issuer.text).toBe('SỞ TƯ PHÁP');
     expect(readIssuer([])).toBeUndefined();
   });
+  it('takes a body glued into one word for the issuer under its parent', () => {
+    expect(readIssuer(lines('BỘ TÀI CHÍNH', 'HỌCVIỆNTÀI CHÍNH'))).toMatchObject({ parent: { text: 'BỘ TÀI CHÍNH' }, issuer: { text: 'HỌC VIỆN TÀI CHÍNH' } });
+  });
+
+  it('leaves out the symbol groups and the symbol line read with the name', () => {
+    expect(readIssuer(lines('ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI KSTTHC'))?.issuer.text).toBe('ỦY BAN NHÂN DÂN TỈNH LÀO CAI');
+    expect(readIssuer(lines('ỦY BAN NHÂN DÂN', 'QUẬN 3'))?.issuer.text).toBe('ỦY BAN NHÂN DÂN QUẬN 3');
+    expect(readIssuer(lines('SỞ NỘI VỤ', '12 BC SNV'))?.issuer.text).toBe('SỞ NỘI VỤ');
+  });
 });
