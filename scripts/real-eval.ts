@@ -23,7 +23,9 @@ const work = values.keep ? path.resolve(values.keep) : await mkdtemp(path.join(t
 try {
   const batch = path.join(work, 'real');
   const out = path.join(work, 'out');
-  await rm(work, { recursive: true, force: true });
+  // Only what this script writes is cleared: a --keep folder may hold other things.
+  await rm(batch, { recursive: true, force: true });
+  await rm(out, { recursive: true, force: true });
   for (const document of truth) {
     await mkdir(path.join(batch, document.id), { recursive: true });
     await copyFile(path.join(setDir, document.file), path.join(batch, document.id, path.basename(document.file)));
@@ -88,13 +90,18 @@ try {
   // Output over input bytes, per page.
   console.log('\nOutput / input bytes per page');
   const ratios: { id: string; page: number; ratio: number; input: number; output: number }[] = [];
-  for (const [id, record] of records) for (const page of record.pages) if (page.inputBytes > 0) ratios.push({ id, page: page.pageNumber, ratio: page.outputBytes / page.inputBytes, input: page.inputBytes, output: page.outputBytes });
+  for (const [id, record] of records) for (const page of record.pages) if (page.inputBytes > 0) ratios.push({ id, page: page.pageNumber, ratio: pageOutputBytes(page) / page.inputBytes, input: page.inputBytes, output: pageOutputBytes(page) });
   ratios.sort((a, b) => b.ratio - a.ratio);
   for (const r of ratios.slice(0, 8)) console.log(`  ${r.id} p${r.page}: ${(r.output / 1024).toFixed(0)} KB / ${(r.input / 1024).toFixed(0)} KB = ${r.ratio.toFixed(2)}`);
   const over = ratios.filter((r) => r.ratio > 1.5);
   console.log(`  ${ratios.length} pages; median ${median(ratios.map((r) => r.ratio)).toFixed(2)}, largest ${ratios[0]?.ratio.toFixed(2) ?? 'n/a'}; over 1.5×: ${over.length}`);
 } finally {
   if (!values.keep) await rm(work, { recursive: true, force: true });
+}
+
+/** What the page costs in the output PDF, as the PAGE_OUTPUT_LARGER check counts it: image and text layer. */
+function pageOutputBytes(page: DocumentRecord['pages'][number]): number {
+  return page.outputBytes + page.textLayerBytes;
 }
 
 function pct(value: number): string {
@@ -119,7 +126,7 @@ function runSohoa(batch: string, out: string): Promise<{ code: number | null }> 
 /** The document record in a dossier's output folder: the one `.json` that is neither the dossier's nor a report. */
 async function readRecord(dossierDir: string): Promise<DocumentRecord | undefined> {
   const names = await readdir(dossierDir).catch(() => [] as string[]);
-  const name = names.find((n) => n.endsWith('.json') && n !== 'dossier.json');
+  const name = names.find((n) => n.endsWith('.json') && n !== 'dossier.json' && n !== 'report.json');
   return name === undefined ? undefined : (JSON.parse(await readFile(path.join(dossierDir, name), 'utf8')) as DocumentRecord);
 }
 

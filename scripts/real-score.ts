@@ -48,7 +48,7 @@ export function scoreDocument(document: TruthDocument, record: Pick<DocumentReco
     const c: FieldCounts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
     const expected = key === 'numberSymbol' ? joinNumberSymbol(document.fields.number, document.fields.symbol) : document.fields[key];
     const got = key === 'numberSymbol' ? joinNumberSymbol(valueOf('number'), valueOf('symbol')) : valueOf(key);
-    const partial = key === 'numberSymbol' ? Boolean(metadata.number?.partial ?? metadata.symbol?.partial ?? (valueOf('number') === undefined && valueOf('symbol') !== undefined)) : Boolean(metadata[key]?.partial);
+    const partial = key === 'numberSymbol' ? Boolean(metadata.number?.partial ?? metadata.symbol?.partial) : Boolean(metadata[key]?.partial);
     if (expected !== undefined && got !== undefined && same(key, expected, got)) c.truePositives = 1;
     else if (expected !== undefined && got !== undefined && partial && partlyRight(key, document, metadata)) {
       c.truePositives = 0.5;

@@ -9,7 +9,7 @@ export function blankHeadingParts(lines: readonly string[]): ('number' | 'day')[
   const blanks = new Set<'number' | 'day'>();
   for (const line of lines.slice(0, 40)) {
     const text = line.normalize('NFC');
-    if (/(^|\s)Số\s*:\s*\/\s*\S/iu.test(text)) blanks.add('number');
+    if (/(^|\s)Số\s*:\s*[.…_\s]*\/\s*\S/iu.test(text)) blanks.add('number');
     if (/ngày\s*[.…_\s]*tháng\s+\d{1,2}\s+năm\s+\d{4}/iu.test(text) && !/ngày\s*\d/iu.test(text)) blanks.add('day');
   }
   return [...blanks];

@@ -109,7 +109,7 @@ function readFirstPage(layout: PageLayout): ExtractedField[] {
     ? heading.left.slice(0, inHeading.lineIndex)
     : heading.left.filter((line) => placeDate === undefined || line.box.y1 < (layout.rows[placeDate.rowIndex] as Row).box.y0);
   const issuerWords = linesAbove.flatMap((l) => l.words);
-  const issuer = readIssuer(linesAbove, [place, ...donorsExcept([...issuerWords, ...(placeDate?.placeWords ?? [])])]);
+  const issuer = readIssuer(linesAbove, [place, ...donorsExcept([...issuerWords, ...(placeDate?.placeWords ?? [])])], numberSymbol?.symbol);
   if (issuer) {
     fields.push(makeField('issuer', issuer.issuer.text, pageNumber, issuer.issuer.words, { tolerant: issuer.issuer.tolerant, corrections: issuer.issuer.corrections }));
     if (issuer.parent) fields.push(makeField('issuerParent', issuer.parent.text, pageNumber, issuer.parent.words, { tolerant: issuer.parent.tolerant, corrections: issuer.parent.corrections }));

@@ -140,18 +140,22 @@ const NO_VOWEL = /^[^AĂÂEÊIOÔƠUƯYÁÀẢÃẠẮẰẲẴẶẤẦẨẪ�
  */
 function isNameLine(line: TextLine): boolean {
   const letters = line.text.replace(/[^\p{L}]/gu, '');
-  const symbolLine = /\d/u.test(line.text) && line.words.some((w) => /^\p{L}{2,}$/u.test(w.text) && NO_VOWEL.test(w.text.toLocaleUpperCase('vi')));
+  // Every word with letters is an abbreviation: "TRƯỜNG THCS SỐ 2" is a name, "12 BC SNV" is not.
+  const lettered = line.words.filter((w) => /\p{L}/u.test(w.text));
+  const symbolLine = /\d/u.test(line.text) && lettered.length > 0 && lettered.every((w) => NO_VOWEL.test(w.text.replace(/[^\p{L}]/gu, '').toLocaleUpperCase('vi')));
   return letters.length >= 2 && isUpperCaseText(line.text) && !symbolLine;
 }
 
 /**
- * Every Vietnamese syllable has a vowel; a word without one is an abbreviation. Such words at the end of the
- * name are the symbol's groups ("UBND-KSTTHC") the number line lent it, since a name ends on a word of its own.
+ * Words at the end of the name that are groups of the document's symbol ("… PHÚ THỌ KSTTHC" beside
+ * "Số: …/UBND-KSTTHC") are what the number line lent it. A name may end on an abbreviation of its own
+ * ("TRUNG TÂM CNTT"), so only the symbol's own groups are taken off, and nothing without a symbol.
  */
-function withoutTrailingAbbreviations(tokens: readonly Token[]): Token[] {
+function withoutSymbolGroups(tokens: readonly Token[], symbol: string | undefined): Token[] {
+  if (symbol === undefined) return [...tokens];
+  const groups = new Set(symbol.split(/[-/]/u).map((g) => g.toLocaleUpperCase('vi')));
   let end = tokens.length;
-  const abbreviation = (t: Token) => /^\p{L}+$/u.test(t.text) && NO_VOWEL.test(t.text.toLocaleUpperCase('vi'));
-  while (end > 1 && abbreviation(tokens[end - 1] as Token)) end--;
+  while (end > 1 && groups.has((tokens[end - 1] as Token).text.toLocaleUpperCase('vi'))) end--;
   return tokens.slice(0, end);
 }
 
@@ -159,7 +163,7 @@ function withoutTrailingAbbreviations(tokens: readonly Token[]): Token[] {
  * Reads the issuing body from the left-column lines above the number line. `donors` are the page's other lines
  * (the place line, the body), which vote on the spelling of place names.
  */
-export function readIssuer(linesAbove: readonly TextLine[], donors: readonly (readonly Token[])[] = []): Issuer | undefined {
+export function readIssuer(linesAbove: readonly TextLine[], donors: readonly (readonly Token[])[] = [], symbol?: string): Issuer | undefined {
   const lines = linesAbove.filter(isNameLine);
   if (lines.length === 0) return undefined;
   let split = 0;
@@ -187,7 +191,7 @@ export function readIssuer(linesAbove: readonly TextLine[], donors: readonly (re
   };
   const respelled = (ls: readonly TextLine[]): NamePart => {
     const read = ls.map(respellLine);
-    return { text: joined(withoutTrailingAbbreviations(read.flatMap((r) => r.tokens))), words: ls.flatMap((l) => l.words), tolerant: read.some((r) => r.tolerant), corrections: read.flatMap((r) => r.corrections) };
+    return { text: joined(withoutSymbolGroups(read.flatMap((r) => r.tokens), symbol)), words: ls.flatMap((l) => l.words), tolerant: read.some((r) => r.tolerant), corrections: read.flatMap((r) => r.corrections) };
   };
   return { issuer: respelled(issuerLines), parent: parentLines.length > 0 ? respelled(parentLines) : undefined };
 }

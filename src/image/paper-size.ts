@@ -17,10 +17,10 @@ export interface PaperMatch {
 
 /**
  * How far the image's aspect ratio may be from the sheet's. Scanner crops and phone photos of a sheet come out
- * a few percent off (a 576×960 JPEG of an A4 page is 15% narrower); a shape further from every sheet is a cut-out
- * or a strip, whose size says nothing about its resolution.
+ * a few percent off; a shape further from every sheet (a 16:9 screenshot, a cut-out, a strip) says nothing about
+ * its resolution.
  */
-const MAX_ASPECT_DIFFERENCE = 0.18;
+const MAX_ASPECT_DIFFERENCE = 0.08;
 /** Resolutions scanners and cameras' "document" modes produce; an estimate this close to one is taken as it. */
 const SCANNER_DPIS = [72, 75, 96, 100, 120, 150, 200, 240, 300, 400, 600] as const;
 const SNAP_TOLERANCE = 0.06;
@@ -44,6 +44,7 @@ export function inferPaperDpi(widthPx: number, heightPx: number): PaperMatch | u
   if (!best || best.difference > MAX_ASPECT_DIFFERENCE) return undefined;
   const areaInches = (best.paper.widthMm / MM_PER_INCH) * (best.paper.heightMm / MM_PER_INCH);
   const estimate = Math.sqrt((widthPx * heightPx) / areaInches);
-  const snapped = SCANNER_DPIS.find((dpi) => Math.abs(estimate / dpi - 1) <= SNAP_TOLERANCE);
+  const nearest = [...SCANNER_DPIS].sort((a, b) => Math.abs(estimate / a - 1) - Math.abs(estimate / b - 1))[0]!;
+  const snapped = Math.abs(estimate / nearest - 1) <= SNAP_TOLERANCE ? nearest : undefined;
   return { paper: best.paper.name, orientation, dpi: snapped ?? Math.round(estimate) };
 }

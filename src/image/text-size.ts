@@ -14,11 +14,14 @@ const MIN_LINES = 5;
 /** Darkness below the paper level a pixel needs to be ink (as in the blank-page measure). */
 const MIN_INK_CONTRAST = 64;
 
+/** A run of ink rows taller than this share of the page is no line of type (a table's rules, a photo, a seal). */
+const MAX_LINE_SHARE = 0.05;
+
 /**
  * The height, in pixels, of the page's typical text line: within each vertical strip, the runs of rows that hold
  * ink are the lines' ink; each ink row votes for the height of the run it is in, and the median vote is the answer.
- * Voting by row gives a run its height as weight, so the small runs of accents, specks and rules weigh little,
- * and a few tall ones (a seal, a photo, a table border) do not move the median of a page that is mostly text.
+ * Voting by row gives a run its height as weight, so the small runs of accents and specks weigh little; runs
+ * taller than a twentieth of the page (a table's vertical rules, a photo, a seal) do not vote at all.
  * Returns undefined when the page holds too few lines to say.
  */
 export function measureTextLineHeight(gray: Uint8Array, widthPx: number, heightPx: number): number | undefined {
@@ -31,6 +34,7 @@ export function measureTextLineHeight(gray: Uint8Array, widthPx: number, heightP
   if (inkBelow <= 0) return undefined;
 
   const stripWidth = Math.floor((x1 - x0) / STRIPS);
+  const maxLinePx = Math.max(8, Math.round(heightPx * MAX_LINE_SHARE));
   const votes: number[] = [];
   let mostLines = 0;
   for (let s = 0; s < STRIPS; s++) {
@@ -42,7 +46,7 @@ export function measureTextLineHeight(gray: Uint8Array, widthPx: number, heightP
       if (ink && runStart < 0) runStart = y;
       else if (!ink && runStart >= 0) {
         const height = y - runStart;
-        if (height >= 2) {
+        if (height >= 2 && height <= maxLinePx) {
           lines++;
           for (let i = 0; i < height; i++) votes.push(height);
         }

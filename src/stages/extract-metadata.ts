@@ -104,7 +104,10 @@ export function looksLikeAgency(name: string): boolean {
  * every signature anyway (see `fieldSources`). A signature that does not match its file vouches for nothing.
  */
 export function signatureCandidates(signatures: readonly PdfSignature[]): FieldCandidate[] {
-  const valid = signatures.filter((s) => s.digestValid !== false && s.signatureValid !== false);
+  // In signing order: a file lists its signature fields in any order, and the first seal is the issuer's.
+  const valid = signatures
+    .filter((s) => s.digestValid !== false && s.signatureValid !== false)
+    .sort((a, b) => (a.signingTime ?? '\uffff').localeCompare(b.signingTime ?? '\uffff'));
   const agencySeal = valid.find((s) => s.signer.commonName !== undefined && looksLikeAgency(s.signer.commonName));
   const official = valid.find((s) => s.signer.commonName !== undefined && looksLikePersonName(s.signer.commonName));
   const agency = agencySeal?.signer.commonName ?? [official?.signer.organizationalUnit, official?.signer.organization].find((name) => name !== undefined && looksLikeAgency(name));

@@ -7,6 +7,7 @@ describe('blankHeadingParts', () => {
     const lines = ['ỦY BAN NHÂN DÂN', 'TỈNH VĨNH LONG', 'Số: /TTr-UBND Vĩnh Long, ngày tháng 6 năm 2026', 'TỜ TRÌNH'];
     expect(blankHeadingParts(lines)).toEqual(['number', 'day']);
     expect(blankHeadingParts(['Số:    /BC-SNV', 'Vĩnh Long, ngày   tháng 5 năm 2026'])).toEqual(['number', 'day']);
+    expect(blankHeadingParts(['Số: ……/QĐ-UBND'])).toEqual(['number']);
   });
 
   it('says nothing of a heading that is filled in, or of a page without one', () => {

@@ -55,9 +55,11 @@ describe('readIssuer', () => {
     expect(readIssuer(lines('BỘ TÀI CHÍNH', 'HỌCVIỆNTÀI CHÍNH'))).toMatchObject({ parent: { text: 'BỘ TÀI CHÍNH' }, issuer: { text: 'HỌC VIỆN TÀI CHÍNH' } });
   });
 
-  it('leaves out the symbol groups and the symbol line read with the name', () => {
-    expect(readIssuer(lines('ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI KSTTHC'))?.issuer.text).toBe('ỦY BAN NHÂN DÂN TỈNH LÀO CAI');
+  it('leaves out the symbol groups and the symbol line read with the name, and keeps a name’s own abbreviations', () => {
+    expect(readIssuer(lines('ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI KSTTHC'), [], 'UBND-KSTTHC')?.issuer.text).toBe('ỦY BAN NHÂN DÂN TỈNH LÀO CAI');
     expect(readIssuer(lines('ỦY BAN NHÂN DÂN', 'QUẬN 3'))?.issuer.text).toBe('ỦY BAN NHÂN DÂN QUẬN 3');
     expect(readIssuer(lines('SỞ NỘI VỤ', '12 BC SNV'))?.issuer.text).toBe('SỞ NỘI VỤ');
+    expect(readIssuer(lines('TRUNG TÂM CNTT'), [], 'TB-VP')?.issuer.text).toBe('TRUNG TÂM CNTT');
+    expect(readIssuer(lines('TRƯỜNG THCS SỐ 2'))?.issuer.text).toBe('TRƯỜNG THCS SỐ 2');
   });
 });

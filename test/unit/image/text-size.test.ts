@@ -36,6 +36,14 @@ describe('measureTextLineHeight', () => {
     expect(measureTextLineHeight(gray, widthPx, heightPx)).toBe(25);
   });
 
+  it('is not moved by a table’s vertical rules running down most of the page', () => {
+    const widthPx = 1400;
+    const heightPx = 2000;
+    const gray = textPage(widthPx, heightPx, 25, 30);
+    for (let x = 100; x < 1300; x += 150) for (let y = 150; y < 1850; y++) gray[y * widthPx + x] = 0;
+    expect(measureTextLineHeight(gray, widthPx, heightPx)).toBe(25);
+  });
+
   it('says nothing about a blank page or one with a couple of words', () => {
     expect(measureTextLineHeight(new Uint8Array(1400 * 2000).fill(245), 1400, 2000)).toBeUndefined();
     expect(measureTextLineHeight(textPage(1400, 2000, 25, 2), 1400, 2000)).toBeUndefined();

@@ -267,7 +267,7 @@ describe('normalizePage: resolution, colour and formats', () => {
     expect(page.pdfImageFormat).toBe('jpeg');
     expect(page.pdfImagePath).toMatch(/p0003\.pdf\.jpg$/);
     expect((await sharp(page.pdfImagePath).metadata()).channels).toBe(3);
-    // The engine gets a colour page in colour: Tesseract thresholds each channel and keeps the one that parts ink and paper best.
+    // The engine gets a colour page in colour: Tesseract thresholds each channel, which reads coloured light better than luminance.
     expect(await pngHeader(page.ocrImagePath)).toEqual({ bitDepth: 8, colourType: 2 });
   });
 
