@@ -518,8 +518,11 @@ interface WrittenImages {
  * (the national layout's sizes), on which the OCR settings were tuned, measure 42–46 px.
  */
 export const OCR_TEXT_LINE_PX = 44;
-/** Within this factor of that height the copy is left as it is: resampling would cost time and sharpness. */
-const OCR_SCALE_DEAD_BAND = 1.25;
+/**
+ * The copy is reduced when its lines are over 1.25 times that height, enlarged only when they are under two thirds
+ * of it: a phone photo with 31 px lines read at 3.9% CER as it was and at 10.8% enlarged 1.42 times.
+ */
+const OCR_SCALE_BAND = { reduceAbove: 1.25, enlargeBelow: 1.5 } as const;
 const OCR_SCALE_LIMITS = { min: 0.5, max: 4 } as const;
 /** The OCR copy never grows past this many pixels, whatever its text size asks (a 600 dpi A4 page is 35 M). */
 const MAX_OCR_PIXELS = 60_000_000;
@@ -535,10 +538,10 @@ export interface OcrSizing {
 }
 
 /**
- * OCR image size. A page whose text could be measured is scaled so that its lines are `OCR_TEXT_LINE_PX` tall:
- * small print and low-resolution scans are enlarged, large print and 600 dpi scans reduced (the engine reads them
- * no better, and slower). Without a measure, a page whose file states a resolution below `ocrMinDpi` is enlarged
- * to it; one whose resolution is a guess is left as it is.
+ * OCR image size. A page whose file states a resolution below `ocrMinDpi` is enlarged to it. Otherwise a page whose
+ * text could be measured is scaled so that its lines are `OCR_TEXT_LINE_PX` tall: small print and coarse images
+ * without a resolution are enlarged, large print and 600 dpi scans reduced (the engine reads them no better, and
+ * slower). A page whose resolution is a guess and whose text cannot be measured is left as it is.
  */
 export function ocrGeometry(widthPx: number, heightPx: number, sizing: OcrSizing): { widthPx: number; heightPx: number; dpi: number } {
   const scale = Math.min(ocrScale(sizing), Math.sqrt(MAX_OCR_PIXELS / (widthPx * heightPx)));
@@ -547,12 +550,12 @@ export function ocrGeometry(widthPx: number, heightPx: number, sizing: OcrSizing
 }
 
 function ocrScale({ dpi, dpiAssumed, ocrMinDpi, textLinePx }: OcrSizing): number {
-  if (textLinePx !== undefined && textLinePx > 0) {
-    const wanted = OCR_TEXT_LINE_PX / textLinePx;
-    if (wanted <= OCR_SCALE_DEAD_BAND && wanted >= 1 / OCR_SCALE_DEAD_BAND) return 1;
-    return Math.min(OCR_SCALE_LIMITS.max, Math.max(OCR_SCALE_LIMITS.min, wanted));
-  }
-  return !dpiAssumed && dpi < ocrMinDpi ? ocrMinDpi / dpi : 1;
+  // A resolution the file states below ocrMinDpi is trusted as before: scans at 150–200 dpi read better enlarged.
+  if (!dpiAssumed && dpi < ocrMinDpi) return ocrMinDpi / dpi;
+  if (textLinePx === undefined || !(textLinePx > 0)) return 1;
+  const wanted = OCR_TEXT_LINE_PX / textLinePx;
+  if (wanted < OCR_SCALE_BAND.enlargeBelow && wanted > 1 / OCR_SCALE_BAND.reduceAbove) return 1;
+  return Math.min(OCR_SCALE_LIMITS.max, Math.max(OCR_SCALE_LIMITS.min, wanted));
 }
 
 /**

@@ -379,7 +379,7 @@ describe('normalize helpers', () => {
     expect(resolveDpi({ density: 72, width: 140, height: 198 }, 300).inferredFrom).toBeUndefined();
   });
 
-  it('centres the crop, and sizes the OCR copy by its text lines, else by a stated resolution below ocrMinDpi', () => {
+  it('centres the crop, and sizes the OCR copy by a stated resolution below ocrMinDpi, else by its text lines', () => {
     expect(centredCrop(1300, 1800, 1240, 1754)).toEqual({ left: 30, top: 23, width: 1240, height: 1754 });
     const stated = { dpiAssumed: false, ocrMinDpi: 300 };
     expect(ocrGeometry(1240, 1754, { ...stated, dpi: 150 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
@@ -390,6 +390,8 @@ describe('normalize helpers', () => {
     expect(ocrGeometry(576, 960, { dpi: 69, dpiAssumed: true, ocrMinDpi: 300, textLinePx: 11 })).toEqual({ widthPx: 2304, heightPx: 3840, dpi: 276 });
     expect(ocrGeometry(4960, 7016, { ...stated, dpi: 600, textLinePx: 88 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
     expect(ocrGeometry(2480, 3508, { ...stated, dpi: 300, textLinePx: 40 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
+    // A phone photo's 31 px lines are left as they are: enlarging them 1.42× made the engine read worse.
+    expect(ocrGeometry(1920, 2560, { dpi: 240, dpiAssumed: true, ocrMinDpi: 300, textLinePx: 31 })).toEqual({ widthPx: 1920, heightPx: 2560, dpi: 240 });
     expect(ocrGeometry(1240, 1754, { ...stated, dpi: 150, textLinePx: 22 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
   });
 });
