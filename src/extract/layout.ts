@@ -307,7 +307,10 @@ function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeomet
   for (const row of rows.slice(0, lastRow + 1)) {
     const columns = columnLines(row, g);
     row.lines = [...columns.left, ...columns.right].sort((a, b) => a.box.x0 - b.box.x0);
-    left.push(...linesWithout(columns.left, stamp));
+    // In the narrow left column the runs of one row are one line: a number written by hand leaves a gap
+    // between "Số: 385" and "/BC-SNV" as wide as a column gap.
+    const ownLeft = linesWithout(columns.left, stamp);
+    left.push(...(ownLeft.length > 1 ? [textLine(ownLeft.flatMap((l) => l.words))] : ownLeft));
     right.push(...linesWithout(columns.right, stamp));
   }
   return { left, right, lastRow };

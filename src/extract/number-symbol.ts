@@ -125,8 +125,9 @@ function continuation(first: string, next: readonly string[]): string {
 }
 
 function parseNumberSymbol(text: string, titleType: string | undefined, afterKeyword: boolean): Omit<NumberSymbol, 'lineIndex' | 'words' | 'keywordTolerant'> | undefined {
-  // Debris after the symbol (a dash, a dot, a quote read from a speck) is not part of it.
-  const trimmed = text.replace(/[-.,;:'"`~_|]+$/u, '');
+  // Debris after the symbol (a dash, a dot, a quote read from a speck) is not part of it, nor the dots of the
+  // blank left after a number written in by hand ("489.. /BC-VPUBND").
+  const trimmed = text.replace(/[-.,;:'"`~_|]+$/u, '').replace(/(?<=\d)[.,:;'`·…]+(?=\/)/u, '');
   const match = NUMBER_SYMBOL.exec(trimmed);
   if (!match) return undefined;
   const number = readDigits(match[1] as string);

@@ -67,26 +67,28 @@ export function readPlaceDate(rows: readonly Row[], options: { columnGapPx: numb
   return undefined;
 }
 
-/**
- * Marks left in a blank the writer filled by hand: dots, commas, underscores of the blank, or ink read with a
- * confidence no printed word has. A word read confidently as something else is not a date part at all.
- */
-const BLANK_MARKS = /^[^\p{L}\p{N}]*$/u;
-const HANDWRITING_MAX_CONFIDENCE = 60;
-
 interface Token {
   text: string;
   word: Word;
 }
 
-/** The digits of a date part's slot (the tokens between two keywords); `blank` when nothing printed is there. */
-function readSlot(slot: readonly Token[]): { digits: string; tolerant: boolean } | 'blank' | undefined {
+/** A word a writer's hand does not leave: letters read with a confidence handwriting never gets ("ngày mai"). */
+const HANDWRITING_MAX_CONFIDENCE = 60;
+const isPrintedWord = (t: Token) => /\p{L}{2}/u.test(t.text) && t.word.confidence >= HANDWRITING_MAX_CONFIDENCE;
+
+/**
+ * The digits of a date part's slot (the tokens between two keywords). `blank` when nothing printed is there, or
+ * when what is there is no date part (a handwritten "13" read as "7?", a month read as "Ó", a 31st of February):
+ * the date is kept without that part rather than dropped whole, and a person enters it. A printed word in the
+ * slot means the keywords were not a date at all.
+ */
+function readSlot(slot: readonly Token[], max: number): { digits: string; tolerant: boolean } | 'blank' | undefined {
   const [only] = slot;
   if (slot.length === 1 && only) {
     const digits = readDigits(only.text.replace(/[,.:;]+$/u, ''));
-    if (digits) return digits;
+    if (digits && Number(digits.digits) >= 1 && Number(digits.digits) <= max) return digits;
   }
-  return slot.every((t) => BLANK_MARKS.test(t.text) || t.word.confidence < HANDWRITING_MAX_CONFIDENCE) ? 'blank' : undefined;
+  return slot.some(isPrintedWord) ? undefined : 'blank';
 }
 
 /** Tokens a blank day or month may leave between two keywords ("ngày .... tháng", "ngày . . tháng"). */
@@ -98,11 +100,14 @@ const MAX_SLOT_TOKENS = 2;
  * reduced precision and the missing parts named. The year is always printed, so a date without it is none.
  */
 function dateAt(words: readonly Word[], k: number): { iso: string; words: Word[]; tolerant: boolean; missing: DatePart[] } | undefined {
-  const ngay = isKeyword(words[k], 'NGAY');
+  const start = words[k] as Word;
+  // The day may be glued to "ngày" ("ngày09", or a handwritten "ngày//4").
+  const [, glued, day] = /^(\p{L}{3,})[:;.,]?([^\p{L}\s].*)$/u.exec(start.text) ?? [];
+  const ngay = isKeyword(glued === undefined ? start : { ...start, text: glued }, 'NGAY');
   if (!ngay.ok) return undefined;
   // Tokens after "ngày": split glued digits from keywords ("tháng3", "7:năm") so each slot can be read alone; a
   // single letter among digits ("2O24") is a look-alike digit, not a keyword.
-  const tokens: Token[] = [];
+  const tokens: Token[] = day === undefined ? [] : [{ text: day, word: start }];
   for (const word of words.slice(k + 1, k + 9)) {
     for (const part of word.text.split(/(?<=\p{L}{3})(?=\d)|(?<=\d)[:;.,-]*(?=\p{L}{3})/u)) tokens.push({ text: part, word });
   }
@@ -118,25 +123,23 @@ function dateAt(words: readonly Word[], k: number): { iso: string; words: Word[]
   const n = t < 0 ? -1 : keywordAt('NAM', t + 1, (i) => /^\d{4}/u.test(tokens[i + 1]?.text ?? ''));
   if (n < 0) return undefined;
   const [thang, nam, year] = [tokens[t] as Token, tokens[n] as Token, tokens[n + 1]];
-  const d = readSlot(tokens.slice(0, t));
-  const m = readSlot(tokens.slice(t + 1, n));
+  const d = readSlot(tokens.slice(0, t), 31);
+  const m = readSlot(tokens.slice(t + 1, n), 12);
   const y = year ? readDigits(year.text.replace(/[,.;:]+$/u, '')) : undefined;
   if (!d || !m || !y || y.digits.length !== 4) return undefined;
   const yyyy = Number(y.digits);
+  if (yyyy < 1945 || yyyy > 2100) return undefined;
   const mm = m === 'blank' ? undefined : Number(m.digits);
-  const dd = d === 'blank' || mm === undefined ? undefined : Number(d.digits);
-  if (yyyy < 1945 || yyyy > 2100 || (mm !== undefined && (mm < 1 || mm > 12))) return undefined;
-  if (dd !== undefined && mm !== undefined) {
-    if (dd < 1 || dd > 31 || new Date(Date.UTC(yyyy, mm - 1, dd)).getUTCMonth() !== mm - 1) return undefined;
-  }
+  // A day the month does not have (31 in April) was misread: it is left for a person.
+  const dd = d === 'blank' || mm === undefined || new Date(Date.UTC(yyyy, mm - 1, Number(d.digits))).getUTCMonth() !== mm - 1 ? undefined : Number(d.digits);
   const keywordsExact =
-    (words[k] as Word).text.toLowerCase() === EXACT_KEYWORDS['NGAY'] &&
+    (glued ?? start.text).toLowerCase() === EXACT_KEYWORDS['NGAY'] &&
     thang.text.toLowerCase() === EXACT_KEYWORDS['THANG'] &&
     nam.text.toLowerCase() === EXACT_KEYWORDS['NAM'];
   const used = [...new Set([words[k] as Word, ...tokens.slice(0, n + 2).map((tk) => tk.word)])];
   // Without the month the day means nothing to a date: both are left for a person.
   const missing: DatePart[] = mm === undefined ? ['month', 'day'] : dd === undefined ? ['day'] : [];
   const iso = [y.digits, ...(mm === undefined ? [] : [String(mm).padStart(2, '0')]), ...(dd === undefined ? [] : [String(dd).padStart(2, '0')])].join('-');
-  const digitsTolerant = [d, m, y].some((part) => part !== 'blank' && part.tolerant);
+  const digitsTolerant = [d, m, y].some((part) => part !== 'blank' && part.tolerant) || day !== undefined;
   return { iso, words: used, tolerant: !keywordsExact || digitsTolerant, missing };
 }

@@ -13,6 +13,14 @@ export interface Subject {
   tolerant: boolean;
 }
 
+/** Lines of body text that a summary never starts with. */
+const BODY_OPENERS = ['KINH GUI', 'CAN CU', 'XET DE NGHI', 'THEO DE NGHI', 'HOM NAY'];
+
+function opensBody(text: string): boolean {
+  const folded = fold(text);
+  return BODY_OPENERS.some((o) => folded.startsWith(o));
+}
+
 /** "V/v" as OCR reads it: the slash may be lost or read as l, I, 1 or |; the second v as y. */
 const VV = /^[VW][\/|lI1]?[vVyY][:.]?$/u;
 
@@ -26,14 +34,13 @@ export function readVvSubject(linesBelowNumber: readonly TextLine[], isMark: (li
   const first = linesBelowNumber[start] as TextLine;
   const words = first.words.slice(1);
   for (const line of linesBelowNumber.slice(start + 1)) {
-    if (isMark(line)) break;
+    // "Kính gửi:" may stand in the left column right under the summary; it opens the letter.
+    if (isMark(line) || opensBody(line.text)) break;
     words.push(...line.words);
   }
   return { tokens: words.map((w) => ({ text: w.text, confidence: w.confidence })), words: [first.words[0] as Word, ...words], tolerant: (first.words[0] as Word).text !== 'V/v' };
 }
 
-/** Lines of body text that a centred summary never starts with. */
-const BODY_OPENERS = ['KINH GUI', 'CAN CU', 'XET DE NGHI', 'THEO DE NGHI', 'HOM NAY'];
 
 /**
  * The summary under the title: the rows right under it (no wider gap than a line), centred like the title,
@@ -52,10 +59,9 @@ export function readCentredSubject(layout: PageLayout, titleRow: Row): Subject |
     const gap = box.y0 - previous.box.y1;
     const text = lines.map((l) => l.text).join(' ');
     const centred = lines.length > 0 && Math.abs((box.x0 + box.x1) / 2 - axis) <= layout.lineHeightPx;
-    const folded = fold(text);
     // A label ("Số: 86/GPXD", "Mã hồ sơ: …") or a bracketed note under the title is not the summary.
     const note = text.includes(':') || text.startsWith('(');
-    if (gap > layout.lineHeightPx || !centred || note || isUpperCaseText(text) || BODY_OPENERS.some((o) => folded.startsWith(o))) break;
+    if (gap > layout.lineHeightPx || !centred || note || isUpperCaseText(text) || opensBody(text)) break;
     if (!/\p{L}/u.test(text)) break;
     words.push(...lines.flatMap((l) => l.words));
     previous = { ...row, box };

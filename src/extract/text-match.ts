@@ -31,7 +31,7 @@ export function isUpperCaseText(text: string): boolean {
 }
 
 /** Characters OCR puts for digits in a field that holds only digits. */
-const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', o: '0', D: '0', Q: '0', l: '1', I: '1', i: '1', '|': '1', '!': '1', Z: '2', z: '2', S: '5', s: '5', B: '8', g: '9' };
+const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', o: '0', D: '0', Q: '0', l: '1', I: '1', i: '1', '|': '1', '!': '1', ']': '1', Z: '2', z: '2', S: '5', s: '5', B: '8', g: '9' };
 
 /**
  * The digits of a token that should be a number, with look-alike letters read as digits; undefined when it holds

@@ -27,9 +27,22 @@ describe('readPlaceDate', () => {
     expect(read('Lào Cai, ngày 05 tháng3 năm 2024')).toMatchObject({ issueDate: '2024-03-05' });
   });
 
-  it('refuses dates that do not exist', () => {
-    expect(read('Lào Cai, ngày 31 tháng 02 năm 2024')).toBeUndefined();
-    expect(read('Lào Cai, ngày 05 tháng 13 năm 2024')).toBeUndefined();
+  it('keeps what exists of a date with a part misread, and names the part for a person', () => {
+    expect(read('Lào Cai, ngày 31 tháng 02 năm 2024')).toMatchObject({ issueDate: '2024-02', missing: ['day'] });
+    expect(read('Lào Cai, ngày 05 tháng 13 năm 2024')).toMatchObject({ issueDate: '2024', missing: ['month', 'day'] });
+    // A handwritten day read as marks ("7?", "//4"), a month read as a letter.
+    expect(read('Bến Tre, ngày 7? tháng 5 năm 2026')).toMatchObject({ issueDate: '2026-05', missing: ['day'] });
+    expect(read('Bến Tre, ngày//4. tháng 12 năm 2011')).toMatchObject({ place: 'Bến Tre', issueDate: '2011-12', missing: ['day'] });
+    expect(read('Vĩnh Long, ngày09 tháng Ó năm 2026')).toMatchObject({ issueDate: '2026', missing: ['month', 'day'] });
+  });
+
+  it('reads a day glued to "ngày" and a year whose 1 was read as a bracket', () => {
+    expect(read('Vĩnh Long, ngày09 tháng 6 năm 2026')).toMatchObject({ place: 'Vĩnh Long', issueDate: '2026-06-09', dateTolerant: true });
+    expect(read('Hà Nội, ngày 26 tháng 3 năm 202]')).toMatchObject({ issueDate: '2021-03-26', dateTolerant: true });
+  });
+
+  it('refuses a year that is not one', () => {
+    expect(read('Lào Cai, ngày 05 tháng 3 năm 1024')).toBeUndefined();
   });
 
   it('stops the place at a column gap: the number line beside it is not part of it', () => {
