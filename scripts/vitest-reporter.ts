@@ -3,7 +3,7 @@
  * CI counts tests from the run's output and reads the plain `tests: N passed, M failed` line that
  * scripts/run-tests.ts prints last. CI also knows the closing lines of many other runners (node's test runner,
  * Swift's, ExUnit, …), so nothing else the run prints may look like one: not vitest's summary, not its
- * check-marked "✓ file (5 tests)" lines, and not the measurements the tests log. So this reporter prints
+ * banner, not its check-marked "✓ file (5 tests)" lines, and not the measurements the tests log. So this reporter prints
  * "[12/89] test/unit/x.test.ts 0.3 s" per file (with FAILING and the test names when a test failed), vitest's
  * full report of every failure, and writes what the tests print to test-output/test-console.log.
  */
@@ -19,6 +19,15 @@ const consoleFile = path.resolve('test-output', 'test-console.log');
 export default class TestCommandReporter extends DefaultReporter {
   private done = 0;
   private total = 0;
+
+  // vitest's banner (" RUN  v5.1.2 /path") is left out too: go test's output is made of "=== RUN" lines.
+  override onInit(ctx: Parameters<DefaultReporter['onInit']>[0]): void {
+    // On a terminal vitest draws its live summary, which needs its own start-up.
+    if (this.isTTY) return super.onInit(ctx);
+    this.ctx = ctx;
+    this.silent ??= ctx.config.silent;
+    this.log(`vitest ${ctx.version} in ${ctx.config.root}`);
+  }
 
   override onTestRunStart(specifications: Parameters<DefaultReporter['onTestRunStart']>[0]): void {
     super.onTestRunStart(specifications);
@@ -39,11 +48,10 @@ export default class TestCommandReporter extends DefaultReporter {
     this.log(failing.length > 0 ? `${head} FAILING: ${failing.join('; ')}` : `${head}${broken}`);
   }
 
-  override onUserConsoleLog(log: UserConsoleLog, taskState?: Parameters<DefaultReporter['onUserConsoleLog']>[1]): void {
+  // Logs arrive before their test's result, so a failing test's output is in the file too, under its name.
+  override onUserConsoleLog(log: UserConsoleLog): void {
     const task = log.taskId ? this.ctx.state.idMap.get(log.taskId) : undefined;
     appendFileSync(consoleFile, `${log.type} | ${task ? this.getFullName(task, ' > ') : 'unknown test'}\n${log.content}\n`);
-    // A failing test's output is shown with its failure.
-    if (taskState === 'failed') super.onUserConsoleLog(log, taskState);
   }
 
   override reportTestSummary(files: Files): void {
