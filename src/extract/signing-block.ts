@@ -51,6 +51,11 @@ export const TITLE_VOCABULARY: readonly string[] = [
   'TRƯỞNG TRẠM', 'TRƯỞNG CÔNG AN', 'CHỈ HUY TRƯỞNG', 'KẾ TOÁN TRƯỞNG', 'ỦY VIÊN', 'BÍ THƯ', 'PHÓ BÍ THƯ',
 ];
 
+/** A title the vocabulary of titles holds, marks aside. */
+export function isKnownTitle(title: string | undefined): boolean {
+  return title !== undefined && TITLE_VOCABULARY.some((t) => fold(t) === fold(title));
+}
+
 /**
  * Prefixes as OCR reads them, dot required: T and L read as I, 1 or l, M as N, Q as O or 0 ("KI." is "KT.").
  * The exact prefix may also come without its dot or in small letters.
