@@ -8,7 +8,7 @@ import { layoutPage, type PageLayout, type PageWords, type Row, type TextLine } 
 import { isMarkLine, readMarks } from './marks.ts';
 import { readNumberSymbol } from './number-symbol.ts';
 import { readPlaceDate } from './place-date.ts';
-import { readSigningBlock } from './signing-block.ts';
+import { isKnownTitle, readSigningBlock, type SigningBlock } from './signing-block.ts';
 import { joined, restoreFromDonors, summaryWords, type Token } from './spelling.ts';
 import { readCentredSubject, readVvSubject } from './subject.ts';
 
@@ -38,9 +38,9 @@ export function extractFields(pages: readonly PageWords[]): ExtractedField[] {
   if (pages.length === 0) return [];
   const ordered = [...pages].sort((a, b) => a.pageNumber - b.pageNumber);
   const first = layoutPage(ordered[0] as PageWords);
-  const last = ordered.length > 1 ? layoutPage(ordered.at(-1) as PageWords) : first;
+  const signing = findSigningBlock(ordered, first);
   // The lexicon has the last word, on the values alone: the text layer keeps what OCR read.
-  return [...readFirstPage(first), ...readSigningFields(last)].map((field) => correctField(field));
+  return [...readFirstPage(first), ...(signing ? readSigningFields(signing.block, signing.layout) : [])].map((field) => correctField(field));
 }
 
 function findTitle(layout: PageLayout): TitleMatch | undefined {
@@ -160,9 +160,37 @@ function documentType(
   return undefined;
 }
 
-function readSigningFields(layout: PageLayout): ExtractedField[] {
-  const block = readSigningBlock(layout);
-  if (!block) return [];
+/** A page with fewer words of two letters or more is blank (the back of a sheet, scanned too) or specks. */
+const MIN_TEXT_PAGE_WORDS = 5;
+
+function hasText(page: PageWords): boolean {
+  return page.words.filter((w) => /\p{L}{2}/u.test(w.text)).length >= MIN_TEXT_PAGE_WORDS;
+}
+
+/**
+ * An earlier page's block counts only when a name stands under a capacity prefix or a known title: the pages
+ * after it (an appendix, a form) hold captions and names of their own, so less is no sign of the signing block.
+ */
+function isSureBlock(block: SigningBlock): boolean {
+  return block.signer !== undefined && (block.lines.some((l) => l.capacity !== undefined) || isKnownTitle(block.title));
+}
+
+/**
+ * The signing block and its page. Decree 30 puts it at the end of the text, which is the last page with text;
+ * when that page holds none (an appendix of tables after the signature), the nearest earlier page with a sure one.
+ */
+function findSigningBlock(ordered: readonly PageWords[], first: PageLayout): { block: SigningBlock; layout: PageLayout } | undefined {
+  const withText = ordered.filter(hasText);
+  for (let i = withText.length - 1; i >= 0; i--) {
+    const page = withText[i] as PageWords;
+    const layout = page === ordered[0] ? first : layoutPage(page);
+    const block = readSigningBlock(layout);
+    if (block && (i === withText.length - 1 || isSureBlock(block))) return { block, layout };
+  }
+  return undefined;
+}
+
+function readSigningFields(block: SigningBlock, layout: PageLayout): ExtractedField[] {
   const pageNumber = layout.page.pageNumber;
   const fields: ExtractedField[] = [];
   const withCapacity = block.lines.filter((l) => l.capacity !== undefined);

@@ -98,19 +98,31 @@ const FAMILY_NAME_CONFIDENCE = 0.75;
 const NAME_SYLLABLE_CONFIDENCE = 0.6;
 const SECOND_MARK_FACTOR = 0.8;
 const MAX_NAME_MARKS = 2;
+/** A word that is a syllable of its own was perhaps printed so: its respelling is less sure. */
+const KNOWN_WORD_FACTOR = 0.8;
 
 /**
- * The name syllable a read word was, if clearly one: the word is no Vietnamese syllable at all ("Nguyển"), and
- * one name syllable that folds like it is nearer in marks than every other (a family name first in the name).
+ * Family names nine Vietnamese in ten bear. A word in the family name's place that is a syllable but no family
+ * name ("Nguyên Văn A") is one of these with a mark misread far more often than a family the list lacks; a rarer
+ * family it folds like ("Kiểu" and Kiều) is no such sure reading.
  */
-function nameSyllableFor(word: string, position: number, names: Lexicon['names'], isKnownSyllable: Lexicon['isKnownSyllable']): { spelling: string; marks: number; family: boolean } | undefined {
-  if (isKnownSyllable(word) || !/^\p{L}+$/u.test(word)) return undefined;
-  const pool = position === 0 ? names.familyNames : names.nameSyllables;
+const COMMON_FAMILY_NAMES: ReadonlySet<string> = new Set(['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý']);
+
+/**
+ * The name syllable a read word was, if clearly one: the word is no Vietnamese syllable at all ("Nguyển"), or,
+ * first in the name, no family name but a common one's letters ("Nguyên"); and one name syllable that folds like
+ * it is nearer in marks than every other (a family name first in the name).
+ */
+function nameSyllableFor(word: string, position: number, names: Lexicon['names'], isKnownSyllable: Lexicon['isKnownSyllable']): { spelling: string; marks: number; family: boolean; known: boolean } | undefined {
+  if (!/^\p{L}+$/u.test(word)) return undefined;
+  const known = isKnownSyllable(word);
+  if (known && (position !== 0 || names.familyNames.includes(word))) return undefined;
+  const pool = position === 0 ? names.familyNames.filter((s) => !known || COMMON_FAMILY_NAMES.has(s)) : names.nameSyllables;
   const scored = pool.filter((s) => fold(s) === fold(word)).map((s) => ({ spelling: s, marks: markDistance(word, s) }));
   const best = Math.min(...scored.map((s) => s.marks));
   const nearest = scored.filter((s) => s.marks === best);
   if (nearest.length !== 1 || best > MAX_NAME_MARKS || best === 0) return undefined;
-  return { ...(nearest[0] as { spelling: string; marks: number }), family: position === 0 };
+  return { ...(nearest[0] as { spelling: string; marks: number }), family: position === 0, known };
 }
 
 /** Respells the syllables of a signer's name that OCR made into no word, each recorded on its own. */
@@ -120,7 +132,7 @@ export function correctName(text: string, lex: Lexicon = lexicon()): Corrected {
     const found = nameSyllableFor(word, position, lex.names, lex.isKnownSyllable);
     const to = found ? respell(word, found.spelling) : undefined;
     if (!found || to === undefined) return word;
-    const confidence = (found.family ? FAMILY_NAME_CONFIDENCE : NAME_SYLLABLE_CONFIDENCE) * (found.marks > 1 ? SECOND_MARK_FACTOR : 1);
+    const confidence = (found.family ? FAMILY_NAME_CONFIDENCE : NAME_SYLLABLE_CONFIDENCE) * (found.marks > 1 ? SECOND_MARK_FACTOR : 1) * (found.known ? KNOWN_WORD_FACTOR : 1);
     corrections.push({ from: word, to, source: found.family ? 'lexicon:family-name' : 'lexicon:name', confidence: Math.round(confidence * 100) / 100 });
     return to;
   });

@@ -51,6 +51,11 @@ export const TITLE_VOCABULARY: readonly string[] = [
   'TRƯỞNG TRẠM', 'TRƯỞNG CÔNG AN', 'CHỈ HUY TRƯỞNG', 'KẾ TOÁN TRƯỞNG', 'ỦY VIÊN', 'BÍ THƯ', 'PHÓ BÍ THƯ',
 ];
 
+/** A title the vocabulary of titles holds, marks aside. */
+export function isKnownTitle(title: string | undefined): boolean {
+  return title !== undefined && TITLE_VOCABULARY.some((t) => fold(t) === fold(title));
+}
+
 /**
  * Prefixes as OCR reads them, dot required: T and L read as I, 1 or l, M as N, Q as O or 0 ("KI." is "KT.").
  * The exact prefix may also come without its dot or in small letters.
@@ -87,9 +92,59 @@ function readPrefix(words: readonly Word[]): { capacity: SigningCapacity; rest: 
  * A signer's name: two to six words, each a capital then small letters ("Nguyễn Văn Giả Định"); a one-letter
  * word is a name word too ("Giàng A Mẫu").
  */
-function isName(line: TextLine): boolean {
-  const words = line.words.map((w) => trimWord(w.text));
-  return words.length >= 2 && words.length <= 6 && words.every((w) => /^\p{Lu}\p{Ll}*$/u.test(w)) && words.filter((w) => w.length > 1).length >= 2;
+function isNameWords(words: readonly Word[]): boolean {
+  const texts = words.map((w) => trimWord(w.text));
+  return texts.length >= 2 && texts.length <= 6 && texts.every((w) => /^\p{Lu}\p{Ll}*$/u.test(w)) && texts.filter((w) => w.length > 1).length >= 2;
+}
+
+/**
+ * Ranks an officer of the army or the police signs with, before the name ("Thượng tướng Nguyễn Văn A"): Decree 30
+ * lets the armed forces print them. The rank's last word is in small letters, so a name never reads as one.
+ */
+const RANKS: readonly string[][] = ['Đại', 'Thượng', 'Trung', 'Thiếu']
+  .flatMap((grade) => ['tướng', 'tá', 'úy'].map((level) => [grade, level]))
+  .concat([['Đô', 'đốc'], ['Phó', 'Đô', 'đốc'], ['Chuẩn', 'Đô', 'đốc']]);
+
+/**
+ * Academic titles and degrees before a name ("PGS.TS. Nguyễn Văn A"), dots left out: Decree 30 lets schools,
+ * hospitals and research bodies print them. None is a Vietnamese syllable, so no name word is taken for one.
+ */
+const DEGREES: ReadonlySet<string> = new Set(['GS', 'PGS', 'TS', 'TSKH', 'THS', 'BS', 'DS', 'KS', 'LS', 'NGND', 'NGUT']);
+
+/** The number of leading words that are a rank, matched without marks and with its small last word. */
+function rankLength(words: readonly Word[]): number {
+  const texts = words.map((w) => trimWord(w.text));
+  const rank = RANKS.find((r) => r.every((part, i) => texts[i] !== undefined && fold(texts[i]) === fold(part)) && /^\p{Ll}/u.test(texts[r.length - 1] ?? ''));
+  return rank?.length ?? 0;
+}
+
+/** A word made of degrees alone ("PGS.TS.", "ThS") is dropped; a degree glued to the name ("TS.Nguyễn") gives back the name's part. */
+function withoutDegree(word: Word): Word | undefined {
+  const text = word.text.replace(/^[^\p{L}]+/u, '');
+  const glued = /^((?:\p{L}+\.)+)(\p{Lu}\p{Ll}+)$/u.exec(text);
+  const [degrees, rest] = glued ? [glued[1] as string, glued[2]] : [text, undefined];
+  const parts = degrees.split('.').filter(Boolean);
+  if (parts.length === 0 || !parts.every((d) => DEGREES.has(fold(d)))) return word;
+  return rest === undefined ? undefined : { ...word, text: rest };
+}
+
+/** The words of a name line without the rank or the degrees printed before the name. */
+function nameWords(words: readonly Word[]): Word[] {
+  const rest = words.slice(rankLength(words));
+  let i = 0;
+  while (i < rest.length - 1) {
+    const stripped = withoutDegree(rest[i] as Word);
+    if (stripped === rest[i]) break;
+    if (stripped) return [stripped, ...rest.slice(i + 1)];
+    i++;
+  }
+  return rest.slice(i);
+}
+
+/** The name of a line that holds a signer's name, after any rank or degree before it. */
+function nameOf(line: TextLine): TextLine | undefined {
+  const words = nameWords(line.words);
+  return isNameWords(words) ? textLine(words) : undefined;
 }
 
 /** Titles within one wrong letter of a known title are that title: the vocabulary of titles is small. */
@@ -173,8 +228,8 @@ export function readSigningBlock(layout: PageLayout): SigningBlock | undefined {
   const isCaps = (line: TextLine) => line.text.replace(/[^\p{L}]/gu, '').length >= 2 && isUpperCaseText(line.text);
 
   for (let k = right.length - 1; k >= 0; k--) {
-    const name = right[k] as TextLine;
-    if (!isName(name)) continue;
+    const name = nameOf(right[k] as TextLine);
+    if (!name) continue;
     const caps: TextLine[] = [];
     for (let i = k - 1; i >= 0; i--) {
       const line = right[i] as TextLine;
@@ -198,7 +253,7 @@ export function readSigningBlock(layout: PageLayout): SigningBlock | undefined {
   }
   if (caps.length > 0) return block(caps, undefined);
   // The title lines were not read at all (faint or blurred); the name in the signing column is still the signer's.
-  const name = below.find((l) => isName(l) && l.box.y0 - noiNhan.box.y1 <= MAX_SIGNATURE_GAP_LINE_HEIGHTS * lh);
+  const name = below.map(nameOf).find((l) => l !== undefined && l.box.y0 - noiNhan.box.y1 <= MAX_SIGNATURE_GAP_LINE_HEIGHTS * lh);
   return name ? { lines: [], signer: signerOf(name), title: undefined, titleTolerant: false, titleCorrections: [] } : undefined;
 }
 

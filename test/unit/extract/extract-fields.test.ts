@@ -156,6 +156,36 @@ describe('extractFields', () => {
     expect(field(fields, 'number')?.pageNumber).toBe(1);
   });
 
+  describe('the page of the signing block', () => {
+    const first = documentPage({
+      heading: { agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '15/QĐ-UBND', placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024' },
+      title: 'QUYẾT ĐỊNH',
+    });
+    const closing = (signing: SigningSpec) => [
+      ...bodyLine('Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế các quy định trước.', 300, 0, true),
+      ...signingBlock(signing, 500, 1),
+    ];
+    const appendix = [0, 1, 2, 3].flatMap((i) => bodyLine('Danh sách các tập thể, cá nhân được tặng danh hiệu Lao động tiên tiến năm 2023', 300 + 77 * i, i));
+
+    it('passes over a blank page scanned after the last page of text', () => {
+      const specks = centredAt('.', TEXT_CENTRE_PX, { y: 900, lineIndex: 0 });
+      const fields = extractFields([page(first, 1), page(closing({ capacity: ['CHỦ TỊCH'], name: 'Hoàng Văn Mô Phỏng' }), 2), page(specks, 3)]);
+      expect(field(fields, 'signer')).toMatchObject({ value: 'Hoàng Văn Mô Phỏng', pageNumber: 2 });
+    });
+
+    it('takes a sure block from an earlier page when the last pages are an appendix', () => {
+      const fields = extractFields([page(first, 1), page(closing({ capacity: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'], name: 'Hoàng Văn Mô Phỏng' }), 2), page(appendix, 3), page(appendix, 4)]);
+      expect(values(fields)).toMatchObject({ signingCapacity: 'KT', signerTitle: 'PHÓ CHỦ TỊCH', signer: 'Hoàng Văn Mô Phỏng' });
+      expect(field(fields, 'signer')?.pageNumber).toBe(2);
+    });
+
+    it('takes no name alone from before an appendix', () => {
+      const nameAlone = page(closing({ capacity: [], name: 'Hoàng Văn Mô Phỏng' }), 2);
+      expect(field(extractFields([page(first, 1), nameAlone]), 'signer')?.value).toBe('Hoàng Văn Mô Phỏng');
+      expect(field(extractFields([page(first, 1), nameAlone, page(appendix, 3)]), 'signer')).toBeUndefined();
+    });
+  });
+
   it('reads the number a form prints under its title, a title the type table lacks, and no note as the summary', () => {
     const h = heading({ agency: ['ỦY BAN NHÂN DÂN', 'THỊ XÃ SA PA'], placeDate: 'Sa Pa, ngày 16 tháng 4 năm 2024' });
     const words = [

@@ -104,6 +104,19 @@ describe('correctName', () => {
     expect(correctName('Lê Văn Thì').corrections).toEqual([]);
   });
 
+  it('respells a syllable first in a name that is no family name into the common family it folds like', () => {
+    expect(correctName('Nguyên Văn Mẫu')).toEqual({
+      text: 'Nguyễn Văn Mẫu',
+      corrections: [{ from: 'Nguyên', to: 'Nguyễn', source: 'lexicon:family-name', confidence: 0.6 }],
+    });
+    expect(correctName('Hô Thị Thử').text).toBe('Hồ Thị Thử');
+    // A family name stays, and so does a word that folds like a rarer family only ("Doãn" and Đoàn are both families).
+    expect(correctName('Lã Văn Mẫu').corrections).toEqual([]);
+    expect(correctName('Doãn Văn Mẫu').corrections).toEqual([]);
+    // Out of the family name's place a syllable is left as it is.
+    expect(correctName('Trần Nguyên Hùng').corrections).toEqual([]);
+  });
+
   it('leaves a syllable two name syllables are equally near to', () => {
     // Out of the family name's place, "Nguyển" is one mark from the middle name Nguyên and from Nguyễn.
     expect(correctName('Trần Nguyển Hùng').corrections).toEqual([]);

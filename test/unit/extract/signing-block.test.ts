@@ -62,6 +62,23 @@ describe('readSigningBlock', () => {
     expect(lastPage({ capacity: ['CHỦ TỊCH'], name: 'Trịnh Thị Tham Khảo.' })?.signer?.text).toBe('Trịnh Thị Tham Khảo');
   });
 
+  it('reads the name after the rank an officer signs with', () => {
+    expect(lastPage({ capacity: ['KT. BỘ TRƯỞNG', 'THỨ TRƯỞNG'], name: 'Thượng tướng Nguyễn Văn Mẫu' })?.signer?.text).toBe('Nguyễn Văn Mẫu');
+    expect(lastPage({ capacity: ['CHỈ HUY TRƯỞNG'], name: 'Đại tá Lê Thị Ví Dụ' })?.signer?.text).toBe('Lê Thị Ví Dụ');
+    expect(lastPage({ capacity: [], name: 'Trung tướng Trần Minh Thử' })?.signer?.text).toBe('Trần Minh Thử');
+  });
+
+  it('keeps a name whose words are spelled like a rank in capitals: a rank ends in small letters', () => {
+    expect(lastPage({ capacity: ['GIÁM ĐỐC'], name: 'Trung Tá Mẫu' })?.signer?.text).toBe('Trung Tá Mẫu');
+  });
+
+  it('reads the name after academic titles and degrees, also glued to it', () => {
+    expect(lastPage({ capacity: ['HIỆU TRƯỞNG'], name: 'PGS.TS. Phạm Văn Mẫu' })?.signer?.text).toBe('Phạm Văn Mẫu');
+    expect(lastPage({ capacity: ['HIỆU TRƯỞNG'], name: 'PGS. TS. Phạm Văn Mẫu' })?.signer?.text).toBe('Phạm Văn Mẫu');
+    expect(lastPage({ capacity: ['VIỆN TRƯỞNG'], name: 'TS.Vũ Thị Thử' })?.signer?.text).toBe('Vũ Thị Thử');
+    expect(lastPage({ capacity: ['GIÁM ĐỐC'], name: 'ThS Bùi Văn Mẫu' })?.signer?.text).toBe('Bùi Văn Mẫu');
+  });
+
   it('gives the name alone when the title lines above it were not read', () => {
     const block = lastPage({ capacity: [], name: 'La Thị Làm Mẫu' });
     expect(block).toMatchObject({ lines: [], title: undefined, signer: { text: 'La Thị Làm Mẫu' } });
