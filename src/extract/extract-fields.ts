@@ -140,9 +140,9 @@ function readFirstPage(layout: PageLayout): ExtractedField[] {
 }
 
 /**
- * The type: the title line when there is one; else the symbol's type abbreviation; else a công văn when the
- * symbol has no type abbreviation and the summary is a "V/v" line. A title and an abbreviation that disagree
- * leave the title's type with less confidence.
+ * The type: the title line when there is one; else a công văn when the summary is a "V/v" line; else the
+ * symbol's type abbreviation. A title and an abbreviation that disagree leave the title's type with less
+ * confidence.
  */
 function documentType(
   title: TitleMatch | undefined,
@@ -155,8 +155,13 @@ function documentType(
     return { name: title.type.name, words: title.words, tolerant: title.tolerant, certainty };
   }
   if (!numberSymbol) return undefined;
+  // Only a công văn carries its summary as "V/v" under the number, and it has no title. Its symbol opens with the
+  // issuer's abbreviation, which may spell a type's ("CT-CS" of Cục Thuế is no chỉ thị): the V/v line decides.
+  if (hasVv) {
+    const certainty = numberSymbol.type || numberSymbol.typeAmbiguous ? INFERRED_TYPE_CERTAINTY * DISAGREEMENT_CERTAINTY : INFERRED_TYPE_CERTAINTY;
+    return { name: CONG_VAN, words: numberSymbol.words, tolerant: false, certainty };
+  }
   if (numberSymbol.type) return { name: numberSymbol.type.name, words: numberSymbol.words, tolerant: numberSymbol.symbolTolerant, certainty: 1 };
-  if (!numberSymbol.typeAmbiguous && hasVv) return { name: CONG_VAN, words: numberSymbol.words, tolerant: false, certainty: INFERRED_TYPE_CERTAINTY };
   return undefined;
 }
 

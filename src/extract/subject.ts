@@ -21,8 +21,8 @@ function opensBody(text: string): boolean {
   return BODY_OPENERS.some((o) => folded.startsWith(o));
 }
 
-/** "V/v" as OCR reads it: the slash may be lost or read as l, I, 1 or |; the second v as y. */
-const VV = /^[VW][\/|lI1]?[vVyY][:.]?$/u;
+/** "V/v" as OCR reads it: the slash may be lost or read as l, I, 1, | or a dot; the second v as y. */
+const VV = /^[VW][\/|lI1.]?[vVyY][:.]?$/u;
 
 /**
  * A công văn's summary: the left-column line under the number that starts with "V/v", and the lines under it

@@ -84,6 +84,15 @@ describe('extractFields', () => {
     expect(field(fields, 'documentType')!.confidence).toBeLessThan(95);
   });
 
+  it('takes a V/v summary for a công văn even when the issuer\'s abbreviation spells a type ("CT" of Cục Thuế)', () => {
+    const words = documentPage({
+      heading: { parent: 'BỘ TÀI CHÍNH', agency: ['CỤC THUẾ'], number: '219/CT-CS', vv: ['V.v chính sách thuế TNDN'], placeDate: 'Hà Nội, ngày 08 tháng 4 năm 2026' },
+    });
+    const fields = extractFields([page(words)]);
+    expect(values(fields)).toMatchObject({ documentType: 'Công văn', symbol: 'CT-CS', subject: 'chính sách thuế TNDN' });
+    expect(field(fields, 'documentType')!.confidence).toBeLessThan(95 * 0.9);
+  });
+
   it('separates the parent agency printed above the issuer', () => {
     const words = documentPage({
       heading: { parent: 'UBND TỈNH LÀO CAI', agency: ['SỞ NỘI VỤ'], number: '02/TB-SNV', placeDate: 'Lào Cai, ngày 12 tháng 3 năm 2024' },
