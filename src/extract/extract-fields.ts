@@ -4,7 +4,7 @@ import { CONG_VAN, matchTitle, type TitleMatch } from './document-type.ts';
 import { makeField, type ExtractedField } from './field.ts';
 import { readIssuer } from './issuer.ts';
 import { correctField } from './lexicon-correction.ts';
-import { layoutPage, type PageLayout, type PageWords, type Row, type TextLine } from './layout.ts';
+import { layoutPage, withoutWords, type PageLayout, type PageWords, type Row, type TextLine } from './layout.ts';
 import { isMarkLine, readMarks } from './marks.ts';
 import { readNumberSymbol } from './number-symbol.ts';
 import { readPlaceDate } from './place-date.ts';
@@ -43,9 +43,16 @@ export function extractFields(pages: readonly PageWords[]): ExtractedField[] {
   return [...readFirstPage(first), ...readSigningFields(last)].map((field) => correctField(field));
 }
 
+/**
+ * The title among the first rows under the heading. A stamp's words (a received stamp pressed beside it) are
+ * neither the title nor part of its row, and a row of stamp words alone is not one of the rows searched.
+ */
 function findTitle(layout: PageLayout): TitleMatch | undefined {
-  const from = layout.heading.lastRow + 1;
-  for (const row of layout.rows.slice(from, from + TITLE_SEARCH_ROWS)) {
+  const rows = layout.rows
+    .slice(layout.heading.lastRow + 1)
+    .map((row) => withoutWords(row, layout.stampWords))
+    .filter((row) => row.words.length > 0);
+  for (const row of rows.slice(0, TITLE_SEARCH_ROWS)) {
     const title = matchTitle(row);
     if (title) return title;
   }

@@ -363,7 +363,7 @@ function opensVvSummary(row: Row, g: HeadingGeometry): boolean {
 }
 
 /** Lines with the given words taken out; lines left empty are dropped. */
-function linesWithout(lines: readonly TextLine[], words: ReadonlySet<Word>): TextLine[] {
+export function linesWithout(lines: readonly TextLine[], words: ReadonlySet<Word>): TextLine[] {
   if (words.size === 0) return [...lines];
   return lines.flatMap((line) => {
     const kept = line.words.filter((w) => !words.has(w));
@@ -373,7 +373,7 @@ function linesWithout(lines: readonly TextLine[], words: ReadonlySet<Word>): Tex
 }
 
 /** A row as it reads without the given words (a stamp's); the row itself when it has none of them. */
-function withoutWords(row: Row, words: ReadonlySet<Word>): Row {
+export function withoutWords(row: Row, words: ReadonlySet<Word>): Row {
   if (!row.words.some((w) => words.has(w))) return row;
   const kept = row.words.filter((w) => !words.has(w));
   return { ...row, words: kept, lines: linesWithout(row.lines, words), box: unionBox(kept.map((w) => w.box)) };
