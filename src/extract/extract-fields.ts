@@ -4,7 +4,7 @@ import { CONG_VAN, matchTitle, type TitleMatch } from './document-type.ts';
 import { makeField, type ExtractedField } from './field.ts';
 import { readIssuer } from './issuer.ts';
 import { correctField } from './lexicon-correction.ts';
-import { layoutPage, type PageLayout, type PageWords, type Row, type TextLine } from './layout.ts';
+import { layoutPage, withoutWords, type PageLayout, type PageWords, type Row, type TextLine } from './layout.ts';
 import { isMarkLine, readMarks } from './marks.ts';
 import { readNumberSymbol } from './number-symbol.ts';
 import { readPlaceDate } from './place-date.ts';
@@ -43,9 +43,16 @@ export function extractFields(pages: readonly PageWords[]): ExtractedField[] {
   return [...readFirstPage(first), ...(signing ? readSigningFields(signing.block, signing.layout) : [])].map((field) => correctField(field));
 }
 
+/**
+ * The title among the first rows under the heading. A stamp's words (a received stamp pressed beside it) are
+ * neither the title nor part of its row, and a row of stamp words alone is not one of the rows searched.
+ */
 function findTitle(layout: PageLayout): TitleMatch | undefined {
-  const from = layout.heading.lastRow + 1;
-  for (const row of layout.rows.slice(from, from + TITLE_SEARCH_ROWS)) {
+  const rows = layout.rows
+    .slice(layout.heading.lastRow + 1)
+    .map((row) => withoutWords(row, layout.stampWords))
+    .filter((row) => row.words.length > 0);
+  for (const row of rows.slice(0, TITLE_SEARCH_ROWS)) {
     const title = matchTitle(row);
     if (title) return title;
   }
@@ -140,9 +147,9 @@ function readFirstPage(layout: PageLayout): ExtractedField[] {
 }
 
 /**
- * The type: the title line when there is one; else the symbol's type abbreviation; else a công văn when the
- * symbol has no type abbreviation and the summary is a "V/v" line. A title and an abbreviation that disagree
- * leave the title's type with less confidence.
+ * The type: the title line when there is one; else a công văn when the summary is a "V/v" line; else the
+ * symbol's type abbreviation. A title and an abbreviation that disagree leave the title's type with less
+ * confidence.
  */
 function documentType(
   title: TitleMatch | undefined,
@@ -155,8 +162,13 @@ function documentType(
     return { name: title.type.name, words: title.words, tolerant: title.tolerant, certainty };
   }
   if (!numberSymbol) return undefined;
+  // Only a công văn carries its summary as "V/v" under the number, and it has no title. Its symbol opens with the
+  // issuer's abbreviation, which may spell a type's ("CT-CS" of Cục Thuế is no chỉ thị): the V/v line decides.
+  if (hasVv) {
+    const certainty = numberSymbol.type || numberSymbol.typeAmbiguous ? INFERRED_TYPE_CERTAINTY * DISAGREEMENT_CERTAINTY : INFERRED_TYPE_CERTAINTY;
+    return { name: CONG_VAN, words: numberSymbol.words, tolerant: false, certainty };
+  }
   if (numberSymbol.type) return { name: numberSymbol.type.name, words: numberSymbol.words, tolerant: numberSymbol.symbolTolerant, certainty: 1 };
-  if (!numberSymbol.typeAmbiguous && hasVv) return { name: CONG_VAN, words: numberSymbol.words, tolerant: false, certainty: INFERRED_TYPE_CERTAINTY };
   return undefined;
 }
 

@@ -231,6 +231,22 @@ function mottoStartX(words: readonly Word[]): number | undefined {
 
 /** "Số" folded, alone or glued to the number ("SO:", "S0", "SO:15/..."). */
 const NUMBER_KEYWORD = /^[S5][O0Q6](?![A-Z])/u;
+
+/**
+ * True when the line's words hold the number keyword. "SỞ" folds like "Số", but the issuer's "SỞ THÔNG TIN"
+ * goes on with a word of letters, where "Số" goes on with the number, a blank or the slash of the symbol.
+ */
+function hasNumberKeyword(words: readonly Word[]): boolean {
+  return words.some((w, i) => {
+    const folded = fold(w.text);
+    if (!NUMBER_KEYWORD.test(folded)) return false;
+    const next = words[i + 1]?.text ?? '';
+    return /[:;]/u.test(folded) || folded.length > 2 || !/^\p{L}{2,}$/u.test(next);
+  });
+}
+
+/** "V/v" as OCR reads it (see subject.ts): a row that opens with it is a công văn's summary. */
+const VV_OPENER = /^[VW][\/|lI1.]?[vVyY][:.]?$/u;
 /** Rows below this share of the page height are body, whatever they say. */
 const HEADING_MAX_PAGE_FRACTION = 0.4;
 
@@ -273,39 +289,16 @@ function spansColumns(row: Row, g: HeadingGeometry): boolean {
  * in the left column) or at a line across both columns, so a date in the body is never taken.
  */
 function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeometry, stamp: ReadonlySet<Word>): Heading {
-  const top = mottoRow ?? 0;
-  let numberRow: number | undefined;
-  let dateRow: number | undefined;
-  for (let i = top; i < rows.length && (rows[i] as Row).box.y0 < HEADING_MAX_PAGE_FRACTION * g.pageHeightPx; i++) {
-    const row = withoutWords(rows[i] as Row, stamp);
-    if (row.words.length === 0) continue;
-    const { left, right } = columnLines(row, g);
-    const afterMotto = mottoRow === undefined || i > mottoRow + 1;
-    const isTitle = left.length === 0 && isUpperCaseText(row.words.map((w) => w.text).join(' '));
-    if (afterMotto && (spansColumns(row, g) || isTitle)) break;
-    const words = (lines: TextLine[]) => lines.flatMap((l) => l.words);
-    if (numberRow === undefined && words(left).some((w) => NUMBER_KEYWORD.test(fold(w.text)) || /\d+\/\S*\p{L}/u.test(w.text))) numberRow = i;
-    if (dateRow === undefined && words(right).some((w) => foldLetters(w.text) === 'NGAY')) dateRow = i;
-    if (numberRow !== undefined && dateRow !== undefined) break;
-  }
+  const { numberRow, dateRow } = findNumberAndDateRows(rows, mottoRow, g, stamp);
   // Without the national title, only a number line and a date line together make a heading.
   if (mottoRow === undefined && (numberRow === undefined || dateRow === undefined)) return { left: [], right: [], lastRow: -1 };
-  let lastRow = Math.max(numberRow ?? -1, dateRow ?? -1, mottoRow === undefined ? -1 : Math.min(mottoRow + 1, rows.length - 1));
-  for (let i = lastRow + 1; i < rows.length; i++) {
-    const row = withoutWords(rows[i] as Row, stamp);
-    const previous = rows[i - 1] as Row;
-    // A stamp pressed between the heading's rows neither belongs to it nor ends it.
-    if (row.words.length === 0) continue;
-    // Specks beside the line (a noisy scan's "mm") do not make it reach into the right column.
-    const text = row.lines.filter(isTextLine);
-    const leftOnly = text.length > 0 && Math.max(...text.map((l) => l.box.x1)) < g.splitPx + g.lineHeightPx;
-    if (!leftOnly || row.box.y0 - previous.box.y1 > HEADING_ROW_GAP_LINE_HEIGHTS * g.lineHeightPx) break;
-    lastRow = i;
-  }
+  const top = Math.max(numberRow ?? -1, dateRow ?? -1, mottoRow === undefined ? -1 : Math.min(mottoRow + 1, rows.length - 1));
+  const { lastRow, vvRows } = extendLeftColumn(rows, top, numberRow, g, stamp);
   const left: TextLine[] = [];
   const right: TextLine[] = [];
   for (const row of rows.slice(0, lastRow + 1)) {
-    const columns = columnLines(row, g);
+    // A "V/v" line longer than the issuer's column stays whole: it is the summary, nothing of the right column.
+    const columns = vvRows.has(row.index) ? { left: row.lines, right: [] } : columnLines(row, g);
     row.lines = [...columns.left, ...columns.right].sort((a, b) => a.box.x0 - b.box.x0);
     // In the narrow left column the runs of one row are one line: a number written by hand leaves a gap
     // between "Số: 385" and "/BC-SNV" as wide as a column gap.
@@ -316,8 +309,61 @@ function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeomet
   return { left, right, lastRow };
 }
 
+/** The rows of the number line and of the place/date line, searched from the national title (or the top) down. */
+function findNumberAndDateRows(rows: Row[], mottoRow: number | undefined, g: HeadingGeometry, stamp: ReadonlySet<Word>): { numberRow: number | undefined; dateRow: number | undefined } {
+  let numberRow: number | undefined;
+  let dateRow: number | undefined;
+  for (let i = mottoRow ?? 0; i < rows.length && (rows[i] as Row).box.y0 < HEADING_MAX_PAGE_FRACTION * g.pageHeightPx; i++) {
+    const row = withoutWords(rows[i] as Row, stamp);
+    if (row.words.length === 0) continue;
+    const { left, right } = columnLines(row, g);
+    const afterMotto = mottoRow === undefined || i > mottoRow + 1;
+    // Without the national title, capitals above the number and date are what is left of it on a page cut at
+    // the top (or a stamp): the title comes under the number and date, so only there does it end the search.
+    const isTitle = left.length === 0 && isUpperCaseText(row.words.map((w) => w.text).join(' ')) && (mottoRow !== undefined || numberRow !== undefined || dateRow !== undefined);
+    if (afterMotto && (spansColumns(row, g) || isTitle)) break;
+    const words = (lines: TextLine[]) => lines.flatMap((l) => l.words);
+    if (numberRow === undefined && (hasNumberKeyword(words(left)) || words(left).some((w) => /\d+\/\S*\p{L}/u.test(w.text)))) numberRow = i;
+    // A handwritten day may be glued to "ngày" ("ngày//4.").
+    if (dateRow === undefined && words(right).some((w) => /^NGAY(?:\d|$)/u.test(foldLetters(w.text)))) dateRow = i;
+    if (numberRow !== undefined && dateRow !== undefined) break;
+  }
+  return { numberRow, dateRow };
+}
+
+/**
+ * The left column's rows under the number and date (summary, marks), up to the first row reaching into the
+ * right column or a wide gap. A row that opens with "V/v" right under the number is the summary even when it
+ * runs past the column split: a long summary line is often set wider than the issuer's name above it.
+ */
+function extendLeftColumn(rows: Row[], top: number, numberRow: number | undefined, g: HeadingGeometry, stamp: ReadonlySet<Word>): { lastRow: number; vvRows: Set<number> } {
+  let lastRow = top;
+  const vvRows = new Set<number>();
+  for (let i = top + 1; i < rows.length; i++) {
+    const row = withoutWords(rows[i] as Row, stamp);
+    const previous = rows[i - 1] as Row;
+    // A stamp pressed between the heading's rows neither belongs to it nor ends it.
+    if (row.words.length === 0) continue;
+    if (row.box.y0 - previous.box.y1 > HEADING_ROW_GAP_LINE_HEIGHTS * g.lineHeightPx) break;
+    // Specks beside the line (a noisy scan's "mm") do not make it reach into the right column.
+    const text = row.lines.filter(isTextLine);
+    const leftOnly = text.length > 0 && Math.max(...text.map((l) => l.box.x1)) < g.splitPx + g.lineHeightPx;
+    const vv = numberRow !== undefined && vvRows.size === 0 && lastRow === Math.max(top, numberRow) && opensVvSummary(row, g);
+    if (!leftOnly && !vv) break;
+    if (vv) vvRows.add(i);
+    lastRow = i;
+  }
+  return { lastRow, vvRows };
+}
+
+/** A row whose first word is "V/v" and starts in the left column. */
+function opensVvSummary(row: Row, g: HeadingGeometry): boolean {
+  const first = row.words[0];
+  return first !== undefined && row.words.length > 1 && first.box.x1 < g.splitPx && VV_OPENER.test(first.text);
+}
+
 /** Lines with the given words taken out; lines left empty are dropped. */
-function linesWithout(lines: readonly TextLine[], words: ReadonlySet<Word>): TextLine[] {
+export function linesWithout(lines: readonly TextLine[], words: ReadonlySet<Word>): TextLine[] {
   if (words.size === 0) return [...lines];
   return lines.flatMap((line) => {
     const kept = line.words.filter((w) => !words.has(w));
@@ -327,7 +373,7 @@ function linesWithout(lines: readonly TextLine[], words: ReadonlySet<Word>): Tex
 }
 
 /** A row as it reads without the given words (a stamp's); the row itself when it has none of them. */
-function withoutWords(row: Row, words: ReadonlySet<Word>): Row {
+export function withoutWords(row: Row, words: ReadonlySet<Word>): Row {
   if (!row.words.some((w) => words.has(w))) return row;
   const kept = row.words.filter((w) => !words.has(w));
   return { ...row, words: kept, lines: linesWithout(row.lines, words), box: unionBox(kept.map((w) => w.box)) };

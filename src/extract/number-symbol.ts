@@ -31,8 +31,8 @@ export interface NumberSymbol {
  * when a colon follows ("Sé:"), since nothing else on that line starts that way.
  */
 const KEYWORD = /^(?:[S5][O0Q6](?![A-Z])[:;.,]?|[S5]\p{L}[:;])/u;
-/** The number, an optional year (normative documents), then the symbol; look-alike characters allowed. */
-const NUMBER_SYMBOL = /^([0-9OoDQlIi|!]{1,6})(?:\/([0-9OoQlIi|!]{4}))?\/(.+)$/u;
+/** The number, an optional year (normative documents), then the symbol; look-alike characters allowed ("9]" is 91). */
+const NUMBER_SYMBOL = /^([0-9OoDQlIi|!\]]{1,6})(?:\/([0-9OoQlIi|!\]]{4}))?\/(.+)$/u;
 /**
  * Marks left where a number was written by hand: dots or commas of the blank, or ink read with a confidence no
  * printed word has. A word read confidently as letters is something else, and the line is not taken.

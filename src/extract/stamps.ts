@@ -30,8 +30,12 @@ const MAX_STAMP_LINES = 5;
 
 /** Lines that open a received-document stamp, folded: "CÔNG VĂN ĐẾN", "CV ĐẾN", "VĂN BẢN ĐẾN". */
 const RECEIVED_OPENERS = ['CONGVANDEN', 'CVDEN', 'VANBANDEN'];
-/** Labels a received stamp prints for the clerk to fill in: its number, day, routing and file. */
-const RECEIVED_LABELS = /^(SO|NGAY|CHUYEN|LUUHOSO|LUU)/u;
+/** Labels a received stamp prints for the clerk to fill in: its number, day, hour, routing and file. */
+const RECEIVED_LABELS = /^(SO|NGAY|GIO|CHUYEN|KINHCHUYEN|LUUHOSO|LUU)/u;
+/** "ĐẾN" under the receiving office's name, folded; OCR drops its last letter ("ĐỂ") now and then. */
+const DEN_LINE = /^(DEN|DE)$/u;
+/** The "ĐẾN" line sits this many line heights under the office's name at most (a rule may come between). */
+const OFFICE_TO_DEN_LINE_HEIGHTS = 2.5;
 /** Copy stamps, folded: "SAO Y BẢN CHÍNH", "SAO Y", "BẢN SAO", "TRÍCH SAO", "SAO LỤC". */
 const COPY_STAMPS = ['SAOYBANCHINH', 'SAOY', 'BANSAO', 'TRICHSAO', 'SAOLUC'];
 /** Copy-type abbreviations (Decree 30 Appendix III): a "Số" with one of them is the copy's number. */
@@ -86,7 +90,7 @@ function overlapsX(a: Box, b: Box, slackPx: number): boolean {
   return a.x0 <= b.x1 + slackPx && b.x0 <= a.x1 + slackPx;
 }
 
-function boxOf(lines: readonly TextLine[]): Box {
+function boxOf(lines: readonly { box: Box }[]): Box {
   return {
     x0: Math.min(...lines.map((l) => l.box.x0)),
     y0: Math.min(...lines.map((l) => l.box.y0)),
@@ -157,12 +161,40 @@ export function findStamps(rows: readonly Row[], lineHeightPx: number): Stamp[] 
   const free = (lines: readonly TextLine[]) => lines.filter((l) => !taken.has(l));
   for (const line of all) {
     if (taken.has(line)) continue;
-    if (isReceivedOpener(line)) add('received', grow(line, free(all), lineHeightPx, isReceivedLine, false));
+    const office = officeReceivedStamp(line, free(all), lineHeightPx);
+    if (office) {
+      for (const original of office.originals) taken.add(original);
+      add('received', office.lines);
+    } else if (isReceivedOpener(line)) add('received', grow(line, free(all), lineHeightPx, isReceivedLine, false));
     else if (isCopyStamp(line)) add('copy', grow(line, free(all), lineHeightPx, isCopyLine, false));
     else if (isESignatureOpener(line)) add('e-signature', grow(line, free(all), lineHeightPx, eSignatureBelongs(lineHeightPx), true));
     else if (line.words.length <= 3 && isMarkLine(line.words)) add('mark', [line]);
   }
   return stamps;
+}
+
+/**
+ * A received stamp that opens with the receiving office's name in capitals and "ĐẾN" under it ("CỔNG THÔNG TIN
+ * ĐIỆN TỬ CHÍNH PHỦ / ĐẾN / Số: … Ngày: … Giờ: …"): pressed over the heading's left column, its name would be
+ * taken for the issuer and its labels for the number and date. The stamp is the name, what lies between it and
+ * "ĐẾN", and the labels under "ĐẾN"; of each line only the words over the name are the stamp's (the title or summary
+ * beside it are read on the same row).
+ */
+function officeReceivedStamp(name: TextLine, lines: readonly TextLine[], lineHeightPx: number): { lines: TextLine[]; originals: TextLine[] } | undefined {
+  if (name.words.filter((w) => /\p{L}{2}/u.test(w.text)).length < 2 || !isUpperCaseText(name.text)) return undefined;
+  const below = lines
+    .filter((l) => l.box.y0 > name.box.y1 - lineHeightPx / 2 && l.box.y0 - name.box.y1 <= OFFICE_TO_DEN_LINE_HEIGHTS * lineHeightPx && overlapsX(l.box, name.box, 0))
+    .sort((a, b) => a.box.y0 - b.box.y0);
+  const den = below.find((l) => DEN_LINE.test(foldLetters(l.words[0]?.text ?? '')) && l.box.x0 < name.box.x1);
+  if (!den) return undefined;
+  const labels = grow(den, lines, lineHeightPx, (l) => isReceivedLine(l) || isReceivedOpener(l) || l.words.every((w) => w.confidence < SEAL_MAX_CONFIDENCE / 2), false);
+  const originals = [...new Set([name, ...below.filter((l) => l.box.y0 < den.box.y0), ...labels])];
+  const clipped = originals.map((l) => textLineOf(l.words.filter((w) => (w.box.x0 + w.box.x1) / 2 <= name.box.x1))).filter((l) => l.words.length > 0);
+  return { lines: clipped, originals };
+}
+
+function textLineOf(words: readonly Word[]): TextLine {
+  return { words: [...words], box: boxOf(words), text: words.map((w) => w.text).join(' ') };
 }
 
 /**

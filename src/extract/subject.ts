@@ -1,6 +1,6 @@
 // The summary (trích yếu): centred under the title, or after "V/v" under the number line of a công văn.
 import type { Word } from '../domain/page.ts';
-import { unionBox, type PageLayout, type Row, type TextLine } from './layout.ts';
+import { linesWithout, unionBox, type PageLayout, type Row, type TextLine } from './layout.ts';
 import type { Token } from './spelling.ts';
 import { fold, foldLetters, isUpperCaseText } from './text-match.ts';
 
@@ -21,8 +21,8 @@ function opensBody(text: string): boolean {
   return BODY_OPENERS.some((o) => folded.startsWith(o));
 }
 
-/** "V/v" as OCR reads it: the slash may be lost or read as l, I, 1 or |; the second v as y. */
-const VV = /^[VW][\/|lI1]?[vVyY][:.]?$/u;
+/** "V/v" as OCR reads it: the slash may be lost or read as l, I, 1, | or a dot; the second v as y. */
+const VV = /^[VW][\/|lI1.]?[vVyY][:.]?$/u;
 
 /**
  * A công văn's summary: the left-column line under the number that starts with "V/v", and the lines under it
@@ -50,11 +50,13 @@ export function readVvSubject(linesBelowNumber: readonly TextLine[], isMark: (li
 export function readCentredSubject(layout: PageLayout, titleRow: Row): Subject | undefined {
   const words: Word[] = [];
   let previous = titleRow;
-  // The summary is centred on the same axis as the title above it.
-  const axis = (titleRow.box.x0 + titleRow.box.x1) / 2;
+  // The summary is centred on the same axis as the title above it; digits beside the title (a stamp's number
+  // read on its row) are not part of it.
+  const titleBox = unionBox(titleRow.words.filter((w) => /\p{L}/u.test(w.text)).map((w) => w.box));
+  const axis = (titleBox.x0 + titleBox.x1) / 2;
   for (const row of layout.rows.slice(titleRow.index + 1)) {
-    // Specks beside a line (a dot, a stray mark) would move its centre.
-    const lines = row.lines.filter((l) => l.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
+    // Specks beside a line (a dot, a stray mark) would move its centre, and so would a stamp's words beside it.
+    const lines = linesWithout(row.lines, layout.stampWords).filter((l) => l.text.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
     const box = unionBox(lines.map((l) => l.box));
     const gap = box.y0 - previous.box.y1;
     const text = lines.map((l) => l.text).join(' ');

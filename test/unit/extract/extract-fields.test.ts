@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Word } from '../../../src/domain/page.ts';
 import { extractFields, type ExtractedField } from '../../../src/extract/extract-fields.ts';
 import { TOLERANT_CONFIDENCE_FACTOR } from '../../../src/extract/field.ts';
-import { bodyLine, centredAt, heading, page, signingBlock, TEXT_CENTRE_PX, type HeadingSpec, type SigningSpec } from './page-builder.ts';
+import { layoutPage } from '../../../src/extract/layout.ts';
+import { bodyLine, centredAt, heading, page, signingBlock, TEXT_CENTRE_PX, wordsAt, type HeadingSpec, type SigningSpec } from './page-builder.ts';
 
 /** A one-page document: heading, optional title and summary, three body lines, closing. */
 function documentPage(spec: { heading: HeadingSpec; title?: string; subject?: string[]; signing?: SigningSpec }): Word[] {
@@ -82,6 +83,33 @@ describe('extractFields', () => {
     expect(field(fields, 'issuerParent')).toBeUndefined();
     // Inferred from what is missing: trusted a little less than a printed type.
     expect(field(fields, 'documentType')!.confidence).toBeLessThan(95);
+  });
+
+  it('takes a V/v summary for a công văn even when the issuer\'s abbreviation spells a type ("CT" of Cục Thuế)', () => {
+    const words = documentPage({
+      heading: { parent: 'BỘ TÀI CHÍNH', agency: ['CỤC THUẾ'], number: '219/CT-CS', vv: ['V.v chính sách thuế TNDN'], placeDate: 'Hà Nội, ngày 08 tháng 4 năm 2026' },
+    });
+    const fields = extractFields([page(words)]);
+    expect(values(fields)).toMatchObject({ documentType: 'Công văn', symbol: 'CT-CS', subject: 'chính sách thuế TNDN' });
+    expect(field(fields, 'documentType')!.confidence).toBeLessThan(95 * 0.9);
+  });
+
+  it('reads the title and summary beside a received stamp that opens with the office\'s name and "ĐẾN"', () => {
+    const words = [
+      ...centredAt('Số: 28/2021/NĐ-CP', 715, { y: 130, lineIndex: 0 }),
+      ...centredAt('Hà Nội, ngày 26 tháng 3 năm 2021', 1683, { y: 130, lineIndex: 0, charPx: 26, gapPx: 22 }),
+      ...wordsAt('CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ', { x: 160, y: 230, lineIndex: 1, charPx: 14, gapPx: 10 }),
+      ...wordsAt('ĐẾN', { x: 170, y: 290, lineIndex: 2, charPx: 20 }),
+      ...centredAt('NGHỊ ĐỊNH', TEXT_CENTRE_PX, { y: 300, lineIndex: 2, charPx: 36 }),
+      ...wordsAt('Ngày: 29/3/2021', { x: 170, y: 350, lineIndex: 3, charPx: 14, gapPx: 10 }),
+      ...centredAt('Quy định cơ chế quản lý tài chính dự án', TEXT_CENTRE_PX, { y: 370, lineIndex: 3, charPx: 32 }),
+      ...bodyLine('Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung', 560, 4, true),
+    ];
+    const layout = layoutPage(page(words));
+    expect(layout.stamps.map((s) => [s.kind, s.lines.map((l) => l.text)])).toEqual([['received', ['CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ', 'ĐẾN', 'Ngày: 29/3/2021']]]);
+    const fields = values(extractFields([page(words)]));
+    expect(fields).toMatchObject({ documentType: 'Nghị định', number: '28/2021', symbol: 'NĐ-CP', issueDate: '2021-03-26', subject: 'Quy định cơ chế quản lý tài chính dự án' });
+    expect(fields['issuer']).toBeUndefined();
   });
 
   it('separates the parent agency printed above the issuer', () => {

@@ -49,6 +49,38 @@ describe('layoutPage', () => {
     expect(layout.rows[layout.heading.lastRow + 1]?.words[0]?.text).toBe('Kính');
   });
 
+  it('does not take the issuer\'s "SỞ" for the number keyword "Số"', () => {
+    // No "ngày" is read on the date line, so only the number line tells where the heading ends.
+    const h = heading({ parent: 'UBND TỈNH BẾN TRE', agency: ['SỞ THÔNG TIN VÀ TRUYỀN THÔNG'], number: '666/TB-STTTT', placeDate: 'Bến Tre, 14 tháng 12 năm 2011' });
+    const title = centredAt('THÔNG BÁO', TEXT_CENTRE_PX, { y: h.nextY, lineIndex: h.nextLineIndex });
+    const layout = layoutPage(page([...h.words, ...title]));
+    expect(layout.heading.lastRow).toBe(2);
+    expect(layout.heading.left.map((l) => l.text)).toContain('Số: 666/TB-STTTT');
+  });
+
+  it('keeps a "V/v" line set wider than the issuer\'s column whole in the heading', () => {
+    const vv = ['V/v đăng ký danh sách tham gia Hội thi kỹ năng sử dụng máy tính năm 2011', 'của các đơn vị'];
+    const h = heading({ agency: ['SỞ THÔNG TIN VÀ TRUYỀN THÔNG'], number: '275/STTTT-CNTT', vv, placeDate: 'Phú Thọ, ngày 16 tháng 12 năm 2011' });
+    const layout = layoutPage(page(h.words));
+    const wide = h.words.find((w) => w.text === 'V/v');
+    expect(Math.max(...h.words.filter((w) => w.lineIndex === wide?.lineIndex).map((w) => w.box.x1))).toBeGreaterThan(layout.columnSplitPx + layout.lineHeightPx);
+    expect(layout.heading.left.map((l) => l.text).slice(-2)).toEqual(vv);
+    expect(layout.heading.right.map((l) => l.text)).toHaveLength(3);
+  });
+
+  it('reads past capitals left of a national title cut off at the top of the page to the number and date', () => {
+    const words = [
+      ...wordsAt('T700 14D = LỰÝI XÃO MAI', { x: 1300, y: 40, lineIndex: 0, confidence: 30 }),
+      ...centredAt('Số: 155/2020/NĐ-CP', 715, { y: 130, lineIndex: 1 }),
+      ...centredAt('Hà Nội, ngày 31 tháng 12 năm 2020', 1683, { y: 130, lineIndex: 1, charPx: 26, gapPx: 22 }),
+      ...centredAt('NGHỊ ĐỊNH', TEXT_CENTRE_PX, { y: 300, lineIndex: 2, charPx: 36 }),
+    ];
+    const layout = layoutPage(page(words));
+    expect(layout.mottoRow).toBeUndefined();
+    expect(layout.heading.lastRow).toBe(1);
+    expect(layout.heading.left.map((l) => l.text)).toEqual(['Số: 155/2020/NĐ-CP']);
+  });
+
   it('finds no heading on a continuation page', () => {
     const words = [
       ...centredAt('2', TEXT_CENTRE_PX, { y: 140, lineIndex: 0 }),

@@ -17,6 +17,10 @@ describe('readNumberSymbol', () => {
     expect(read('Số: 12/2024/QĐ-UBND')).toMatchObject({ number: '12/2024', symbol: 'QĐ-UBND' });
   });
 
+  it('reads a closing bracket in the number as the 1 it stands for', () => {
+    expect(read('Số: 9] /CTTĐT-BBT')).toMatchObject({ number: '91', symbol: 'CTTĐT-BBT', numberTolerant: true });
+  });
+
   it('reads a symbol of one group only right after "Số" (a permit numbers its own series)', () => {
     expect(read('Số: 86/GPXD')).toMatchObject({ number: '86', symbol: 'GPXD', typeAmbiguous: false });
     expect(read('86/GPXD')).toBeUndefined();
