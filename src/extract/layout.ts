@@ -300,10 +300,7 @@ function findHeading(rows: Row[], mottoRow: number | undefined, g: HeadingGeomet
     // A "V/v" line longer than the issuer's column stays whole: it is the summary, nothing of the right column.
     const columns = vvRows.has(row.index) ? { left: row.lines, right: [] } : columnLines(row, g);
     row.lines = [...columns.left, ...columns.right].sort((a, b) => a.box.x0 - b.box.x0);
-    // In the narrow left column the runs of one row are one line: a number written by hand leaves a gap
-    // between "Số: 385" and "/BC-SNV" as wide as a column gap.
-    const ownLeft = linesWithout(columns.left, stamp);
-    left.push(...(ownLeft.length > 1 ? [textLine(ownLeft.flatMap((l) => l.words))] : ownLeft));
+    left.push(...joinNumberLine(linesWithout(columns.left, stamp)));
     right.push(...linesWithout(columns.right, stamp));
   }
   return { left, right, lastRow };
@@ -360,6 +357,17 @@ function extendLeftColumn(rows: Row[], top: number, numberRow: number | undefine
 function opensVvSummary(row: Row, g: HeadingGeometry): boolean {
   const first = row.words[0];
   return first !== undefined && row.words.length > 1 && first.box.x1 < g.splitPx && VV_OPENER.test(first.text);
+}
+
+/**
+ * A number written by hand leaves a gap between "Số: 385" and "/BC-SNV" as wide as a column gap: in the left
+ * column, the runs right of the one that opens with "Số" are its line. Runs left of it (a speck, a QR code's
+ * debris) stay apart, as on the issuer's rows, whose names they would break.
+ */
+function joinNumberLine(lines: readonly TextLine[]): TextLine[] {
+  const at = lines.findIndex((l) => hasNumberKeyword(l.words.slice(0, 1)));
+  if (at < 0 || at === lines.length - 1) return [...lines];
+  return [...lines.slice(0, at), textLine(lines.slice(at).flatMap((l) => l.words))];
 }
 
 /** Lines with the given words taken out; lines left empty are dropped. */

@@ -26,6 +26,18 @@ describe('layoutPage', () => {
     expect(texts((layout.rows[3] as { words: Word[] }).words)).toBe('QUYẾT ĐỊNH');
   });
 
+  it('reads a number line cut by the gap of a handwritten number as one line, and keeps a speck left of the issuer apart', () => {
+    const h = heading({ agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '15/QĐ-UBND', placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024' });
+    const numberY = Math.max(...h.words.filter((w) => w.text.startsWith('Số')).map((w) => w.box.y0));
+    const kept = h.words.filter((w) => w.box.y0 !== numberY || !/Số|15\//u.test(w.text));
+    // "Số: 385" then a gap of three line heights (the blank the number was written in) before "/BC-SNV".
+    const number = [...wordsAt('Số: 385', { x: 300, y: numberY, lineIndex: 2 }), ...wordsAt('/BC-SNV', { x: 620, y: numberY, lineIndex: 2 })];
+    const speck = wordsAt('ngã', { x: 40, y: 230, lineIndex: 0 });
+    const layout = layoutPage(page([...kept, ...number, ...speck]));
+
+    expect(layout.heading.left.map((l) => l.text)).toEqual(['ngã', 'ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI', 'Số: 385 /BC-SNV']);
+  });
+
   it('cuts a word Tesseract glued across the column gap ("THẮNGCỘNG") before the national title', () => {
     const h = heading({ parent: 'UBND HUYỆN BẢO THẮNG', agency: ['PHÒNG NỘI VỤ'], number: '08/TTr-PNV', placeDate: 'Bảo Thắng, ngày 28 tháng 02 năm 2024' });
     const row0 = h.words.filter((w) => w.box.y0 === 230);
