@@ -55,6 +55,20 @@ export interface PageSource {
    * anti-aliased type, and is stored bitonal, as type is.
    */
   storeAs?: 'bitonal';
+  /** The page's 1-bit scan as the input PDF coded it (JBIG2), to store as it was if normalize changes no pixel. */
+  jbig2?: Jbig2Original;
+}
+
+/** A 1-bit scan's JBIG2 stream taken out of an input PDF as it was, in files of the work folder. */
+export interface Jbig2Original {
+  /** The embedded stream (the JBIG2Decode filter's input). */
+  streamPath: string;
+  /** The global segments (/JBIG2Globals), when the PDF had them. */
+  globalsPath?: string;
+  widthPx: number;
+  heightPx: number;
+  /** The image's /Decode array when it was not the default. */
+  decode?: [number, number];
 }
 
 /** Colour mode of the normalized page, which decides how it is stored in the PDF. */
@@ -72,6 +86,11 @@ export interface NormalizedPage {
   pdfImageFormat: 'jpeg' | 'ccitt-g4';
   /** True when the PDF image is the input JPEG as it was, copied without re-encoding. */
   pdfImagePassthrough?: boolean;
+  /**
+   * The input PDF's JBIG2 stream of this 1-bit page, which the PDF carries instead of `pdfImagePath` (still written:
+   * it is what the QR search and other readers decode) when normalize changed no pixel.
+   */
+  pdfImageJbig2?: Jbig2Original;
   colourMode: ColourMode;
   widthPx: number;
   heightPx: number;

@@ -1,6 +1,6 @@
 // Turns a page image into the bytes and dictionary of a PDF image XObject, without re-encoding what can pass through.
 import { deflateSync } from 'node:zlib';
-import type { PDFContext, PDFRef } from 'pdf-lib';
+import { PDFName, type PDFContext, type PDFRef } from 'pdf-lib';
 import { InputError } from '../domain/errors.ts';
 
 /**
@@ -20,6 +20,16 @@ export type PdfPageImage =
       blackIs1: boolean;
     }
   | {
+      kind: 'jbig2';
+      /** The embedded JBIG2 stream of an input PDF's scan, as it was (JBIG2Decode), with its global segments. */
+      bytes: Uint8Array;
+      globals: Uint8Array | undefined;
+      widthPx: number;
+      heightPx: number;
+      /** The input's /Decode array, kept so the page shows as it did ([1, 0] inverts). */
+      decode: readonly [number, number] | undefined;
+    }
+  | {
       kind: 'bitonal';
       /** 1 byte per pixel, 0 = black, 255 = white (anything below 128 counts as black), row-major. */
       pixels: Uint8Array;
@@ -34,6 +44,8 @@ type XObjectDictValue = string | number | boolean | number[] | { [key: string]: 
 export interface ImageXObject {
   data: Uint8Array;
   dict: Record<string, XObjectDictValue>;
+  /** A JBIG2 image's global segments: a stream of their own that DecodeParms /JBIG2Globals refers to. */
+  jbig2Globals?: Uint8Array;
   warnings: string[];
 }
 
@@ -60,14 +72,45 @@ export function describeImageXObject(image: PdfPageImage): ImageXObject {
       return describeJpegXObject(image.bytes, image.widthPx, image.heightPx);
     case 'ccitt-g4':
       return describeCcittXObject(image.bytes, image.widthPx, image.heightPx, image.blackIs1);
+    case 'jbig2':
+      return describeJbig2XObject(image);
     case 'bitonal':
       return describeBitonalXObject(image.pixels, image.widthPx, image.heightPx);
   }
 }
 
-/** Writes the XObject into the document and returns its reference. */
+/** Writes the XObject (and the JBIG2 global segments it refers to) into the document and returns its reference. */
 export function registerImageXObject(context: PDFContext, xobject: ImageXObject): PDFRef {
-  return context.register(context.stream(xobject.data, xobject.dict));
+  const stream = context.stream(xobject.data, xobject.dict);
+  if (xobject.jbig2Globals !== undefined) {
+    const globals = context.register(context.stream(xobject.jbig2Globals, {}));
+    stream.dict.set(PDFName.of('DecodeParms'), context.obj({ JBIG2Globals: globals }));
+  }
+  return context.register(stream);
+}
+
+/**
+ * A 1-bit scan that came JBIG2-coded goes back as it came: JBIG2 codes text pages in half the bytes of G4, and
+ * PDF/A-2 allows the filter (PDF/A-1 does not).
+ */
+function describeJbig2XObject(image: Extract<PdfPageImage, { kind: 'jbig2' }>): ImageXObject {
+  assertPageSize(image.widthPx, image.heightPx);
+  if (image.bytes.length === 0) throw new InputError('PAGE_IMAGE_UNSUPPORTED', 'The page JBIG2 stream is empty; store the page as G4 instead');
+  return {
+    data: image.bytes,
+    dict: {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: image.widthPx,
+      Height: image.heightPx,
+      ColorSpace: 'DeviceGray',
+      BitsPerComponent: 1,
+      Filter: 'JBIG2Decode',
+      ...(image.decode ? { Decode: [...image.decode] } : {}),
+    },
+    ...(image.globals ? { jbig2Globals: image.globals } : {}),
+    warnings: [],
+  };
 }
 
 function describeJpegXObject(bytes: Uint8Array, widthPx: number, heightPx: number): ImageXObject {

@@ -22,7 +22,7 @@ import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf
 import sharp from 'sharp';
 import type { ErrorCode } from '../domain/error-codes.ts';
 import { InputError } from '../domain/errors.ts';
-import type { ColourMode, Word } from '../domain/page.ts';
+import type { ColourMode, Jbig2Original, Word } from '../domain/page.ts';
 import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import { readJpegFrameInfo } from './page-image-xobject.ts';
 import { readPdfSignatures, type PdfSignature } from './pdf-signatures.ts';
@@ -52,6 +52,8 @@ export interface ExtractedPdfPage {
   warnings: string[];
   /** Store the page bitonal although its image is gray (drawn type, rendered with its anti-aliasing for OCR). */
   storeAs?: 'bitonal';
+  /** The page's scan as the PDF coded it, JBIG2, of `imagePath`'s size: the output can carry it as it was. */
+  jbig2?: Jbig2Original;
 }
 
 export interface ExtractOptions {
@@ -135,7 +137,13 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
       try {
         const notes: string[] = plan.kind === 'render' ? [plan.reason] : [...plan.warnings];
         let written: WrittenImage | undefined;
-        if (plan.kind === 'embedded' && pageOptions.render !== 'always') {
+        let jbig2: Jbig2Original | undefined;
+        if (plan.kind === 'embedded' && plan.image.kind === 'jbig2' && pageOptions.render !== 'always') {
+          // Drawn at the scan's own pixel grid, so the JBIG2 stream can stand for the pixels the engine reads.
+          const rendered = await renderPage(pdf, proxy, outDir, context, { dpi: (plan.widthPx * 72) / (plan.box.x1 - plan.box.x0), mode: 'bitonal', inputBytes: plan.inputBytes });
+          written = { ...rendered, dpi: plan.dpi };
+          jbig2 = await writeJbig2(plan.image, plan, written, outDir, context);
+        } else if (plan.kind === 'embedded' && pageOptions.render !== 'always') {
           const taken = await writeEmbeddedImage(plan, outDir, context);
           if ('renderBecause' in taken) notes.push(`rendered: ${taken.renderBecause}`);
           else written = taken;
@@ -164,6 +172,7 @@ export async function openScannedPdf(filePath: string, options: { name?: string 
           text,
           warnings,
           ...(written.storeAs ? { storeAs: written.storeAs } : {}),
+          ...(jbig2 ? { jbig2 } : {}),
         };
       } finally {
         proxy.cleanup();
@@ -395,7 +404,9 @@ interface ImageDraw {
 type EmbeddedImage =
   | { kind: 'jpeg'; data: Uint8Array }
   | { kind: 'ccitt'; data: Uint8Array; params: CcittParams }
-  | { kind: 'flate'; data: Uint8Array; image: FlateImageParams };
+  | { kind: 'flate'; data: Uint8Array; image: FlateImageParams }
+  /** Rendered for the engine (nothing here decodes JBIG2), and stored as it came when normalize changes no pixel. */
+  | { kind: 'jbig2'; data: Uint8Array; globals: Uint8Array | undefined; decode: [number, number] | undefined };
 
 /**
  * The image that covers most of a page, when it covers at least half of it: a rendered page is drawn at its
@@ -449,7 +460,7 @@ function planPage(leaf: PDFPageLeaf, context: PageContext): PagePlan {
     return { kind: 'render', reason: `rendered: ${why}` };
   }
   const dominant = dominantImage(summary.images, box) ?? drawnPageBasis(summary.images, box);
-  const inputBytes = pageInputBytes(contentStreams(leaf), [...summary.images.map((draw) => draw.stream), ...summary.forms]);
+  const inputBytes = pageInputBytes(contentStreams(leaf), [...summary.images.map((draw) => draw.stream), ...summary.forms, ...annotationStreams(leaf)]);
   const render = (why: string): PagePlan => ({ kind: 'render', reason: `rendered: ${why}`, ...(dominant ? { dominant } : {}), inputBytes });
   const rotate = leaf.Rotate()?.asNumber() ?? 0;
   if (rotate % 360 !== 0) return render(`the page is turned by /Rotate ${rotate}`);
@@ -528,8 +539,9 @@ function contentStreams(leaf: PDFPageLeaf): (PDFObject | undefined)[] {
 
 /**
  * The input bytes of a PDF page: the stored (encoded) bytes of its content streams and of every image and form
- * XObject it draws, each counted once. Fonts, annotations and objects the file's pages share otherwise are left out:
- * the page's image is made from its images and drawing, and the output page is compared with that. For a page that
+ * XObject it draws, and of the visible annotations' appearances (see `annotationStreams`), each counted once. Fonts
+ * and objects the file's pages share otherwise are left out: the page's image is made from its images, drawing and
+ * annotations, and the output page is compared with that. For a page that
  * is one scan this is the scan's own stream plus a few dozen bytes of placement.
  */
 export function pageInputBytes(contents: readonly (PDFObject | undefined)[], xobjects: readonly PDFRawStream[]): number {
@@ -623,8 +635,14 @@ function isGrayPalette(lookup: Uint8Array, hival: number): boolean {
 
 /** Link and popup annotations draw nothing; others (stamps, signatures, notes) would be lost by taking the scan out. */
 function hasVisibleAnnotations(leaf: PDFPageLeaf): boolean {
+  return visibleAnnotations(leaf).length > 0;
+}
+
+/** Annotations a reader draws on the page (a signature's appearance, a stamp): what the render shows besides the content. */
+function visibleAnnotations(leaf: PDFPageLeaf): PDFDict[] {
   const annots = leaf.Annots();
-  if (annots === undefined) return false;
+  if (annots === undefined) return [];
+  const visible: PDFDict[] = [];
   for (let i = 0; i < annots.size(); i++) {
     const annot = annots.lookup(i);
     if (!(annot instanceof PDFDict) || !annot.has(PDFName.of('AP'))) continue;
@@ -632,9 +650,31 @@ function hasVisibleAnnotations(leaf: PDFPageLeaf): boolean {
     const flags = numberIn(annot, 'F') ?? 0;
     // Flag bits 1 (Invisible), 2 (Hidden) and 6 (NoView) keep it off the screen.
     if (subtype === 'Link' || subtype === 'Popup' || (flags & (1 | 2 | 32)) !== 0) continue;
-    return true;
+    visible.push(annot);
   }
-  return false;
+  return visible;
+}
+
+/**
+ * The streams the visible annotations' normal appearances draw with: each appearance and the images and forms it
+ * draws. A rendered page shows them (an e-signature's seal image), so its input bytes count them.
+ */
+function annotationStreams(leaf: PDFPageLeaf): PDFRawStream[] {
+  return visibleAnnotations(leaf).flatMap((annot) => {
+    const ap = annot.lookup(PDFName.of('AP'));
+    const normal = ap instanceof PDFDict ? ap.lookup(PDFName.of('N')) : undefined;
+    // /N is one appearance, or a dictionary of them by state (a checkbox's on and off); all are counted.
+    const appearances = normal instanceof PDFRawStream ? [normal] : normal instanceof PDFDict ? normal.values().map((v) => leaf.context.lookup(v)).filter((v): v is PDFRawStream => v instanceof PDFRawStream) : [];
+    return appearances.flatMap((appearance) => {
+      const resources = appearance.dict.lookup(PDFName.of('Resources'));
+      try {
+        const drawn = summarizeContent(streamBytes(appearance), resources instanceof PDFDict ? resources : undefined, identity);
+        return [appearance, ...drawn.images.map((d) => d.stream), ...drawn.forms];
+      } catch {
+        return [appearance];
+      }
+    });
+  });
 }
 
 class UnreadableContent extends Error {}
@@ -1005,7 +1045,27 @@ function chooseEmbeddedImage(stream: PDFRawStream): ImageChoice {
     }
     return withSize({ kind: 'flate', data, image: { widthPx, heightPx, bitsPerComponent, colourSpace, predictor, invert: isInvertDecode && !isDefaultDecode, dpi: 0 } });
   }
-  return { reason: `the image is ${filter === 'JBIG2Decode' ? 'JBIG2' : filter === 'JPXDecode' ? 'JPEG 2000' : filter}, which is rendered` };
+  if (filter === 'JBIG2Decode') {
+    if (colourSpace.kind !== 'gray' || bitsPerComponent !== 1) return { reason: 'the JBIG2 image is not 1-bit gray' };
+    if (!isDefaultDecode && !isInvertDecode) return { reason: 'the JBIG2 image has an unusual /Decode array' };
+    const globals = jbig2Globals(dict, params);
+    if (globals === 'unreadable') return { reason: 'the JBIG2 global segments cannot be read, so the image is rendered and stored as G4' };
+    return withSize({ kind: 'jbig2', data, globals, decode: isInvertDecode ? [1, 0] : undefined });
+  }
+  return { reason: `the image is ${filter === 'JPXDecode' ? 'JPEG 2000' : filter}, which is rendered` };
+}
+
+/** The decoded /JBIG2Globals stream of a JBIG2 image; undefined when it has none. */
+function jbig2Globals(dict: PDFDict, params: PDFDict | undefined): Uint8Array | undefined | 'unreadable' {
+  const ref = params?.get(PDFName.of('JBIG2Globals'));
+  if (ref === undefined) return undefined;
+  const stream = dict.context.lookup(ref);
+  if (!(stream instanceof PDFRawStream)) return 'unreadable';
+  try {
+    return filtersOf(stream.dict).length === 0 ? stream.getContents() : decodePDFRawStream(stream).decode();
+  } catch {
+    return 'unreadable';
+  }
 }
 
 function describeSpace(space: ColourSpace): string {
@@ -1069,6 +1129,7 @@ async function writeEmbeddedImage(
       await writeFile(imagePath, buildCcittTiff(image.data, { ...image.params, dpi }));
       return { ...common, imagePath, method: 'embedded-ccitt' };
     }
+    if (image.kind === 'jbig2') return { renderBecause: 'the image is JBIG2, which only a renderer decodes' };
     const raw = decodeFlateImage(image.data, image.image);
     const imagePath = path.join(outDir, imageFileName(context, 'png'));
     const input = sharp(raw.pixels, { raw: { width: widthPx, height: heightPx, channels: raw.channels } });
@@ -1082,6 +1143,25 @@ async function writeEmbeddedImage(
     if (err instanceof InputError) throw err;
     throw pageError('PDF_PAGE_DAMAGED', context, `the page's image cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
   }
+}
+
+/**
+ * The JBIG2 stream (and its global segments) beside the rendered page, when the render has the scan's own size;
+ * otherwise the page is stored from the rendered pixels, as G4.
+ */
+async function writeJbig2(
+  image: Extract<EmbeddedImage, { kind: 'jbig2' }>,
+  plan: { widthPx: number; heightPx: number },
+  written: WrittenImage,
+  outDir: string,
+  context: PageContext,
+): Promise<Jbig2Original | undefined> {
+  if (written.widthPx !== plan.widthPx || written.heightPx !== plan.heightPx) return undefined;
+  const streamPath = path.join(outDir, imageFileName(context, 'jb2'));
+  await writeFile(streamPath, image.data);
+  const globalsPath = image.globals === undefined ? undefined : path.join(outDir, imageFileName(context, 'jb2g'));
+  if (globalsPath !== undefined) await writeFile(globalsPath, image.globals as Uint8Array);
+  return { streamPath, widthPx: plan.widthPx, heightPx: plan.heightPx, ...(globalsPath ? { globalsPath } : {}), ...(image.decode ? { decode: image.decode } : {}) };
 }
 
 /**

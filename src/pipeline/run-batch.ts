@@ -555,7 +555,7 @@ async function pageInput(source: PageSource, ctx: Pick<BatchRunContext, 'pdfText
     warnings.push(`the PDF page's text leaves the ${blanks.join(' and ')} of its heading blank (an e-office system stamps them in when it signs): the page, as a reader shows it, is read by OCR`);
   }
   return {
-    source: { ...source, path: extracted.imagePath, pageIndex: 0, dpi: extracted.dpi, inputBytes: extracted.inputBytes, ...(extracted.storeAs ? { storeAs: extracted.storeAs } : {}) },
+    source: { ...source, path: extracted.imagePath, pageIndex: 0, dpi: extracted.dpi, inputBytes: extracted.inputBytes, ...(extracted.storeAs ? { storeAs: extracted.storeAs } : {}), ...(extracted.jbig2 ? { jbig2: extracted.jbig2 } : {}) },
     warnings,
     ...(keep ? { text: extracted.text.words } : {}),
     widthPx: extracted.widthPx,

@@ -122,8 +122,13 @@ export function pageRecord(page: RecognizedPage, lowConfidence: number, written:
   return larger ? { ...record, warnings: [...record.warnings, larger.message] } : record;
 }
 
-/** Reads the PDF image normalize wrote; its encoded bytes go into the PDF as they are, never decoded. */
+/** Reads the PDF image normalize wrote (or the input's JBIG2 it kept); its encoded bytes go into the PDF as they are, never decoded. */
 async function pdfImageOf(page: RecognizedPage): Promise<PdfPageImage> {
+  const jbig2 = page.pdfImageJbig2;
+  if (jbig2 && jbig2.widthPx === page.widthPx && jbig2.heightPx === page.heightPx) {
+    const [bytes, globals] = await Promise.all([readFile(jbig2.streamPath), jbig2.globalsPath === undefined ? undefined : readFile(jbig2.globalsPath)]);
+    return { kind: 'jbig2', bytes, globals, widthPx: jbig2.widthPx, heightPx: jbig2.heightPx, decode: jbig2.decode };
+  }
   const bytes = await readFile(page.pdfImagePath);
   if (page.pdfImageFormat === 'jpeg') return { kind: 'jpeg', bytes, widthPx: page.widthPx, heightPx: page.heightPx };
   const tiff = readTiffStrips(bytes);

@@ -1,11 +1,11 @@
 // The normalize stage: one decoded input page in, an upright deskewed image for OCR and one for the PDF out.
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 import type { ErrorCode } from '../domain/error-codes.ts';
 import { InputError } from '../domain/errors.ts';
-import type { ColourMode, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
+import type { ColourMode, Jbig2Original, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
 import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import type { ChromaMeasure } from '../image/colour-mode.ts';
 import { estimateSkewDeg } from '../image/deskew.ts';
@@ -118,6 +118,16 @@ const DESKEW_WIDTH_PX = 1000;
 const CHROMA_LONG_SIDE_PX = 600;
 /** Below this the skew is invisible and rotating would only soften the image. */
 const MIN_CORRECTED_SKEW_DEG = 0.1;
+/**
+ * A scan the PDF can carry as it came (a JPEG, a PDF's JBIG2) is re-encoded when it is turned: 1.5× its bytes as
+ * G4 for JBIG2, a second lossy pass for JPEG. Under this skew (1 mm across an A4 line) the engine reads the page
+ * alike, so the scan is kept as it came.
+ */
+const MIN_CORRECTED_SKEW_DEG_KEPT_SCAN = 0.3;
+
+function minCorrectedSkewDeg(source: PageSource, header: Pick<Metadata, 'format'>): number {
+  return source.jbig2 !== undefined || header.format === 'jpeg' ? MIN_CORRECTED_SKEW_DEG_KEPT_SCAN : MIN_CORRECTED_SKEW_DEG;
+}
 /** Leptonica's minimum confidence for deskewing; text pages measured 25–110, blank and photo pages near 1. */
 const MIN_SKEW_CONFIDENCE = 3;
 /** Resolutions outside this range are taken for a missing or broken tag rather than a real scan. */
@@ -173,7 +183,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
 
   const skew = options.deskew ? await measureSkew(analysisGray, turn.rotateDeg, options.maxSkewDeg) : undefined;
   const skewDeg = skew && isTrusted(skew, options.maxSkewDeg) ? skew.angleDeg : 0;
-  const correctionDeg = Math.abs(skewDeg) >= MIN_CORRECTED_SKEW_DEG ? skewDeg : 0;
+  const correctionDeg = Math.abs(skewDeg) >= minCorrectedSkewDeg(source, header) ? skewDeg : 0;
 
   const upright = await rotateUpright(decoded, turn.rotateDeg, correctionDeg, mode === 'colour' ? 3 : 1);
   const change = { widthPx: upright.widthPx, heightPx: upright.heightPx, mode, rotated: turn.rotateDeg !== 0 || correctionDeg !== 0 };
@@ -181,6 +191,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
   const textLinePx = options.ocrTextSize && await uprightTextLineHeight(analysisGray, turn.rotateDeg, correctionDeg, Math.max(decoded.widthPx, decoded.heightPx) / analysisLongSidePx);
   const sizing: OcrSizing = { dpi: resolution.dpi, dpiAssumed: resolution.assumed, ocrMinDpi: options.ocrMinDpi, ...(textLinePx ? { textLinePx } : {}) };
   const written = await writeOutputs(upright, mode, sizing, outputDir, source.ref, options, jpegSourcePath);
+  const jbig2 = await keepJbig2(source.jbig2, change, written.pdfImagePath);
 
   const durationMs = Math.round(performance.now() - startedMs);
   ctx.log?.debug(
@@ -194,6 +205,7 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
     pdfImagePath: written.pdfImagePath,
     pdfImageFormat: written.pdfImageFormat,
     pdfImagePassthrough: written.pdfImagePassthrough,
+    ...(jbig2 ? { pdfImageJbig2: jbig2 } : {}),
     colourMode: mode,
     widthPx: upright.widthPx,
     heightPx: upright.heightPx,
@@ -647,7 +659,21 @@ async function writePdfImage(page: RawImage, mode: ColourMode, dpi: number, stem
   return { pdfImagePath, pdfImageFormat: 'jpeg', pdfImagePassthrough: false };
 }
 
-/** `jpegSourcePath`: the input JPEG when `canPassJpegThrough` said its bytes may be the PDF image. */
+/**
+ * The input PDF's JBIG2 stream, copied beside the page's G4 image, when the page is stored as it was scanned: 1-bit,
+ * not turned, deskewed or resampled. Copies rather than the extracted files' paths, so the page folder stands alone.
+ */
+async function keepJbig2(original: Jbig2Original | undefined, change: PageChange, g4Path: string): Promise<Jbig2Original | undefined> {
+  if (!original || change.rotated || change.mode !== 'bitonal' || change.widthPx !== original.widthPx || change.heightPx !== original.heightPx) return undefined;
+  const base = g4Path.replace(/\.[^./]+$/u, '');
+  const streamPath = `${base}.jb2`;
+  await copyFile(original.streamPath, streamPath);
+  if (original.globalsPath === undefined) return { ...original, streamPath };
+  const globalsPath = `${base}.jb2g`;
+  await copyFile(original.globalsPath, globalsPath);
+  return { ...original, streamPath, globalsPath };
+}
+
 /** A copy of a colour page with its seals, stamps and coloured signatures lifted towards paper (the PDF keeps them). */
 function withoutColouredInk(page: RawImage): RawImage {
   const data = Buffer.from(page.data);

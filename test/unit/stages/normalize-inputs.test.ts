@@ -13,7 +13,7 @@ import { readTiffResolution } from '../../../src/image/tiff-resolution.ts';
 import { loadPipeline, resolvePipeline } from '../../../src/pipeline/pipeline-file.ts';
 import { defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, NormalizeOptions, PageSource } from '../../../src/stages/normalize.ts';
-import { renderTextPage } from '../image/synthetic-page.ts';
+import { renderTextPage, skewPage } from '../image/synthetic-page.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -330,6 +330,38 @@ describe('normalizePage: drawn type rendered gray', () => {
     const ocr = await pixels(page.ocrImagePath, 'b-w');
     const levels = new Set(ocr.data);
     expect(levels.size).toBeGreaterThan(16); // gray edges kept for the engine
+  });
+});
+
+describe('normalizePage: a PDF page whose scan was JBIG2', () => {
+  async function jbig2Source(page: { data: Buffer; widthPx: number; heightPx: number }, skewDeg: number): Promise<PageSource> {
+    const image = skewDeg === 0 ? page.data : await skewPage(page, skewDeg);
+    const png = await sharp(image, { raw: { width: page.widthPx, height: page.heightPx, channels: 1 } })
+      .toColourspace('b-w').threshold(128).withMetadata({ density: 200 }).png({ colours: 2, palette: false }).toBuffer();
+    const { width, height } = await sharp(png).metadata();
+    const stream = await writeInput('page.jb2', Buffer.from('JBIG2 stream bytes'));
+    const globals = await writeInput('page.jb2g', Buffer.from('JBIG2 globals'));
+    return { ...source(await writeInput('rendered.png', png)), jbig2: { streamPath: stream, globalsPath: globals, widthPx: width as number, heightPx: height as number, decode: [1, 0] } };
+  }
+
+  it('keeps the stream for the PDF when no pixel changed, a skew under 0.3° included, and still writes the G4 image', async () => {
+    const page = await renderTextPage({ widthPx: 1240, heightPx: 1754, dpi: 150 });
+    for (const skewDeg of [0, 0.2]) {
+      const normalized = await normalizePage(await jbig2Source(page, skewDeg), context({ deskew: true }));
+      expect(normalized.pdfImageFormat).toBe('ccitt-g4');
+      expect(normalized.pdfImageJbig2).toMatchObject({ widthPx: normalized.widthPx, heightPx: normalized.heightPx, decode: [1, 0] });
+      // Copied into the page's work folder, beside its G4 image.
+      expect(path.dirname(normalized.pdfImageJbig2?.streamPath ?? '')).toBe(path.dirname(normalized.pdfImagePath));
+      expect(await readFile(normalized.pdfImageJbig2?.streamPath ?? '', 'utf8')).toBe('JBIG2 stream bytes');
+      expect(await readFile(normalized.pdfImageJbig2?.globalsPath ?? '', 'utf8')).toBe('JBIG2 globals');
+    }
+  });
+
+  it('lets the stream go when the page is deskewed', async () => {
+    const page = await renderTextPage({ widthPx: 1240, heightPx: 1754, dpi: 150 });
+    const normalized = await normalizePage(await jbig2Source(page, 2), context({ deskew: true }));
+    expect(Math.abs(normalized.skewDeg)).toBeGreaterThan(1);
+    expect(normalized.pdfImageJbig2).toBeUndefined();
   });
 });
 
