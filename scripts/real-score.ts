@@ -74,9 +74,10 @@ function joinNumberSymbol(number: string | undefined, symbol: string | undefined
 }
 
 /**
- * The subject is compared without a leading "V/v" or "Về việc" label on either side: the record keeps a công
- * văn's summary without its "V/v" (as samples/documents/ground-truth.json writes it) and a decision's as printed,
- * while the truth here is read as printed; the label carries no part of the summary.
+ * The subject is compared without a leading "V/v" or "Về việc" label and without a closing full stop on either
+ * side: the record keeps a công văn's summary without its "V/v" (as samples/documents/ground-truth.json writes it),
+ * a decision's as printed, and no summary's closing stop, while the truth here is read as printed; neither the
+ * label nor the stop carries any part of the summary.
  */
 function same(key: string, expected: string, got: string): boolean {
   if (key === 'numberSymbol') return expected === got;
@@ -85,7 +86,7 @@ function same(key: string, expected: string, got: string): boolean {
 }
 
 function withoutSubjectLabel(subject: string): string {
-  return subject.replace(/^\s*(V\/v|Về việc)[:.]?\s+/iu, '');
+  return subject.replace(/^\s*(V\/v|Về việc)[:.]?\s+/iu, '').replace(/\.\s*$/u, '');
 }
 
 /** The part a partial value holds is right: for number and symbol, the symbol; for a date, its known parts. */
