@@ -84,12 +84,16 @@ function symbolAfterBlank(words: readonly Word[], startIndex: number, first: str
   const slashAt = texts.findIndex((t) => t.includes('/'));
   if (slashAt < 0) return undefined;
   const slashText = texts[slashAt] as string;
-  const slot = [...texts.slice(0, slashAt), slashText.slice(0, slashText.indexOf('/'))];
+  // The symbol starts at the last slash a letter follows: ink in the blank may be read with slashes of its own
+  // ("Số:/Z542/UBND-KSTTHC"). A normative document's year before it ("Số:   /2024/QĐ-UBND") belongs to the
+  // number and is not kept alone.
+  const symbolSlash = Math.max(slashText.indexOf('/'), slashText.search(/\/(?=\p{L}[^/]*$)/u));
+  const slotTail = slashText.slice(0, symbolSlash).replace(/\/\d{4}$/u, '');
+  const slot = [...texts.slice(0, slashAt), slotTail];
   const slotWords = words.slice(startIndex, startIndex + slashAt + 1);
   const blank = slot.every((t, i) => BLANK_MARKS.test(t) || (slotWords[i]?.confidence ?? 100) < HANDWRITING_MAX_CONFIDENCE);
   if (!blank) return undefined;
-  // A normative document's year after the blank ("Số:   /2024/QĐ-UBND") belongs to the number; it is not kept alone.
-  const rest = continuation(slashText.slice(slashText.indexOf('/')), texts.slice(slashAt + 1)).replace(/^\/(?:\d{4}\/)?/u, '');
+  const rest = continuation(slashText.slice(symbolSlash), texts.slice(slashAt + 1)).replace(/^\//u, '');
   const parsed = parseNumberSymbol(`0/${rest}`, titleType, false);
   if (!parsed) return undefined;
   return { ...parsed, number: undefined, numberTolerant: false, lineIndex, words: [...words], keywordTolerant };

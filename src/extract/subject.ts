@@ -25,20 +25,26 @@ function opensBody(text: string): boolean {
 const VV = /^[VW][\/|lI1.]?[vVyY][:.]?$/u;
 
 /**
- * A công văn's summary: the left-column line under the number that starts with "V/v", and the lines under it
- * (wrapped summary) up to a mark or the end of the heading. Returns the text after "V/v ".
+ * A công văn's summary: the left-column line under the number that starts with "V/v" (or "Về việc"), and the
+ * lines under it (wrapped summary) up to a mark, "Kính gửi" or the end of the heading. Returns the text after "V/v ".
  */
 export function readVvSubject(linesBelowNumber: readonly TextLine[], isMark: (line: TextLine) => boolean): Subject | undefined {
-  const start = linesBelowNumber.findIndex((line) => line.words.length > 1 && VV.test((line.words[0] as Word).text));
+  const vvAt = linesBelowNumber.findIndex((line) => line.words.length > 1 && VV.test((line.words[0] as Word).text));
+  // Many offices print the label in full ("Về việc …") in the same place; only right under the number, since
+  // a body line may start so too. The label is kept then, as a decision's centred "Về việc" is.
+  const inFull = vvAt < 0 && linesBelowNumber[0] !== undefined && linesBelowNumber[0].words.length > 2 && startsVeViec(linesBelowNumber[0].text);
+  const start = inFull ? 0 : vvAt;
   if (start < 0) return undefined;
   const first = linesBelowNumber[start] as TextLine;
-  const words = first.words.slice(1);
+  const words = inFull ? [...first.words] : first.words.slice(1);
   for (const line of linesBelowNumber.slice(start + 1)) {
     // "Kính gửi:" may stand in the left column right under the summary; it opens the letter.
     if (isMark(line) || opensBody(line.text)) break;
     words.push(...line.words);
   }
-  return { tokens: words.map((w) => ({ text: w.text, confidence: w.confidence })), words: [first.words[0] as Word, ...words], tolerant: (first.words[0] as Word).text !== 'V/v' };
+  const tokens = words.map((w) => ({ text: w.text, confidence: w.confidence }));
+  if (inFull) return { tokens, words, tolerant: !first.text.startsWith('Về việc') };
+  return { tokens, words: [first.words[0] as Word, ...words], tolerant: (first.words[0] as Word).text !== 'V/v' };
 }
 
 

@@ -85,6 +85,13 @@ describe('extractFields', () => {
     expect(field(fields, 'documentType')!.confidence).toBeLessThan(95);
   });
 
+  it('reads a công văn whose summary under the number spells its label in full ("Về việc …")', () => {
+    const words = heading({ agency: ['ỦY BAN NHÂN DÂN', 'TỈNH PHÚ THỌ'], number: '4532/UBND-KSTTHC', vv: ['Về việc xây dựng kế hoạch rà', 'soát quy định, thủ tục hành chính.'], placeDate: 'Phú Thọ, ngày 07 tháng 12 năm 2011' }).words;
+    const fields = extractFields([page(words)]);
+    expect(fields.find((f) => f.key === 'subject')?.value).toBe('Về việc xây dựng kế hoạch rà soát quy định, thủ tục hành chính');
+    expect(fields.find((f) => f.key === 'documentType')?.value).toBe('Công văn');
+  });
+
   it('takes a V/v summary for a công văn even when the issuer\'s abbreviation spells a type ("CT" of Cục Thuế)', () => {
     const words = documentPage({
       heading: { parent: 'BỘ TÀI CHÍNH', agency: ['CỤC THUẾ'], number: '219/CT-CS', vv: ['V.v chính sách thuế TNDN'], placeDate: 'Hà Nội, ngày 08 tháng 4 năm 2026' },

@@ -42,6 +42,14 @@ describe('a number written in by hand', () => {
     expect(field(extractFields([page(congVan({ numberLine: 'Số: về /UBND-TTHC' }))]), 'symbol')).toBeUndefined();
   });
 
+  it('keeps the symbol when the ink is read with slashes of its own, and the year of a normative number stays out', () => {
+    const slashed = congVan({ numberLine: 'Số:/Z542/UBND-TTHC' }).map((w) => (w.text.includes('Z542') ? { ...w, confidence: 37 } : w));
+    expect(field(extractFields([page(slashed)]), 'symbol')).toMatchObject({ value: 'UBND-TTHC', partial: { missing: ['number'] } });
+    expect(field(extractFields([page(congVan({ numberLine: 'Số:    /2024/QĐ-UBND' }))]), 'symbol')).toMatchObject({ value: 'QĐ-UBND', partial: { missing: ['number'] } });
+    // Printed and read with confidence, a slashed group is no blank: nothing is taken.
+    expect(field(extractFields([page(congVan({ numberLine: 'Số: AB12/UBND-TTHC' }))]), 'symbol')).toBeUndefined();
+  });
+
   it('reads a whole number as before, with no partial mark', () => {
     const fields = extractFields([page(congVan({ number: '299/UBND-TTHC' }))]);
     expect(field(fields, 'number')).toMatchObject({ value: '299' });
