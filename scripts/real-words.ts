@@ -17,7 +17,7 @@ import { silentLogger } from '../src/log.ts';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.ts';
 import { openScannedPdf, type ScannedPdf } from '../src/pdf/read-scanned-pdf.ts';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
-import { readPage } from '../src/pipeline/run-batch.ts';
+import { readPage } from '../src/pipeline/run-page.ts';
 import { extractDocumentMetadata } from '../src/stages/extract-metadata.ts';
 import { listDocumentPages, loadBatch, type PageSource } from '../src/stages/ingest.ts';
 import { readTruth, scoreDocument, scoredKeys } from './real-score.ts';

@@ -1,5 +1,5 @@
 // The terminal progress line: pages done of total, failures, pages per minute and time left.
-import type { BatchProgress } from '../pipeline/run-batch.ts';
+import type { BatchProgress } from '../pipeline/run-context.ts';
 
 export interface ProgressView {
   update(progress: BatchProgress): void;

@@ -1,0 +1,40 @@
+// What a batch run hands its dossier, document and page runners: the ports, the options and the progress counters.
+import type { Logger } from 'pino';
+import type { DossierPlan } from '../domain/batch.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import type { Pipeline } from './pipeline-file.ts';
+
+export interface BatchProgress {
+  pagesTotal: number;
+  pagesDone: number;
+  pagesFailed: number;
+  /** Pages of dossiers already complete from an earlier run. */
+  pagesSkipped: number;
+}
+
+export interface BatchRunContext {
+  store: ObjectStore;
+  ocr: OcrEngine;
+  /** Scratch folder for page intermediates; emptied per document. */
+  workDir: string;
+  log: Logger;
+  pipelineFor: (dossier: DossierPlan) => Pipeline;
+  softwareVersion: string;
+  /** Pages in flight at once: the OCR pool size plus one keeps the pool fed while a page is normalized. */
+  pageConcurrency: number;
+  /** Redo dossiers even when their record says they are complete. */
+  force: boolean;
+  onProgress?: (progress: BatchProgress) => void;
+  /** Object-lock mode; each dossier's objects are then locked for its retention period. Off when absent. */
+  objectLock?: 'GOVERNANCE' | 'COMPLIANCE';
+  /** PDF pages that already carry text: `skip` keeps that text and does not OCR the page; `redo`/`force` OCR it. */
+  pdfText?: 'skip' | 'redo' | 'force';
+  /** Aborted when a queue job is released: no page starts after it, and the dossier record is not written. */
+  signal?: AbortSignal;
+  /** Prometheus metrics of the process; pages, documents and dossiers are counted as they end. */
+  metrics?: Metrics;
+  /** Writes report.html beside report.json (off for runs that only want the records). */
+  htmlReport?: { batchRoot: string; lowConfidence: number };
+}

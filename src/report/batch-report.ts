@@ -1,0 +1,58 @@
+// The batch report (report.json's content, and report.html beside it), built in one place for sohoa run and the queue.
+import type { Logger } from 'pino';
+import { batchReportSchema, type BatchReport, type DossierReport, type PageReport } from '../domain/record.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { buildReportHtml, writeReportHtml } from './build-report.ts';
+
+/** The batch report from its dossiers' reports, however they were run (one process or many workers). */
+export function buildBatchReport(batchId: string, pipelines: readonly string[], dossiers: DossierReport[], startedAt: Date, finishedAt: Date): BatchReport {
+  const documents = dossiers.flatMap((d) => d.documents);
+  const pages = documents.flatMap((d) => d.pages);
+  return {
+    schema: batchReportSchema,
+    batchId,
+    pipeline: pipelines.join(', '),
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    totals: {
+      dossiers: dossiers.length,
+      documents: documents.length,
+      pages: pages.length,
+      pagesDone: pages.filter((p) => p.status === 'done').length,
+      pagesFailed: pages.filter((p) => p.status === 'failed').length,
+      documentsFailed: documents.filter((d) => d.status === 'failed').length,
+      dossiersSkipped: dossiers.filter((d) => d.status === 'skipped').length,
+      dossiersNotStarted: dossiers.filter((d) => d.status === 'not-started').length,
+      documentsNotStarted: documents.filter((d) => d.status === 'not-started').length,
+      pagesNotStarted: pages.filter((p) => p.status === 'not-started').length,
+    },
+    dossiers,
+    warnings: [],
+  };
+}
+
+/**
+ * Writes report.html next to report.json. The page for people is worth less than the records, so a failure is
+ * logged (`report.failed`) and the batch goes on: report.json stays the authority.
+ */
+export async function writeBatchReportHtml(
+  store: ObjectStore,
+  report: BatchReport,
+  options: { batchRoot: string; lowConfidence: number; softwareVersion: string },
+  log: Logger,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    const built = await buildReportHtml({ store, batchId: report.batchId, report, batchRoot: options.batchRoot, lowConfidence: options.lowConfidence, softwareVersion: options.softwareVersion, log });
+    const stored = await writeReportHtml(store, report.batchId, built.html);
+    log.info({ event: 'report.written', key: stored.key, sizeBytes: stored.sizeBytes, pages: built.pages, thumbnails: built.thumbnails, durationMs: Math.round(performance.now() - started) }, 'report.written');
+  } catch (err) {
+    log.warn({ event: 'report.failed', err }, 'report.failed: report.html could not be written; report.json is complete');
+  }
+}
+
+/** Pages in their order in the document. */
+export function sortPages(pages: PageReport[]): PageReport[] {
+  return pages.sort((a, b) => a.pageNumber - b.pageNumber);
+}
