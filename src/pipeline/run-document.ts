@@ -1,13 +1,14 @@
 // The document runner: its pages through the page runner, then fields, the PDF/A and the record, stored; or the reasons it failed.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { Batch, DossierPlan } from '../domain/batch.ts';
+import { draftDocumentRecord } from '../domain/draft-records.ts';
 import { errorReport, InputError, type ErrorReport } from '../domain/errors.ts';
 import type { FieldCandidate } from '../domain/metadata/model.ts';
 import { partialFields } from '../domain/metadata/partial.ts';
 import type { RecognizedPage } from '../domain/page.ts';
 import {
-  documentRecordSchema,
   type DocumentRecord,
   type DocumentReport,
   type DossierDocumentEntry,
@@ -36,31 +37,67 @@ export interface DocumentOutcome {
   dossierCandidates: FieldCandidate[];
 }
 
-export async function runDocument(
-  batch: Batch,
-  dossier: DossierPlan,
-  planned: PlannedDocument,
-  ctx: BatchRunContext,
-  pipeline: Pipeline,
-  provenance: ProvenanceRecord,
-  sources: SourceFileRecord[],
-  createdAt: Date,
-  limiter: Limiter,
-  progress: BatchProgress,
-  lock: ObjectLock | undefined,
-): Promise<DocumentOutcome> {
+/** What a dossier's documents share: the plan, the pipeline, the records' provenance and dates, the OCR budget. */
+export interface DossierJob {
+  batch: Batch;
+  dossier: DossierPlan;
+  pipeline: Pipeline;
+  provenance: ProvenanceRecord;
+  sources: SourceFileRecord[];
+  /** The dossier's date (its newest input), which records and PDFs carry instead of the clock's. */
+  createdAt: Date;
+  limiter: Limiter;
+  progress: BatchProgress;
+  lock: ObjectLock | undefined;
+}
+
+/** A document's pages as read: the recognized ones, the failed ones, and its PDFs' signatures. */
+interface ReadPages {
+  recognized: RecognizedPage[];
+  failed: PageReport[];
+  signatures: SignatureRecord[];
+  signatureWarnings: string[];
+}
+
+/**
+ * Runs one document: its pages, then (when every page was read) its fields, PDF/A, text and record, stored. A
+ * document with a failed page, or an input error on the way, fails whole with the reasons; nothing of it is stored.
+ */
+export async function runDocument(planned: PlannedDocument, job: DossierJob, ctx: BatchRunContext): Promise<DocumentOutcome> {
   const { document } = planned;
   const log = ctx.log.child({ documentId: document.id });
   const started = performance.now();
-  const workDir = path.join(ctx.workDir, dossier.id, document.id);
+  const workDir = path.join(ctx.workDir, job.dossier.id, document.id);
+  countInputProblems(planned, job.progress, ctx, log);
+  const pages = await readPages(planned, job, ctx, workDir, log);
+  const fail = (errors: ErrorReport[]) => failedDocument(planned, pages, errors, ctx, log);
+  try {
+    if (pages.failed.length > 0) {
+      // An archive record must be complete: a document with a failed page is not published half-made.
+      return fail(pages.failed.map((p) => p.error ?? { code: 'INTERNAL', kind: 'internal', message: `${p.file}: failed without a recorded reason` }));
+    }
+    if (pages.recognized.length === 0) return fail([errorReport(new InputError('DOCUMENT_NO_PAGES', `document ${document.id} has no pages; list its page files in the manifest, or remove it`))]);
+    return await publishDocument(planned, pages, job, ctx, log, started);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return fail([errorReport(err)]);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Pages the plan already found unreadable (a missing or damaged file) count and log as failed. */
+function countInputProblems(planned: PlannedDocument, progress: BatchProgress, ctx: BatchRunContext, log: Logger): void {
   for (const problem of planned.problems) {
     progress.pagesFailed++;
     ctx.metrics?.pageFailed('input');
     log.warn({ event: 'page.failed', file: problem.file, pageNumber: problem.pageNumber, code: problem.error?.code, reason: problem.error?.message }, 'page.failed');
   }
   if (planned.problems.length > 0) ctx.onProgress?.(progress);
+}
 
-  // A PDF is parsed once for all its pages in this document, not once per page.
+/** Every page through the page runner, within the OCR budget; each PDF parsed once for all its pages here. */
+async function readPages(planned: PlannedDocument, job: DossierJob, ctx: BatchRunContext, workDir: string, log: Logger): Promise<ReadPages> {
   const pdfs = new Map<string, Promise<ScannedPdf>>();
   const openPdf = (source: PageSource) => {
     let pdf = pdfs.get(source.path);
@@ -71,110 +108,97 @@ export async function runDocument(
   const outcomes = settledOrThrow(
     await Promise.allSettled(
       planned.pages.map((source) =>
-        limiter(() => {
+        job.limiter(() => {
           ctx.signal?.throwIfAborted();
-          return runPage(source, ctx, pipeline, workDir, log, progress, openPdf);
+          return runPage(source, ctx, job.pipeline, workDir, log, job.progress, openPdf);
         }),
       ),
     ).finally(() => Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined)))),
   );
   ctx.signal?.throwIfAborted();
-  const documentFiles = [...new Set(document.sources.map((s) => s.file))];
-  const signatures = await signaturesOf(pdfs.values(), documentFiles);
+  const signatures = await signaturesOf(pdfs.values(), documentFiles(planned));
   const signatureWarnings = signatures.flatMap(signatureWarning);
   for (const warning of signatureWarnings) log.warn({ event: 'document.warning' }, warning);
-  const pageReports: PageReport[] = [...planned.problems];
+  const failed: PageReport[] = [...planned.problems];
   const recognized: RecognizedPage[] = [];
   for (const outcome of outcomes) {
     if (outcome.ok) recognized.push(outcome.page);
-    else pageReports.push(outcome.report);
+    else failed.push(outcome.report);
   }
+  return { recognized, failed, signatures, signatureWarnings };
+}
 
-  const fail = (errors: ErrorReport[]) => {
-    const report: DocumentReport = { documentId: document.id, status: 'failed', pages: sortPages([...pageReports, ...recognized.map((p) => donePage(p, []))]), errors };
-    ctx.metrics?.documentFailed('input');
-    log.warn({ event: 'document.failed', codes: [...new Set(errors.map((e) => e.code))], errors: errors.map((e) => e.message) }, 'document.failed');
-    const entry = { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors: errors.map((e) => `${e.code}: ${e.message}`) };
-    return { entry, report, dossierCandidates: [] };
+function documentFiles(planned: PlannedDocument): string[] {
+  return [...new Set(planned.document.sources.map((s) => s.file))];
+}
+
+function failedDocument(planned: PlannedDocument, pages: ReadPages, errors: ErrorReport[], ctx: BatchRunContext, log: Logger): DocumentOutcome {
+  const { document } = planned;
+  const report: DocumentReport = { documentId: document.id, status: 'failed', pages: sortPages([...pages.failed, ...pages.recognized.map((p) => donePage(p, []))]), errors };
+  ctx.metrics?.documentFailed('input');
+  log.warn({ event: 'document.failed', codes: [...new Set(errors.map((e) => e.code))], errors: errors.map((e) => e.message) }, 'document.failed');
+  const entry = { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'failed' as const, pageCount: report.pages.length, outputs: [], errors: errors.map((e) => `${e.code}: ${e.message}`) };
+  return { entry, report, dossierCandidates: [] };
+}
+
+/** Fields, PDF/A and text from the read pages, the record drafted, everything stored (originals too, when kept). */
+async function publishDocument(planned: PlannedDocument, pages: ReadPages, job: DossierJob, ctx: BatchRunContext, log: Logger, started: number): Promise<DocumentOutcome> {
+  const { document } = planned;
+  const { batch, dossier, pipeline } = job;
+  const { recognized, signatures } = pages;
+  const extractStarted = performance.now();
+  const metadata = await extractDocumentMetadata(document, recognized, { ...pipeline.stages.extract, language: languageOf(pipeline), signatures });
+  const extractMs = Math.round(performance.now() - extractStarted);
+  const assembled = await assembleDocument(dossier, document, recognized, {
+    batchId: batch.id,
+    language: languageOf(pipeline),
+    producer: `sohoa ${ctx.softwareVersion}`,
+    lowConfidence: pipeline.stages.assemble.lowConfidence,
+    createdAt: job.createdAt,
+    metadata: metadata.fields,
+  });
+  assembled.pageWarnings.forEach((warnings, index) => {
+    for (const warning of warnings) log.warn({ event: 'page.warning', stage: 'assemble', pageNumber: assembled.pages[index]?.pageNumber, code: warning.code }, warning.message);
+  });
+  const ids = { batchId: batch.id, dossierId: dossier.id, documentId: document.id };
+  const files = documentFiles(planned);
+  const sources = documentSources(job.sources, files, pipeline.stages.store.keepOriginals ? originalKeys(ids, files) : []);
+  const record = draftDocumentRecord({ ids, title: document.title, metadata, assembled, sources, provenance: job.provenance, signatures, signatureWarnings: pages.signatureWarnings, createdAt: job.createdAt });
+  const storeStarted = performance.now();
+  const originals = sources.flatMap((s) => (s.storedAs ? [{ file: s.file, path: path.join(batch.root, s.file), key: s.storedAs, sha256: s.sha256 }] : []));
+  const stored = await storeDocument(ctx.store, ids, { pdf: assembled.pdf, text: assembled.text, originals }, record, job.lock);
+  const storeMs = Math.round(performance.now() - storeStarted);
+  ctx.metrics?.documentStored({ extractMs, assembleMs: assembled.durationMs, storeMs });
+  log.info(
+    { event: 'document.stored', storeMs, assembleMs: Math.round(assembled.durationMs), pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, fields: Object.keys(metadata.fields).length, conflicts: metadata.conflicts.length, qrCodes: metadata.qrCodes.length, extractMs, durationMs: Math.round(performance.now() - started) },
+    'document.stored',
+  );
+  const partial = partialFields(metadata.fields);
+  const report: DocumentReport = {
+    documentId: document.id,
+    status: 'done',
+    pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? [], assembled.pageWarnings[i] ?? []))),
+    errors: [],
+    ...(metadata.conflicts.length > 0 ? { conflicts: metadata.conflicts.map((c) => c.message) } : {}),
+    ...(partial.length > 0 ? { partial } : {}),
+    ...(signatures.length > 0 ? { signatures: signatures.map(signatureSummary) } : {}),
+    timings: { pagesMs: Math.round(recognized.reduce((n, p) => n + p.durationMs + p.ocrDurationMs, 0)), extractMs, assembleMs: Math.round(assembled.durationMs) },
   };
+  return {
+    entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'done', pageCount: assembled.pages.length, record: stored.record, outputs: stored.outputs, errors: [] },
+    report,
+    record: { ...record, outputs: stored.outputs },
+    dossierCandidates: metadata.dossierCandidates,
+  };
+}
 
-  try {
-    if (pageReports.length > 0) {
-      // An archive record must be complete: a document with a failed page is not published half-made.
-      return fail(pageReports.map((p) => p.error ?? { code: 'INTERNAL', kind: 'internal', message: `${p.file}: failed without a recorded reason` }));
-    }
-    if (recognized.length === 0) return fail([errorReport(new InputError('DOCUMENT_NO_PAGES', `document ${document.id} has no pages; list its page files in the manifest, or remove it`))]);
-    const extractStarted = performance.now();
-    const metadata = await extractDocumentMetadata(document, recognized, { ...pipeline.stages.extract, language: languageOf(pipeline), signatures });
-    const extractMs = Math.round(performance.now() - extractStarted);
-    const assembled = await assembleDocument(dossier, document, recognized, {
-      batchId: batch.id,
-      language: languageOf(pipeline),
-      producer: `sohoa ${ctx.softwareVersion}`,
-      lowConfidence: pipeline.stages.assemble.lowConfidence,
-      createdAt,
-      metadata: metadata.fields,
-    });
-    assembled.pageWarnings.forEach((warnings, index) => {
-      for (const warning of warnings) log.warn({ event: 'page.warning', stage: 'assemble', pageNumber: assembled.pages[index]?.pageNumber, code: warning.code }, warning.message);
-    });
-    const ids = { batchId: batch.id, dossierId: dossier.id, documentId: document.id };
-    const keys = pipeline.stages.store.keepOriginals ? originalKeys(ids, documentFiles) : [];
-    const documentSources = sources.flatMap((s) => {
-      const at = documentFiles.indexOf(s.file);
-      if (at < 0) return [];
-      return keys[at] ? [{ ...s, storedAs: keys[at] }] : [s];
-    });
-    const record: Omit<DocumentRecord, 'outputs'> = {
-      schema: documentRecordSchema,
-      batchId: batch.id,
-      dossierId: dossier.id,
-      documentId: document.id,
-      ...(document.title ? { title: document.title } : {}),
-      metadata: metadata.fields,
-      conflicts: metadata.conflicts,
-      qrCodes: metadata.qrCodes,
-      sources: documentSources,
-      pageCount: assembled.pages.length,
-      pages: assembled.pages,
-      meanConfidence: Math.round(assembled.meanConfidence * 10) / 10,
-      provenance,
-      ...(signatures.length > 0 ? { signatures } : {}),
-      warnings: [...signatureWarnings, ...assembled.warnings],
-      createdAt: createdAt.toISOString(),
-    };
-    const storeStarted = performance.now();
-    const originals = documentSources.flatMap((s) => (s.storedAs ? [{ file: s.file, path: path.join(batch.root, s.file), key: s.storedAs, sha256: s.sha256 }] : []));
-    const stored = await storeDocument(ctx.store, ids, { pdf: assembled.pdf, text: assembled.text, originals }, record, lock);
-    const storeMs = Math.round(performance.now() - storeStarted);
-    ctx.metrics?.documentStored({ extractMs, assembleMs: assembled.durationMs, storeMs });
-    log.info(
-      { event: 'document.stored', storeMs, assembleMs: Math.round(assembled.durationMs), pages: assembled.pages.length, meanConfidence: Math.round(assembled.meanConfidence), pdfBytes: assembled.pdf.byteLength, fields: Object.keys(metadata.fields).length, conflicts: metadata.conflicts.length, qrCodes: metadata.qrCodes.length, extractMs, durationMs: Math.round(performance.now() - started) },
-      'document.stored',
-    );
-    const partial = partialFields(metadata.fields);
-    const report: DocumentReport = {
-      documentId: document.id,
-      status: 'done',
-      pages: sortPages(recognized.map((p, i) => donePage(p, assembled.pages[i]?.flags ?? [], assembled.pageWarnings[i] ?? []))),
-      errors: [],
-      ...(metadata.conflicts.length > 0 ? { conflicts: metadata.conflicts.map((c) => c.message) } : {}),
-      ...(partial.length > 0 ? { partial } : {}),
-      ...(signatures.length > 0 ? { signatures: signatures.map(signatureSummary) } : {}),
-      timings: { pagesMs: Math.round(recognized.reduce((n, p) => n + p.durationMs + p.ocrDurationMs, 0)), extractMs, assembleMs: Math.round(assembled.durationMs) },
-    };
-    return {
-      entry: { documentId: document.id, ...(document.title ? { title: document.title } : {}), status: 'done', pageCount: assembled.pages.length, record: stored.record, outputs: stored.outputs, errors: [] },
-      report,
-      record: { ...record, outputs: stored.outputs },
-      dossierCandidates: metadata.dossierCandidates,
-    };
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return fail([errorReport(err)]);
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
+/** The dossier's input files that make this document, in its order, each with the key its kept original gets. */
+function documentSources(sources: readonly SourceFileRecord[], files: readonly string[], keys: readonly string[]): SourceFileRecord[] {
+  return sources.flatMap((s) => {
+    const at = files.indexOf(s.file);
+    if (at < 0) return [];
+    return keys[at] ? [{ ...s, storedAs: keys[at] }] : [s];
+  });
 }
 
 /** The signatures of the document's PDFs, in the order of its files, so the record is the same on every run. */

@@ -69,7 +69,7 @@ export async function runDossier(batch: Batch, planned: PlannedDossier, ctx: Bat
   // store) before the dossier is abandoned, so nothing is left writing behind the report.
   const results = settledOrThrow(
     await Promise.allSettled(
-      planned.documents.map((doc) => runDocument(batch, dossier, doc, { ...ctx, log }, pipeline, provenance, sources, createdAt, limiter, progress, lock)),
+      planned.documents.map((doc) => runDocument(doc, { batch, dossier, pipeline, provenance, sources, createdAt, limiter, progress, lock }, { ...ctx, log })),
     ),
   );
 
