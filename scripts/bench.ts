@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
-import { createLimiter } from '../src/pipeline/limiter.ts';
+import { createLimiter } from '../src/common/limiter.ts';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
 import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from './lib/evaluate.ts';
 import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch } from './lib/bench-operations.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
-import { formatIssues, intBetween } from './pipeline/validation.ts';
+import { formatIssues, intBetween } from './common/validation.ts';
 import type { OpenObjectStoreOptions } from './storage/store-location.ts';
 
 export const defaults = {

@@ -11,7 +11,7 @@ import type { Batch } from '../domain/batch.ts';
 import { ConfigError, ExitCode } from '../domain/errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { TesseractEngine } from '../ocr/tesseract-engine.ts';
-import { createLimiter } from '../pipeline/limiter.ts';
+import { createLimiter } from '../common/limiter.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
 import { dossierJobHandler, writeQueuedBatchReport } from '../queue/dossier-job.ts';
 import type { BatchStatus, DossierJob } from '../queue/job-queue.ts';

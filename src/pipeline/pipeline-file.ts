@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
-import { bool, formatIssues, intBetween, numberBetween } from './validation.ts';
+import { bool, formatIssues, intBetween, numberBetween } from '../common/validation.ts';
 
 /** Folder of the pipelines shipped with sohoa. */
 export const builtInPipelineDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));

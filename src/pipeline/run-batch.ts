@@ -10,7 +10,7 @@ import type { BatchReport, DossierReport, PageReport } from '../domain/record.ts
 import { buildBatchReport, sortPages, writeBatchReportHtml } from '../report/batch-report.ts';
 import { contentTypes, encodeJson } from '../stages/store.ts';
 import { objectKeys } from '../storage/keys.ts';
-import { createLimiter, type Limiter } from './limiter.ts';
+import { createLimiter, type Limiter } from '../common/limiter.ts';
 import { countPages, planBatch, type PlannedDossier } from './plan-batch.ts';
 import type { BatchProgress, BatchRunContext } from './run-context.ts';
 import { runDossier } from './run-dossier.ts';

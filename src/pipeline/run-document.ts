@@ -23,7 +23,7 @@ import { assembleDocument } from '../stages/assemble-pdf.ts';
 import { extractDocumentMetadata } from '../stages/extract-metadata.ts';
 import type { PageSource } from '../stages/ingest.ts';
 import { originalKeys, storeDocument, type ObjectLock } from '../stages/store.ts';
-import type { Limiter } from './limiter.ts';
+import type { Limiter } from '../common/limiter.ts';
 import type { Pipeline } from './pipeline-file.ts';
 import type { PlannedDocument } from './plan-batch.ts';
 import type { BatchProgress, BatchRunContext } from './run-context.ts';

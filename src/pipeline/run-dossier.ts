@@ -10,7 +10,7 @@ import { buildDossierXml } from '../export/dossier-xml.ts';
 import { manifestCandidates } from '../stages/extract-metadata.ts';
 import { sha256File } from '../stages/ingest.ts';
 import { readDossierRecord, removeStrayObjects, sha256Hex, storeDossierExport, storeDossierRecord, type ObjectLock } from '../stages/store.ts';
-import type { Limiter } from './limiter.ts';
+import type { Limiter } from '../common/limiter.ts';
 import type { PlannedDossier } from './plan-batch.ts';
 import type { BatchProgress, BatchRunContext } from './run-context.ts';
 import { languageOf, runDocument, settledOrThrow } from './run-document.ts';

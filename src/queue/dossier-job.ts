@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Batch, DossierPlan } from '../domain/batch.ts';
 import type { BatchReport, DossierReport } from '../domain/record.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
-import type { Limiter } from '../pipeline/limiter.ts';
+import type { Limiter } from '../common/limiter.ts';
 import type { Pipeline } from '../pipeline/pipeline-file.ts';
 import { buildBatchReport, runBatchDossier, writeBatchReportHtml } from '../pipeline/run-batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';

@@ -7,7 +7,7 @@ import { InputError } from '../domain/errors.ts';
 import { partialFields } from '../domain/metadata/partial.ts';
 import type { BatchReport, DocumentRecord, DocumentReport, DossierRecord, DossierReport, PageRecord } from '../domain/record.ts';
 import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
-import { createLimiter } from '../pipeline/limiter.ts';
+import { createLimiter } from '../common/limiter.ts';
 import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore, StoredObject } from '../storage/object-store.ts';
 import { renderReportHtml, type ReportDocument, type ReportDossier, type ReportLang, type ReportPage } from './report-html.ts';

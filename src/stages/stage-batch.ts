@@ -2,7 +2,7 @@
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { createLimiter } from '../pipeline/limiter.ts';
+import { createLimiter } from '../common/limiter.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 
 /**

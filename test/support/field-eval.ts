@@ -19,7 +19,7 @@ import {
 } from '../../src/extract/field-metrics.ts';
 import type { OcrEngine } from '../../src/ocr/ocr-engine.ts';
 import { TesseractEngine } from '../../src/ocr/tesseract-engine.ts';
-import { createLimiter } from '../../src/pipeline/limiter.ts';
+import { createLimiter } from '../../src/common/limiter.ts';
 import type { Pipeline } from '../../src/pipeline/pipeline-file.ts';
 import { normalizePage } from '../../src/stages/normalize.ts';
 import { recognizePage } from '../../src/stages/recognize.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from '../../../src/pipeline/limiter.ts';
+import { createLimiter } from '../../../src/common/limiter.ts';
 
 describe('createLimiter', () => {
   it('never runs more than N tasks at once and keeps arrival order', async () => {
