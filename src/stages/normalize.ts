@@ -1,5 +1,5 @@
 // The normalize stage: one decoded input page in, an upright deskewed image for OCR and one for the PDF out.
-import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
@@ -17,8 +17,7 @@ import type { PixelGrid } from '../image/pixel-grid.ts';
 import { liftColouredInk } from '../image/coloured-ink.ts';
 import { inferPaperDpi } from '../image/paper-size.ts';
 import { measureTextLineHeight } from '../image/text-size.ts';
-import { readTiffResolution } from '../image/tiff-resolution.ts';
-import type { TiffResolution } from '../image/tiff-resolution.ts';
+import { readTiffResolutionOf } from '../image/tiff.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { estimateOrientation, minConfidentOrientation } from '../image/orientation.ts';
 import { isPdfSafeJpeg, readJpegFrameInfo } from '../pdf/page-image-xobject.ts';
@@ -322,18 +321,6 @@ async function resolvePageGrid(source: PageSource, header: Metadata, options: No
   const upright = header.autoOrient ?? { width: swapsAxes ? header.height : header.width, height: swapsAxes ? header.width : header.height };
   const grid = squarePixelGrid({ widthPx: upright.width, heightPx: upright.height, xDpi: swapsAxes ? yDpi : xDpi, yDpi: swapsAxes ? xDpi : yDpi }, options.maxDpi);
   return { dpi: grid.dpi, assumed: false, warnings: grid.warnings, ...(grid.warnings.length > 0 ? { grid } : {}) };
-}
-
-async function readTiffResolutionOf(file: string, pageIndex: number): Promise<TiffResolution | undefined> {
-  const handle = await open(file, 'r');
-  try {
-    return await readTiffResolution(async (offset, length) => {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, offset);
-      return buffer.subarray(0, bytesRead);
-    }, pageIndex);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The page resampled to `grid` (a palette page, decoded at full size to judge its entries). */

@@ -1,5 +1,5 @@
 // The normalize stage turns real image files into upright, deskewed OCR and PDF images, or fails with an InputError.
-import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
+import { readSingleG4Strip } from '../../../src/image/tiff.ts';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
