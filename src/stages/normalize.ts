@@ -20,7 +20,7 @@ import { measureTextLineHeight } from '../image/text-size.ts';
 import { readTiffResolutionOf } from '../image/tiff.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { estimateOrientation, minConfidentOrientation } from '../image/orientation.ts';
-import { isPdfSafeJpeg, readJpegFrameInfo } from '../pdf/page-image-xobject.ts';
+import { isPdfSafeJpeg, readJpegFrameInfo } from '../image/jpeg-frame.ts';
 
 export type { PageSource } from '../domain/page.ts';
 

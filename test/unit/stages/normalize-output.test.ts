@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSingleG4Strip } from '../../../src/image/tiff.ts';
-import { readJpegFrameInfo } from '../../../src/pdf/page-image-xobject.ts';
+import { readJpegFrameInfo } from '../../../src/image/jpeg-frame.ts';
 import { canPassJpegThrough, defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, PageSource } from '../../../src/stages/normalize.ts';
 import { fixtures } from '../../fixtures/index.ts';
