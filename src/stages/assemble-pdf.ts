@@ -5,7 +5,7 @@ import type { DocumentPlan, DossierPlan } from '../domain/batch.ts';
 import type { FieldValue } from '../domain/metadata/model.ts';
 import type { RecognizedPage, Word } from '../domain/page.ts';
 import { mean, outputSizeWarning, pageFlags, type PageRecord, type PageWarning } from '../domain/record.ts';
-import { readTiffStrips, singleG4Strip } from '../image/tiff-strips.ts';
+import { readTiffStrips, singleG4Strip } from '../image/tiff.ts';
 import { writeSearchablePdf, type PdfPageImage, type PdfPageInput, type WrittenPdfPage } from '../pdf/write-searchable-pdf.ts';
 
 export interface AssembledDocument {

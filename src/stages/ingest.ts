@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Dirent } from 'node:fs';
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
@@ -20,7 +20,7 @@ import {
 } from '../domain/manifest.ts';
 import type { FileReference, FolderListing, ManifestProblem } from '../domain/manifest.ts';
 import type { PageRef, PageSource } from '../domain/page.ts';
-import { tiffPageBytes } from '../image/tiff-strips.ts';
+import { readTiffPageBytes } from '../image/tiff.ts';
 import { inspectPdf } from '../pdf/read-scanned-pdf.ts';
 
 export type { PageSource } from '../domain/page.ts';
@@ -290,19 +290,6 @@ async function probePdf(filePath: string, shown: string): Promise<ProbedFile | {
   } catch (err) {
     if (err instanceof InputError) return { error: err };
     throw err;
-  }
-}
-
-async function readTiffPageBytes(filePath: string, sizeBytes: number): Promise<number[] | undefined> {
-  const handle = await open(filePath, 'r');
-  try {
-    return await tiffPageBytes(async (offset, length) => {
-      const buffer = Buffer.alloc(Math.max(0, Math.min(length, sizeBytes - offset)));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-      return buffer.subarray(0, bytesRead);
-    }, sizeBytes);
-  } finally {
-    await handle.close();
   }
 }
 

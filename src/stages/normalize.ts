@@ -1,39 +1,28 @@
 // The normalize stage: one decoded input page in, an upright deskewed image for OCR and one for the PDF out.
-import { copyFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
-import type { Metadata, Sharp } from 'sharp';
-import type { ErrorCode } from '../domain/error-codes.ts';
+import type { Metadata } from 'sharp';
 import { InputError } from '../domain/errors.ts';
 import type { ColourMode, Jbig2Original, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
-import { colourMode, measureChroma } from '../image/colour-mode.ts';
-import type { ChromaMeasure } from '../image/colour-mode.ts';
-import { estimateSkewDeg } from '../image/deskew.ts';
-import type { SkewEstimate } from '../image/deskew.ts';
 import { isBlackAndWhite, isTextOnlyGray, maxSpeckPx, measureMidtones } from '../image/black-and-white.ts';
 import { measureBlankPage } from '../image/blank-page.ts';
-import { squarePixelGrid } from '../image/pixel-grid.ts';
-import type { PixelGrid } from '../image/pixel-grid.ts';
+import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import { liftColouredInk } from '../image/coloured-ink.ts';
-import { inferPaperDpi } from '../image/paper-size.ts';
-import { measureTextLineHeight } from '../image/text-size.ts';
-import { readTiffResolution } from '../image/tiff-resolution.ts';
-import type { TiffResolution } from '../image/tiff-resolution.ts';
-import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { decodePage, exifRotation, readHeader, reasonOf, resolvePageGrid, where } from '../image/decode-page.ts';
+import type { PageDecodeOptions } from '../image/decode-page.ts';
+import { estimateSkewDeg } from '../image/deskew.ts';
+import type { SkewEstimate } from '../image/deskew.ts';
 import { estimateOrientation, minConfidentOrientation } from '../image/orientation.ts';
-import { isPdfSafeJpeg, readJpegFrameInfo } from '../pdf/page-image-xobject.ts';
+import { canPassJpegThrough, writePdfImage } from '../image/pdf-page-image.ts';
+import type { PageChange, WrittenPdfImage } from '../image/pdf-page-image.ts';
+import { rawInput, resampleTo, resize, rotateUpright, toGray, toRaw } from '../image/raw-image.ts';
+import type { RawImage } from '../image/raw-image.ts';
+import { measureTextLineHeight } from '../image/text-size.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
 
 export type { PageSource } from '../domain/page.ts';
 
-export interface NormalizeOptions {
-  /** Resolution assumed when the file carries none. */
-  defaultDpi: number;
-  /** Larger pages are refused before decoding (a decompression bomb or a mis-scanned roll). */
-  maxInputPixels: number;
-  /** Pages scanned above this resolution are downsampled to it (OCR gains nothing; time and size grow). */
-  maxDpi: number;
-  /** How strictly to decode (sharp's failOn): 'truncated' and stricter refuse a cut-off JPEG. */
-  failOn: 'none' | 'truncated' | 'error' | 'warning';
+export interface NormalizeOptions extends PageDecodeOptions {
   /** Detect and correct 90/180/270° turns with the OCR engine when the file's EXIF did not settle it. */
   orientation: boolean;
   /** Engine confidence from which a detected turn is applied (Tesseract OSD scale). */
@@ -130,18 +119,8 @@ function minCorrectedSkewDeg(source: PageSource, header: Pick<Metadata, 'format'
 }
 /** Leptonica's minimum confidence for deskewing; text pages measured 25–110, blank and photo pages near 1. */
 const MIN_SKEW_CONFIDENCE = 3;
-/** Resolutions outside this range are taken for a missing or broken tag rather than a real scan. */
-const PLAUSIBLE_DPI = { min: 50, max: 2400 } as const;
-/** A sheet this coarse is a thumbnail or an icon, not a scan: its inferred resolution would mean nothing. */
-const MIN_INFERRED_DPI = 30;
-const WHITE = { r: 255, g: 255, b: 255 };
 
-interface RawImage {
-  data: Buffer;
-  widthPx: number;
-  heightPx: number;
-  channels: 1 | 3;
-}
+
 
 /**
  * Normalizes one page: decodes it once with safe limits, applies EXIF orientation, decides the colour mode,
@@ -225,123 +204,6 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
   };
 }
 
-// ── Reading ─────────────────────────────────────────────────────────────────────────────────────────────
-
-function where(source: PageSource): string {
-  return `${source.ref.file}, page ${source.pageIndex + 1}`;
-}
-
-function inputError(code: ErrorCode, source: PageSource, message: string, cause?: unknown): InputError {
-  return new InputError(code, `${where(source)}: ${message}`, { file: source.ref.file, pageNumber: source.pageIndex + 1 }, cause === undefined ? undefined : { cause });
-}
-
-function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Reads the header only; the pixel limit is checked here so the message can give the numbers and the fix. */
-async function readHeader(source: PageSource, options: NormalizeOptions): Promise<Metadata> {
-  let header: Metadata;
-  try {
-    header = await sharp(source.path, { page: source.pageIndex, failOn: options.failOn, limitInputPixels: false }).metadata();
-  } catch (err) {
-    throw inputError('IMAGE_UNREADABLE', source, `cannot be read as an image (${reasonOf(err)}); check that the file is complete and a supported format (TIFF, JPEG, PNG), or rescan it`, err);
-  }
-  const pixels = header.width * header.height;
-  if (pixels > options.maxInputPixels) {
-    throw inputError(
-      'IMAGE_TOO_LARGE',
-      source,
-      `${header.width}×${header.height} = ${pixels} pixels exceeds the limit of ${options.maxInputPixels} pixels; split the scan or raise normalize.maxInputPixels (scanning above normalize.maxDpi gains nothing: the page is downsampled to it)`,
-    );
-  }
-  return header;
-}
-
-/**
- * Decodes the page once into 8-bit raw pixels, upright per EXIF, flattened on white and resampled to `grid` when
- * given: 1 channel for gray and 1-bit inputs, 3 (sRGB) for colour and palette inputs (a palette's entries may be
- * coloured even at 1 bit). libvips converts CMYK through the file's ICC profile (or its built-in CMYK profile) and
- * scales 16-bit samples, so neither goes further than this buffer.
- */
-async function decodePage(source: PageSource, header: Metadata, options: NormalizeOptions, grid?: Pick<PixelGrid, 'widthPx' | 'heightPx'>): Promise<RawImage> {
-  const colourChannels = header.channels - (header.hasAlpha ? 1 : 0);
-  const isColourInput = (header.isPalette === true || header.bitsPerSample !== 1) && colourChannels >= 3;
-  try {
-    let pipeline = await decodeInput(source, header, options);
-    // Resampling while decoding lets libjpeg shrink on load: a 1200 dpi JPEG is never held at full size.
-    if (grid) pipeline = pipeline.resize({ width: grid.widthPx, height: grid.heightPx, fit: 'fill' });
-    const { data, info } = await pipeline
-      .flatten({ background: WHITE })
-      .toColourspace(isColourInput ? 'srgb' : 'b-w')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    return { data, widthPx: info.width, heightPx: info.height, channels: info.channels === 3 ? 3 : 1 };
-  } catch (err) {
-    throw inputError('IMAGE_UNDECODABLE', source, `cannot be decoded (${reasonOf(err)}); the file may be truncated or damaged: rescan or re-export it, or set normalize.failOn to "none" to accept what can be read`, err);
-  }
-}
-
-/**
- * The input, upright. A 16-bit image with alpha is brought to 8 bits first: sharp scales the flatten background
- * by 256 but libvips scales 16-bit samples down by 257, so transparent paper came out 254, not white.
- */
-async function decodeInput(source: PageSource, header: Metadata, options: NormalizeOptions): Promise<Sharp> {
-  const input = sharp(source.path, { page: source.pageIndex, failOn: options.failOn, limitInputPixels: options.maxInputPixels }).autoOrient();
-  if (!header.hasAlpha || header.depth !== 'ushort') return input;
-  // sRGB with alpha: converting to 'b-w' here would drop the alpha before the flatten.
-  const { data, info } = await input.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
-}
-
-/** The page's resolution and, when its pixels must change, the grid to resample it to. */
-interface PageResolution {
-  dpi: number;
-  assumed: boolean;
-  inferredFrom?: string;
-  warnings: string[];
-  /** Upright size to resample to: non-square pixels or a resolution above `maxDpi`. */
-  grid?: PixelGrid;
-}
-
-/**
- * The resolution of the decoded page. sharp reports one `density` (a TIFF's XResolution), so a TIFF's YResolution
- * is read from the file to catch fax-style non-square pixels. An assumed resolution never triggers resampling:
- * it is a guess, and resampling on a guess only loses detail.
- */
-async function resolvePageGrid(source: PageSource, header: Metadata, options: NormalizeOptions): Promise<PageResolution> {
-  const stated = source.dpi ? { dpi: source.dpi, assumed: false } : resolveDpi(header, options.defaultDpi);
-  if (stated.assumed) {
-    return { dpi: stated.dpi, assumed: true, ...(stated.inferredFrom ? { inferredFrom: stated.inferredFrom } : {}), warnings: stated.warning ? [stated.warning] : [] };
-  }
-  const tiff = header.format === 'tiff' ? await readTiffResolutionOf(source.path, source.pageIndex) : undefined;
-  // A broken YResolution alone is ignored rather than trusted: the X one already passed resolveDpi's checks.
-  const yDpi = tiff && tiff.yDpi >= PLAUSIBLE_DPI.min && tiff.yDpi <= PLAUSIBLE_DPI.max ? tiff.yDpi : stated.dpi;
-  const xDpi = tiff && tiff.xDpi >= PLAUSIBLE_DPI.min && tiff.xDpi <= PLAUSIBLE_DPI.max ? tiff.xDpi : stated.dpi;
-  const swapsAxes = (header.orientation ?? 1) >= 5;
-  const upright = header.autoOrient ?? { width: swapsAxes ? header.height : header.width, height: swapsAxes ? header.width : header.height };
-  const grid = squarePixelGrid({ widthPx: upright.width, heightPx: upright.height, xDpi: swapsAxes ? yDpi : xDpi, yDpi: swapsAxes ? xDpi : yDpi }, options.maxDpi);
-  return { dpi: grid.dpi, assumed: false, warnings: grid.warnings, ...(grid.warnings.length > 0 ? { grid } : {}) };
-}
-
-async function readTiffResolutionOf(file: string, pageIndex: number): Promise<TiffResolution | undefined> {
-  const handle = await open(file, 'r');
-  try {
-    return await readTiffResolution(async (offset, length) => {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, offset);
-      return buffer.subarray(0, bytesRead);
-    }, pageIndex);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The page resampled to `grid` (a palette page, decoded at full size to judge its entries). */
-async function resampleTo(image: RawImage, grid: Pick<PixelGrid, 'widthPx' | 'heightPx'>): Promise<RawImage> {
-  if (image.widthPx === grid.widthPx && image.heightPx === grid.heightPx) return image;
-  return toRaw(rawInput(image).resize({ width: grid.widthPx, height: grid.heightPx, fit: 'fill' }), image.channels);
-}
-
 /**
  * The page's text line height in upright page pixels, measured on the analysis copy turned and deskewed as the
  * page is (`toPagePx` page pixels per copy pixel): lines are measured along their own rows.
@@ -352,84 +214,7 @@ async function uprightTextLineHeight(analysis: RawImage, rotateDeg: number, corr
   return height === undefined ? undefined : height * toPagePx;
 }
 
-/** The resolution to record: the file's own when it has a plausible one, else the default with a warning. */
-export function resolveDpi(header: Pick<Metadata, 'density' | 'resolutionUnit' | 'width' | 'height'>, defaultDpi: number): StatedResolution {
-  // JPEG files without a resolution unit report the JFIF aspect ratio (72) as density: not a resolution.
-  if (header.density === undefined || header.resolutionUnit === undefined) return fromPaperSize(header, 'no resolution in file', defaultDpi);
-  const dpi = Math.round(header.density);
-  if (dpi < PLAUSIBLE_DPI.min || dpi > PLAUSIBLE_DPI.max) return fromPaperSize(header, `implausible resolution ${dpi} dpi in file`, defaultDpi);
-  if (isSoftwareDefault(dpi, header)) return fromPaperSize(header, `${dpi} dpi in file is a camera's or program's default, not the sheet's`, defaultDpi);
-  return { dpi, assumed: false };
-}
-
-/** Resolutions cameras and image programs write when they know none: screen resolutions. */
-const SOFTWARE_DEFAULT_DPIS = new Set([72, 96]);
-/** A sheet larger than this (A2, in inches) is no record scanned by an office: the resolution is not the paper's. */
-const LARGEST_SHEET_IN = { short: 16.5, long: 23.4 } as const;
-
-/** A phone photo says 72 dpi: at that resolution a 4032×3024 photo would be a 56×42-inch page. */
-function isSoftwareDefault(dpi: number, header: Pick<Metadata, 'width' | 'height'>): boolean {
-  if (!SOFTWARE_DEFAULT_DPIS.has(dpi) || !header.width || !header.height) return false;
-  const shortIn = Math.min(header.width, header.height) / dpi;
-  const longIn = Math.max(header.width, header.height) / dpi;
-  return shortIn > LARGEST_SHEET_IN.short || longIn > LARGEST_SHEET_IN.long;
-}
-
-export interface StatedResolution {
-  dpi: number;
-  /** Not read from the file: inferred from the paper size, or the default. */
-  assumed: boolean;
-  /** The sheet the resolution was inferred from ("A4 portrait"), when it was. */
-  inferredFrom?: string;
-  warning?: string;
-}
-
-/**
- * A page image without a usable resolution is taken for the sheet its shape matches (a 576×960 JPEG of an A4 page
- * is about 70 dpi, not 300: assuming 300 would make it a 2×3-inch page that no check flags as under 200 dpi). A
- * shape that is no sheet's, or a result too coarse for a page, keeps the default.
- */
-function fromPaperSize(header: Pick<Metadata, 'width' | 'height'>, why: string, defaultDpi: number): StatedResolution {
-  const match = header.width && header.height ? inferPaperDpi(header.width, header.height) : undefined;
-  if (!match || match.dpi < MIN_INFERRED_DPI) return { dpi: defaultDpi, assumed: true, warning: `${why}; assumed ${defaultDpi} dpi` };
-  const inferredFrom = `${match.paper} ${match.orientation}`;
-  return { dpi: match.dpi, assumed: true, inferredFrom, warning: `${why}; ${match.dpi} dpi inferred from its ${inferredFrom} shape` };
-}
-
-/** What EXIF orientation 1–8 does: the clockwise turn it applies and whether it also mirrors. */
-export function exifRotation(orientation: number | undefined): { rotationDeg: number; mirrored: boolean } {
-  switch (orientation) {
-    case 2: return { rotationDeg: 0, mirrored: true };
-    case 3: return { rotationDeg: 180, mirrored: false };
-    case 4: return { rotationDeg: 180, mirrored: true };
-    case 5: return { rotationDeg: 90, mirrored: true };
-    case 6: return { rotationDeg: 90, mirrored: false };
-    case 7: return { rotationDeg: 270, mirrored: true };
-    case 8: return { rotationDeg: 270, mirrored: false };
-    default: return { rotationDeg: 0, mirrored: false };
-  }
-}
-
 // ── Analysis ────────────────────────────────────────────────────────────────────────────────────────────
-
-function rawInput(image: RawImage): Sharp {
-  return sharp(image.data, { raw: { width: image.widthPx, height: image.heightPx, channels: image.channels } });
-}
-
-async function toRaw(pipeline: Sharp, channels: 1 | 3): Promise<RawImage> {
-  const { data, info } = await pipeline.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
-  return { data, widthPx: info.width, heightPx: info.height, channels };
-}
-
-/** A copy whose long side is at most `longSidePx` (never enlarged). */
-async function resize(image: RawImage, longSidePx: number): Promise<RawImage> {
-  if (Math.max(image.widthPx, image.heightPx) <= longSidePx) return image;
-  return toRaw(rawInput(image).resize({ width: longSidePx, height: longSidePx, fit: 'inside' }), image.channels);
-}
-
-async function toGray(image: RawImage): Promise<RawImage> {
-  return image.channels === 1 ? image : toRaw(rawInput(image), 1);
-}
 
 interface Turn {
   /** Clockwise turn still to apply to the decoded page. */
@@ -473,32 +258,6 @@ function isTrusted(skew: SkewEstimate, maxSkewDeg: number): boolean {
 
 // ── Geometry and output ─────────────────────────────────────────────────────────────────────────────────
 
-/** Where a canvas of `inner` size sits centred in one of `outer` size. */
-export function centredCrop(outerWidthPx: number, outerHeightPx: number, innerWidthPx: number, innerHeightPx: number): { left: number; top: number; width: number; height: number } {
-  const width = Math.min(outerWidthPx, innerWidthPx);
-  const height = Math.min(outerHeightPx, innerHeightPx);
-  return { left: Math.floor((outerWidthPx - width) / 2), top: Math.floor((outerHeightPx - height) / 2), width, height };
-}
-
-/**
- * Applies the right-angle turn and the skew correction as one rotation (one resampling). Rotating by an arbitrary
- * angle enlarges the canvas; the result is cropped back, centred, to the upright page size so a page keeps its
- * paper size, and the corners uncovered by the rotation are white. Content within the margin the crop removes
- * (at most ~4.4 % of the page width at 5°) was in the scan's border, not on the page's text block.
- */
-async function rotateUpright(decoded: RawImage, rotateDeg: number, correctionDeg: number, channels: 1 | 3): Promise<RawImage> {
-  const swap = rotateDeg % 180 !== 0;
-  const uprightWidthPx = swap ? decoded.heightPx : decoded.widthPx;
-  const uprightHeightPx = swap ? decoded.widthPx : decoded.heightPx;
-  if (correctionDeg === 0) {
-    if (rotateDeg === 0 && channels === decoded.channels) return decoded;
-    return toRaw(rotateDeg === 0 ? rawInput(decoded) : rawInput(decoded).rotate(rotateDeg), channels);
-  }
-  // sharp turns clockwise for positive angles, which undoes a counter-clockwise (positive) skew.
-  const rotated = await toRaw(rawInput(decoded).rotate(rotateDeg + correctionDeg, { background: WHITE }), channels);
-  return toRaw(rawInput(rotated).extract(centredCrop(rotated.widthPx, rotated.heightPx, uprightWidthPx, uprightHeightPx)), channels);
-}
-
 /** `<workDir>/<dossierId>/<documentId>`, refusing ids that would leave the work folder. */
 function pageOutputDir(workDir: string, source: PageSource): string {
   for (const [field, id] of [['dossierId', source.ref.dossierId], ['documentId', source.ref.documentId]] as const) {
@@ -514,12 +273,8 @@ export function pageStem(pageNumber: number): string {
   return `p${String(pageNumber).padStart(4, '0')}`;
 }
 
-interface WrittenImages {
+interface WrittenImages extends WrittenPdfImage {
   ocrImagePath: string;
-  pdfImagePath: string;
-  pdfImageFormat: NormalizedPage['pdfImageFormat'];
-  /** The PDF image is the input JPEG's own bytes. */
-  pdfImagePassthrough: boolean;
   ocrWidthPx: number;
   ocrHeightPx: number;
   ocrDpi: number;
@@ -571,95 +326,6 @@ function ocrScale({ dpi, dpiAssumed, ocrMinDpi, textLinePx }: OcrSizing): number
 }
 
 /**
- * What normalize did to a page, as far as its PDF image is concerned: a JPEG input may go into the PDF as it is
- * only when the decoded pixels are the file's pixels, untouched.
- */
-export interface PageChange {
-  widthPx: number;
-  heightPx: number;
-  mode: ColourMode;
-  /** A right-angle turn or a skew correction was applied (EXIF turns show in the header's orientation). */
-  rotated: boolean;
-}
-
-/**
- * Whether the input file's JPEG bytes can be the PDF image: no EXIF turn or mirror, no rotation, no resampling,
- * and the same colour mode (a gray JPEG stays gray, an sRGB one colour). CMYK JPEGs never pass: PDF/A-2b would need
- * a CMYK output intent. A colour JPEG with an ICC profile passes only when the profile is sRGB, the output intent.
- */
-export function canPassJpegThrough(header: Pick<Metadata, 'format' | 'orientation' | 'space' | 'channels' | 'width' | 'height' | 'icc'>, change: PageChange): boolean {
-  if (header.format !== 'jpeg' || change.rotated) return false;
-  if ((header.orientation ?? 1) !== 1) return false;
-  if (header.width !== change.widthPx || header.height !== change.heightPx) return false;
-  if (header.channels === 1) return change.mode === 'gray' && header.space === 'b-w';
-  if (header.channels !== 3 || header.space !== 'srgb' || change.mode !== 'colour') return false;
-  return header.icc === undefined || isSrgbProfile(header.icc);
-}
-
-/** ICC v2 profiles name themselves in ASCII ("sRGB IEC61966-2.1"); anything not found is treated as not sRGB. */
-function isSrgbProfile(icc: Uint8Array): boolean {
-  return Buffer.from(icc.buffer, icc.byteOffset, icc.byteLength).includes('sRGB', 0, 'latin1');
-}
-
-/**
- * The input JPEG's bytes when the PDF can carry them as they are: a JPEG that ends where it should (a cut-off file
- * decoded with failOn "none" is re-encoded whole) and of a kind every PDF reader decodes, with the components the
- * colour mode expects.
- */
-async function passableJpeg(sourcePath: string, mode: ColourMode): Promise<Buffer | undefined> {
-  const bytes = await readFile(sourcePath);
-  if (bytes.length < 4 || bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9) return undefined;
-  try {
-    const frame = readJpegFrameInfo(bytes);
-    return isPdfSafeJpeg(frame) && frame.components === (mode === 'colour' ? 3 : 1) ? bytes : undefined;
-  } catch {
-    return undefined; // sharp decoded it, so it is re-encoded rather than refused
-  }
-}
-
-/**
- * libtiff writes strips of `rowsPerStrip` rows and a G4 strip is coded against its own first line: one strip
- * for the whole page is one G4 stream a PDF can carry as it is. sharp sets rows per strip through `tileHeight`,
- * which it caps at 32768; taller pages get several strips and are packed from pixels in the PDF instead.
- */
-const MAX_ROWS_PER_STRIP = 32768;
-
-/**
- * Bitonal pages as a single-strip CCITT G4 TIFF, min-is-white: G4 codes 0 bits as "white" runs, so paper is the
- * white run and the stream is a third smaller than the min-is-black one. 1-bit packing keeps values ≥ 128 white.
- */
-function writeG4Tiff(page: RawImage, dpi: number, file: string): Promise<unknown> {
-  return rawInput(page)
-    .toColourspace('b-w')
-    .withDensity(dpi)
-    .tiff({ compression: 'ccittfax4', bitdepth: 1, miniswhite: true, tileHeight: Math.min(page.heightPx, MAX_ROWS_PER_STRIP) })
-    .toFile(file);
-}
-
-async function writePdfImage(page: RawImage, mode: ColourMode, dpi: number, stem: string, options: NormalizeOptions, jpegSourcePath: string | undefined): Promise<Pick<WrittenImages, 'pdfImagePath' | 'pdfImageFormat' | 'pdfImagePassthrough'>> {
-  if (mode === 'bitonal') {
-    const pdfImagePath = `${stem}.pdf.tif`;
-    await writeG4Tiff(page, dpi, pdfImagePath);
-    return { pdfImagePath, pdfImageFormat: 'ccitt-g4', pdfImagePassthrough: false };
-  }
-  const pdfImagePath = `${stem}.pdf.jpg`;
-  const original = jpegSourcePath === undefined ? undefined : await passableJpeg(jpegSourcePath, mode);
-  if (original) {
-    // A copy rather than the input's path: the work folder stays self-contained when staged inputs are removed.
-    await writeFile(pdfImagePath, original);
-    return { pdfImagePath, pdfImageFormat: 'jpeg', pdfImagePassthrough: true };
-  }
-  // mozjpeg made gray A4 text pages 29–35 % smaller but cost ~0.4 s a page, a fifth of the OCR time; the
-  // ImageMagick quantisation table with optimised Huffman coding gives 14–17 % for ~40 ms.
-  await rawInput(page)
-    .withDensity(dpi)
-    .toColourspace(mode === 'colour' ? 'srgb' : 'b-w')
-    .jpeg({ quality: options.jpegQuality, quantisationTable: 3, optimiseCoding: true })
-    .toFile(pdfImagePath);
-  return { pdfImagePath, pdfImageFormat: 'jpeg', pdfImagePassthrough: false };
-}
-
-/**
  * The input PDF's JBIG2 stream, copied beside the page's G4 image, when the page is stored as it was scanned: 1-bit,
  * not turned, deskewed or resampled. Copies rather than the extracted files' paths, so the page folder stands alone.
  */
@@ -697,6 +363,6 @@ async function writeOutputs(page: RawImage, mode: ColourMode, sizing: OcrSizing,
   const ocrColours = page.channels === 3 && mode === 'colour' ? ocrPipeline : ocrPipeline.toColourspace('b-w');
   const writeOcr = ocrColours.withDensity(ocr.dpi).png({ compressionLevel: 1, adaptiveFiltering: false }).toFile(ocrImagePath);
 
-  const [, pdf] = await Promise.all([writeOcr, writePdfImage(page, mode, dpi, stem, options, jpegSourcePath)]);
+  const [, pdf] = await Promise.all([writeOcr, writePdfImage(page, mode, dpi, stem, options.jpegQuality, jpegSourcePath)]);
   return { ocrImagePath, ...pdf, ocrWidthPx: ocr.widthPx, ocrHeightPx: ocr.heightPx, ocrDpi: ocr.dpi };
 }

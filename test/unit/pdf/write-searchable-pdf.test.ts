@@ -19,7 +19,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/domain/errors.ts';
 import type { Word } from '../../../src/domain/page.ts';
-import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
+import { readSingleG4Strip } from '../../../src/image/tiff.ts';
 import { extractPdfText } from '../../../src/pdf/extract-text.ts';
 import { documentIdHex, writeSearchablePdf } from '../../../src/pdf/write-searchable-pdf.ts';
 import type { PdfDocumentInput } from '../../../src/pdf/write-searchable-pdf.ts';

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentPlan, DossierPlan } from '../../../src/domain/batch.ts';
 import type { RecognizedPage, Word } from '../../../src/domain/page.ts';
-import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
+import { readSingleG4Strip } from '../../../src/image/tiff.ts';
 import { extractPdfText } from '../../../src/pdf/extract-text.ts';
 import { assembleDocument, documentText, pageRecord, scaleWords } from '../../../src/stages/assemble-pdf.ts';
 

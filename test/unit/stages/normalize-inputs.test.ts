@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/domain/errors.ts';
 import { squarePixelGrid } from '../../../src/image/pixel-grid.ts';
 import { isBlackAndWhite } from '../../../src/image/black-and-white.ts';
-import { readTiffResolution } from '../../../src/image/tiff-resolution.ts';
+import { readTiffResolution } from '../../../src/image/tiff.ts';
 import { loadPipeline, resolvePipeline } from '../../../src/pipeline/pipeline-file.ts';
 import { defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, NormalizeOptions, PageSource } from '../../../src/stages/normalize.ts';

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
-import { readJpegFrameInfo } from '../../../src/pdf/page-image-xobject.ts';
-import { canPassJpegThrough, defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
+import { readSingleG4Strip } from '../../../src/image/tiff.ts';
+import { readJpegFrameInfo } from '../../../src/image/jpeg-frame.ts';
+import { defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, PageSource } from '../../../src/stages/normalize.ts';
 import { fixtures } from '../../fixtures/index.ts';
 import { renderTextPage } from '../image/synthetic-page.ts';
@@ -121,26 +121,5 @@ describe('normalize output: the PDF image', () => {
     const g4Bytes = readSingleG4Strip(await readFile(result.pdfImagePath)).bytes.length;
     expect(g4Bytes / png.length).toBeLessThanOrEqual(0.6);
     console.info(`noisy sample ${fixtures.noisy.file}: PNG ${png.length} bytes -> G4 ${g4Bytes} bytes (${(g4Bytes / png.length).toFixed(3)})`);
-  });
-});
-
-describe('canPassJpegThrough', () => {
-  const header = { format: 'jpeg' as const, orientation: 1, space: 'b-w' as const, channels: 1 as const, width: 100, height: 200, icc: undefined };
-  const change = { widthPx: 100, heightPx: 200, mode: 'gray' as const, rotated: false };
-
-  it('passes an unchanged gray or sRGB JPEG', () => {
-    expect(canPassJpegThrough(header, change)).toBe(true);
-    expect(canPassJpegThrough({ ...header, space: 'srgb', channels: 3 }, { ...change, mode: 'colour' })).toBe(true);
-  });
-
-  it('refuses any pixel change: turn, EXIF, resampling, colour mode, CMYK, a non-sRGB profile, not a JPEG', () => {
-    expect(canPassJpegThrough(header, { ...change, rotated: true })).toBe(false);
-    expect(canPassJpegThrough({ ...header, orientation: 2 }, change)).toBe(false);
-    expect(canPassJpegThrough(header, { ...change, widthPx: 99 })).toBe(false);
-    expect(canPassJpegThrough(header, { ...change, mode: 'bitonal' })).toBe(false);
-    expect(canPassJpegThrough({ ...header, space: 'srgb', channels: 3 }, change)).toBe(false);
-    expect(canPassJpegThrough({ ...header, space: 'cmyk', channels: 4 }, { ...change, mode: 'colour' })).toBe(false);
-    expect(canPassJpegThrough({ ...header, space: 'srgb', channels: 3, icc: Buffer.from('Adobe RGB (1998)') }, { ...change, mode: 'colour' })).toBe(false);
-    expect(canPassJpegThrough({ ...header, format: 'png' }, change)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // The normalize stage turns real image files into upright, deskewed OCR and PDF images, or fails with an InputError.
-import { readSingleG4Strip } from '../../../src/image/tiff-strips.ts';
+import { readSingleG4Strip } from '../../../src/image/tiff.ts';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { InputError } from '../../../src/domain/errors.ts';
 import type { PageRef } from '../../../src/domain/page.ts';
 import { estimateSkewDeg } from '../../../src/image/deskew.ts';
 import type { OcrEngine, OrientationResult } from '../../../src/ocr/ocr-engine.ts';
-import { centredCrop, defaultNormalizeOptions, exifRotation, normalizePage, ocrGeometry, resolveDpi } from '../../../src/stages/normalize.ts';
+import { defaultNormalizeOptions, normalizePage, ocrGeometry } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, NormalizeOptions, PageSource } from '../../../src/stages/normalize.ts';
 import { downscaleGray, renderTextPage, skewPage } from '../image/synthetic-page.ts';
 
@@ -352,35 +352,7 @@ describe('normalizePage: bad input', () => {
 });
 
 describe('normalize helpers', () => {
-  it('maps EXIF orientations to clockwise turns', () => {
-    expect([1, 3, 6, 8].map((o) => exifRotation(o).rotationDeg)).toEqual([0, 180, 90, 270]);
-    expect(exifRotation(5)).toEqual({ rotationDeg: 90, mirrored: true });
-    expect(exifRotation(undefined)).toEqual({ rotationDeg: 0, mirrored: false });
-  });
-
-  it('treats a JPEG density without unit and an implausible one as missing, and infers the resolution from the sheet', () => {
-    const shapeless = { width: 1000, height: 1000 };
-    expect(resolveDpi({ density: 72, ...shapeless }, 300)).toMatchObject({ dpi: 300, assumed: true });
-    expect(resolveDpi({ density: 1, resolutionUnit: 'inch', ...shapeless }, 300)).toMatchObject({ dpi: 300, assumed: true, warning: 'implausible resolution 1 dpi in file; assumed 300 dpi' });
-    expect(resolveDpi({ density: 199.9, resolutionUnit: 'cm', ...shapeless }, 300)).toEqual({ dpi: 200, assumed: false });
-    // A phone's 576×960 JPEG of an A4 page: about 70 dpi, not the default 300.
-    expect(resolveDpi({ density: 72, width: 576, height: 960 }, 300)).toEqual({
-      dpi: 72,
-      assumed: true,
-      inferredFrom: 'Legal portrait',
-      warning: 'no resolution in file; 72 dpi inferred from its Legal portrait shape',
-    });
-    expect(resolveDpi({ density: 72, width: 1654, height: 2339 }, 300)).toMatchObject({ dpi: 200, inferredFrom: 'A4 portrait' });
-    // A phone photo's 72 dpi would make a 56×42-inch page: it is the camera's default, and the sheet decides.
-    expect(resolveDpi({ density: 72, resolutionUnit: 'inch', width: 3024, height: 4032 }, 300)).toMatchObject({ dpi: 361, assumed: true, inferredFrom: 'Letter portrait' });
-    expect(resolveDpi({ density: 72, resolutionUnit: 'inch', width: 600, height: 800 }, 300)).toEqual({ dpi: 72, assumed: false });
-    // A thumbnail of a sheet is no scan: the default stays.
-    expect(resolveDpi({ density: 72, width: 140, height: 198 }, 300)).toMatchObject({ dpi: 300, assumed: true });
-    expect(resolveDpi({ density: 72, width: 140, height: 198 }, 300).inferredFrom).toBeUndefined();
-  });
-
-  it('centres the crop, and sizes the OCR copy by a stated resolution below ocrMinDpi, else by its text lines', () => {
-    expect(centredCrop(1300, 1800, 1240, 1754)).toEqual({ left: 30, top: 23, width: 1240, height: 1754 });
+  it('sizes the OCR copy by a stated resolution below ocrMinDpi, else by its text lines', () => {
     const stated = { dpiAssumed: false, ocrMinDpi: 300 };
     expect(ocrGeometry(1240, 1754, { ...stated, dpi: 150 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });
     expect(ocrGeometry(2480, 3508, { ...stated, dpi: 300 })).toEqual({ widthPx: 2480, heightPx: 3508, dpi: 300 });

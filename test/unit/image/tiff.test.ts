@@ -1,8 +1,8 @@
-// Reads TIFF strips without decoding them: one G4 strip per page passes into a PDF, anything else is refused.
+// Reads TIFF strips without decoding them: one G4 strip per page passes into a PDF, anything else is refused; each page's share of the file.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/domain/errors.ts';
-import { readSingleG4Strip, readTiffStrips, tiffPageBytes } from '../../../src/image/tiff-strips.ts';
+import { readSingleG4Strip, readTiffStrips, tiffPageBytes } from '../../../src/image/tiff.ts';
 import { renderTextPage } from './synthetic-page.ts';
 
 async function g4Tiff(options: { tileHeight?: number; miniswhite?: boolean } = {}): Promise<{ tiff: Buffer; widthPx: number; heightPx: number }> {

@@ -1,4 +1,7 @@
-// Reads the encoded strips of a TIFF's first page without decoding them, so CCITT G4 data can go into a PDF as it is.
+// Reads TIFF files without decoding pixels: the strips of the first page (CCITT G4 data goes into a PDF as it is),
+// each page's share of the file's bytes, and a page's X and Y resolutions.
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { InputError } from '../domain/errors.ts';
 
 /** The first image of a TIFF as stored: its tags that matter for passing data through, and its strips. */
@@ -140,6 +143,25 @@ export function singleG4Strip(tiff: TiffStrips): G4Page {
 /** Reads `length` bytes of a file at `offset` (fewer at its end). */
 export type ByteReader = (offset: number, length: number) => Promise<Uint8Array>;
 
+/** A `ByteReader` over an open file of `sizeBytes`: a read never allocates past the file's end. */
+function fileReader(handle: FileHandle, sizeBytes: number): ByteReader {
+  return async (offset, length) => {
+    const buffer = Buffer.alloc(Math.max(0, Math.min(length, sizeBytes - offset)));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead);
+  };
+}
+
+/** `tiffPageBytes` of a file on disk, read through a file handle so a large TIFF never sits in memory whole. */
+export async function readTiffPageBytes(filePath: string, sizeBytes: number): Promise<number[] | undefined> {
+  const handle = await open(filePath, 'r');
+  try {
+    return await tiffPageBytes(fileReader(handle, sizeBytes), sizeBytes);
+  } finally {
+    await handle.close();
+  }
+}
+
 const IMAGE_DATA_COUNT_TAGS = new Set([279 /* StripByteCounts */, 325 /* TileByteCounts */]);
 /** More directories than any scanner writes; a longer chain is a loop or damage. */
 const MAX_DIRECTORIES = 100_000;
@@ -185,4 +207,82 @@ export async function tiffPageBytes(read: ByteReader, sizeBytes: number): Promis
   const rest = sizeBytes - data.reduce((sum, n) => sum + n, 0);
   if (data.length === 0 || rest < 0) return undefined;
   return data.map((n, i) => n + Math.floor(rest / data.length) + (i < rest % data.length ? 1 : 0));
+}
+
+// ── Resolution ──────────────────────────────────────────────────────────────────────────────────────────
+// sharp folds a TIFF's XResolution and YResolution into one `density` (the X one); fax pages differ on the two.
+
+/** A TIFF page's resolution as stored, in dots per inch on each axis. */
+export interface TiffResolution {
+  xDpi: number;
+  yDpi: number;
+}
+
+const RESOLUTION_TAG = { xResolution: 282, yResolution: 283, resolutionUnit: 296 } as const;
+const RESOLUTION_TYPE = { short: 3, rational: 5 } as const;
+/** ResolutionUnit: 1 none (an aspect ratio only), 2 inch (the default), 3 centimetre. */
+const UNIT = { none: 1, inch: 2, centimetre: 3 } as const;
+/** Pages walked at most: a looping IFD chain in a damaged file must not hang the worker. */
+const MAX_PAGES = 10_000;
+
+/**
+ * The resolution of page `pageIndex` (0-based), or undefined when the file is not a classic TIFF, the page or a
+ * tag is missing, or the unit is "none". Never throws on a damaged file: sharp reports that better.
+ */
+export async function readTiffResolution(read: ByteReader, pageIndex: number): Promise<TiffResolution | undefined> {
+  try {
+    return await readResolution(read, pageIndex);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `readTiffResolution` of a file on disk, reading only its directories and resolution tags. */
+export async function readTiffResolutionOf(filePath: string, pageIndex: number): Promise<TiffResolution | undefined> {
+  const handle = await open(filePath, 'r');
+  try {
+    return await readTiffResolution(fileReader(handle, (await handle.stat()).size), pageIndex);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readResolution(read: ByteReader, pageIndex: number): Promise<TiffResolution | undefined> {
+  const header = readTiffHeader(await read(0, 8));
+  if ('problem' in header) return undefined;
+  const { le } = header;
+
+  let ifdOffset = header.firstDirectory;
+  for (let page = 0; page < pageIndex; page++) {
+    if (ifdOffset === 0 || page >= MAX_PAGES) return undefined;
+    const count = view(await read(ifdOffset, 2)).getUint16(0, le);
+    ifdOffset = view(await read(ifdOffset + 2 + count * 12, 4)).getUint32(0, le);
+  }
+  if (ifdOffset === 0) return undefined;
+
+  const count = view(await read(ifdOffset, 2)).getUint16(0, le);
+  const entries = view(await read(ifdOffset + 2, count * 12));
+  let x: number | undefined;
+  let y: number | undefined;
+  let unit: number = UNIT.inch;
+  for (let i = 0; i < count; i++) {
+    const at = i * 12;
+    const tag = entries.getUint16(at, le);
+    const type = entries.getUint16(at + 2, le);
+    if (tag === RESOLUTION_TAG.resolutionUnit && type === RESOLUTION_TYPE.short) unit = entries.getUint16(at + 8, le);
+    if ((tag === RESOLUTION_TAG.xResolution || tag === RESOLUTION_TAG.yResolution) && type === RESOLUTION_TYPE.rational) {
+      const value = view(await read(entries.getUint32(at + 8, le), 8));
+      const denominator = value.getUint32(4, le);
+      const resolution = denominator === 0 ? undefined : value.getUint32(0, le) / denominator;
+      if (tag === RESOLUTION_TAG.xResolution) x = resolution;
+      else y = resolution;
+    }
+  }
+  if (x === undefined || y === undefined || !(x > 0) || !(y > 0) || unit === UNIT.none) return undefined;
+  const perInch = unit === UNIT.centimetre ? 2.54 : 1;
+  return { xDpi: x * perInch, yDpi: y * perInch };
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
