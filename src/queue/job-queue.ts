@@ -249,3 +249,18 @@ export async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal):
 export function emptyCounts(): Record<JobState, number> {
   return { waiting: 0, active: 0, retrying: 0, done: 0, failed: 0 };
 }
+
+/** True if every promise settled within `ms`. */
+export async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -11,29 +11,24 @@
  * - Retries: a TransientError fails the attempt and pg-boss retries it with exponential backoff; an InputError,
  *   a ConfigError or a bug fails the job terminally at once (pg-boss's `deadletter` disposition), with the reason
  *   kept as the job's output. `retryFailed` puts failed jobs back (pg-boss `retry`).
- * - Batch completion: a row per batch in a table of ours (`<schema>.batch`), claimed by one atomic UPDATE whose
- *   condition is that no job of the batch is waiting, retrying or active. Its `completions` column is the fencing
- *   token: every claim, every new dossier and every retry raises it, and a renewal or a "reported" mark changes
- *   the row only when it names the current value. Leases are measured on the database's clock, never a worker's.
+ * - Batch completion: a row per batch in a table of ours (see pg-batch-completion.ts), claimed by one atomic
+ *   UPDATE whose condition is that no job of the batch is waiting, retrying or active, and fenced by a token.
  * - PostgreSQL outages: pg-boss's pool reconnects by itself; its polling, heartbeats and supervision report
  *   errors as events (logged here) and carry on. A completion that cannot be written is retried here until the
  *   database answers again, so a restart does not make a finished dossier run twice. Errors of our own calls
  *   reach callers as TransientError (retry later, exit code 4) or ConfigError (bad URL, credentials, database).
  *
- * The status, retry and completion queries read pg-boss's job table (`<bossSchema>.job`: name, state, data,
- * output, retry_count), which pg-boss documents for use from SQL; everything else goes through its API.
+ * Job state is read in SQL on pg-boss's job table (see pg-job-state.ts); everything else goes through its API.
  */
-import { createHash } from 'node:crypto';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { Logger } from 'pino';
-import { isErrorCode } from '../domain/error-codes.ts';
-import { ConfigError, type ErrorKind, SohoaError, TransientError } from '../domain/errors.ts';
+import { ConfigError } from '../domain/errors.ts';
 import { silentLogger } from '../log.ts';
 import {
-  emptyCounts,
   failureOf,
   isRetryable,
-  jobQueueDefaults,
+  settledWithin,
+  sleep,
   uniqueJobs,
   untilAborted,
   type BatchClaim,
@@ -41,149 +36,19 @@ import {
   type DossierJob,
   type DossierOutcome,
   type EnqueueResult,
-  type FailedDossier,
   type FailureReason,
   type JobQueue,
-  type JobState,
   type QueueHandler,
   type WorkOptions,
 } from './job-queue.ts';
+import { PgBatchCompletion } from './pg-batch-completion.ts';
+import { classifyPgError, describeConnection, isConnectionError } from './pg-errors.ts';
+import { dossierJobId, pgBossQueueDefaults, type PgBossQueueOptions } from './pg-boss-options.ts';
+import { anyOpenJob, countJobs, failedJobIds, readOutcomes, readStatus, type JobTable } from './pg-job-state.ts';
 
-export interface PgBossQueueOptions {
-  /** `postgres://user:password@host:5432/database` */
-  connectionString: string;
-  log: Logger;
-  /** The pg-boss queue every sohoa worker shares. */
-  queueName: string;
-  /** Schema of pg-boss's tables. */
-  bossSchema: string;
-  /** Schema of sohoa's own table (batch completion). */
-  schema: string;
-  retryLimit: number;
-  retryDelayMs: number;
-  retryDelayMaxMs: number;
-  drainTimeoutMs: number;
-  reportLeaseMs: number;
-  /** A job whose heartbeat is older than this is taken from its worker (pg-boss minimum: 10). */
-  heartbeatSeconds: number;
-  heartbeatRefreshSeconds: number;
-  /** How often lost jobs are looked for (by whichever worker's turn it is). */
-  superviseIntervalSeconds: number;
-  /** How often an idle worker asks for a job. */
-  pollingIntervalSeconds: number;
-  /** Longest one attempt of a dossier may run before it is failed (and retried). pg-boss allows up to 24 h. */
-  expireInSeconds: number;
-  /** How long finished jobs (and so `sohoa status`) are kept. */
-  deleteAfterSeconds: number;
-  /** How long a job may wait in the queue before pg-boss drops it. */
-  retentionSeconds: number;
-  /** How long to keep retrying a completion that the database refused for a connection fault. */
-  settleRetryMs: number;
-  /** Tries to reach PostgreSQL at start (1 s after the first failure, doubling up to 30 s). */
-  startAttempts: number;
-  /** Connections in this process's pool. */
-  poolSize: number;
-  /** Called for every error pg-boss reports (polls, heartbeats, supervision), logged or not: for the metrics. */
-  onError?: (err: Error) => void;
-}
+export { dossierJobId, pgBossQueueDefaults, takeoverBoundMs, type PgBossQueueOptions } from './pg-boss-options.ts';
 
-export const pgBossQueueDefaults = {
-  ...jobQueueDefaults,
-  queueName: 'sohoa-dossier',
-  bossSchema: 'pgboss',
-  schema: 'sohoa',
-  heartbeatSeconds: 10,
-  heartbeatRefreshSeconds: 2,
-  superviseIntervalSeconds: 2,
-  pollingIntervalSeconds: 1,
-  expireInSeconds: 3_600,
-  deleteAfterSeconds: 30 * 86_400,
-  retentionSeconds: 30 * 86_400,
-  settleRetryMs: 60_000,
-  startAttempts: 3,
-  poolSize: 10,
-} as const;
-
-/**
- * The longest a dossier held by a worker killed with SIGKILL waits before another worker starts it again, for
- * a job on its first attempt: the heartbeat runs out (≤ heartbeatSeconds after the kill), a supervision pass
- * notices (≤ 2 × superviseIntervalSeconds: passes are claimed per interval), the first-retry backoff passes
- * (≤ 2 × retryDelay) and an idle worker polls (≤ pollingIntervalSeconds). With the defaults: 10 + 4 + 2 + 1 = 17 s.
- */
-export function takeoverBoundMs(options: Pick<PgBossQueueOptions, 'heartbeatSeconds' | 'superviseIntervalSeconds' | 'retryDelayMs' | 'pollingIntervalSeconds'>): number {
-  const retryDelaySeconds = Math.max(1, Math.round(options.retryDelayMs / 1000));
-  return (options.heartbeatSeconds + 2 * options.superviseIntervalSeconds + 2 * retryDelaySeconds + options.pollingIntervalSeconds) * 1000;
-}
-
-/** The job id of a dossier: the same on every machine and every enqueue, so a second enqueue finds it. */
-export function dossierJobId(batchId: string, dossierId: string): string {
-  // JSON keeps the two ids apart whatever characters they hold.
-  const hash = createHash('sha256').update(JSON.stringify(['sohoa-dossier', batchId, dossierId])).digest();
-  // RFC 9562 version 8 (custom) with the RFC variant bits, so it is a well-formed UUID.
-  hash[6] = (hash[6]! & 0x0f) | 0x80;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-const pgBossStates: Record<string, JobState> = {
-  created: 'waiting',
-  retry: 'retrying',
-  active: 'active',
-  completed: 'done',
-  failed: 'failed',
-  cancelled: 'failed',
-};
-const openStates = `('created', 'retry', 'active')`;
-const errorKinds = new Set<string>(['input', 'transient', 'config', 'internal']);
 const insertChunkSize = 5_000;
-
-/** SQLSTATE classes and codes that mean "the database is unreachable or busy for now". */
-const transientSqlStates = /^(08|53|57P0[1-3]|57014|40001|40P01|55P03)/;
-/** SQLSTATEs that mean the connection settings are wrong: retrying will not help. */
-const configSqlStates = /^(28|3D000|42501)/;
-const transientSystemCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
-/*
- * node-postgres raises some connection failures as plain Errors with no code ("Connection terminated
- * unexpectedly", "timeout exceeded when trying to connect"); their text is all there is to tell them apart.
- */
-const pgConnectionMessages = /connection terminated|timeout exceeded when trying to connect|connection error|not queryable/i;
-
-interface ErrorShape {
-  code?: unknown;
-  message?: unknown;
-  errors?: unknown;
-}
-
-/** Whether an error from pg or pg-boss means the database could not be reached or dropped the connection. */
-export function isConnectionError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const shape = err as ErrorShape;
-  if (typeof shape.code === 'string') {
-    if (transientSqlStates.test(shape.code) || transientSystemCodes.has(shape.code)) return true;
-  }
-  // Node reports a refused dual-stack connect as an AggregateError of one error per address.
-  if (Array.isArray(shape.errors) && shape.errors.some((inner) => isConnectionError(inner))) return true;
-  return typeof shape.message === 'string' && shape.code === undefined && pgConnectionMessages.test(shape.message);
-}
-
-/** Host, port and database of a connection string, never its password. */
-export function describeConnection(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    return `${url.hostname}:${url.port || '5432'}${url.pathname || '/'}`;
-  } catch {
-    return 'the configured PostgreSQL';
-  }
-}
-
-interface JobRow {
-  dossierId: string;
-  state: string;
-  output: unknown;
-  retryCount: number;
-  completedOn: Date | string | null;
-}
 
 interface Running {
   ended: Promise<unknown>;
@@ -195,7 +60,6 @@ class ReleasedError extends Error {
     this.name = 'ReleasedError';
   }
 }
-
 export class PgBossQueue implements JobQueue {
   readonly options: PgBossQueueOptions;
 
@@ -204,6 +68,8 @@ export class PgBossQueue implements JobQueue {
   }
   private readonly log: Logger;
   private readonly where: string;
+  private readonly completion: PgBatchCompletion;
+  private readonly jobTable: JobTable;
   private starting: Promise<PgBoss> | undefined;
   private closed = false;
   /** Aborted by close(), which also stops any work() still running (drain and release included). */
@@ -224,6 +90,8 @@ export class PgBossQueue implements JobQueue {
     }
     this.log = this.options.log.child({ component: 'queue' });
     this.where = describeConnection(this.options.connectionString);
+    this.completion = new PgBatchCompletion(this.options);
+    this.jobTable = { bossSchema: this.options.bossSchema, queueName: this.options.queueName };
   }
 
   /** Connects, installs or migrates pg-boss's schema and ours, and makes the queue; once per instance. */
@@ -247,14 +115,7 @@ export class PgBossQueue implements JobQueue {
       // After the jobs: a batch row is only ever seen with its jobs in place, so it cannot look complete early.
       // New dossiers in a batch open a new completion (and a new report).
       for (const batchId of new Set(unique.map((job) => job.batchId))) {
-        await boss.getDb().executeSql(
-          `INSERT INTO ${this.options.schema}.batch (batch_id) VALUES ($1)
-           ON CONFLICT (batch_id) DO UPDATE SET
-             claimed_at = CASE WHEN $2::boolean THEN NULL ELSE batch.claimed_at END,
-             reported_at = CASE WHEN $2::boolean THEN NULL ELSE batch.reported_at END,
-             completions = CASE WHEN $2::boolean THEN batch.completions + 1 ELSE batch.completions END`,
-          [batchId, createdBatches.has(batchId)],
-        );
+        await this.completion.enqueued(boss.getDb(), batchId, createdBatches.has(batchId));
       }
     });
     return { created, existing: unique.length - created };
@@ -312,73 +173,24 @@ export class PgBossQueue implements JobQueue {
   async retryFailed(batchId: string, dossierId?: string): Promise<number> {
     const boss = await this.boss();
     return this.run('retry failed dossiers', async () => {
-      const filter = dossierId === undefined ? '' : `AND data->>'dossierId' = $3`;
-      const { rows } = await boss.getDb().executeSql(
-        `SELECT id FROM ${this.options.bossSchema}.job WHERE name = $1 AND data->>'batchId' = $2 ${filter} AND state = 'failed'`,
-        dossierId === undefined ? [this.options.queueName, batchId] : [this.options.queueName, batchId, dossierId],
-      );
-      const ids = (rows as { id: string }[]).map((row) => row.id);
+      const ids = await failedJobIds(boss.getDb(), this.jobTable, batchId, dossierId);
       if (ids.length === 0) return 0;
       // Each gets one more attempt (pg-boss raises its retry limit by one) and the batch a new completion.
       const result = await boss.retry(this.options.queueName, ids);
-      await boss.getDb().executeSql(`UPDATE ${this.options.schema}.batch SET claimed_at = NULL, reported_at = NULL, completions = completions + 1 WHERE batch_id = $1`, [batchId]);
+      await this.completion.reopen(boss.getDb(), batchId);
       return (result as { affected?: number }).affected ?? ids.length;
     });
   }
 
   async status(batchId: string): Promise<BatchStatus> {
     const boss = await this.boss();
-    return this.run('read the batch status', async () => {
-      const db = boss.getDb();
-      const { rows } = await db.executeSql(
-        `SELECT data->>'dossierId' AS "dossierId", state, output, retry_count AS "retryCount", completed_on AS "completedOn"
-         FROM ${this.options.bossSchema}.job WHERE name = $1 AND data->>'batchId' = $2`,
-        [this.options.queueName, batchId],
-      );
-      const { rows: batchRows } = await db.executeSql(`SELECT reported_at FROM ${this.options.schema}.batch WHERE batch_id = $1`, [batchId]);
-      const counts = emptyCounts();
-      const failed: FailedDossier[] = [];
-      for (const row of rows as JobRow[]) {
-        const state = pgBossStates[row.state] ?? 'failed';
-        counts[state] += 1;
-        if (state === 'failed') {
-          const reason = row.state === 'cancelled' ? { kind: 'internal' as const, message: 'cancelled by an operator' } : reasonOf(row.output);
-          failed.push({
-            dossierId: row.dossierId,
-            ...reason,
-            attempts: Number(row.retryCount) + 1,
-            ...(row.completedOn ? { failedAt: new Date(row.completedOn).toISOString() } : {}),
-          });
-        }
-      }
-      failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));
-      const total = rows.length;
-      const open = counts.waiting + counts.active + counts.retrying;
-      const reported = Boolean((batchRows[0] as { reported_at?: unknown } | undefined)?.reported_at);
-      return { batchId, total, counts, failed, complete: total > 0 && open === 0, reported };
-    });
+    const db = boss.getDb();
+    return this.run('read the batch status', () => readStatus(db, this.jobTable, batchId, () => this.completion.isReported(db, batchId)));
   }
 
   async outcomes(batchId: string): Promise<DossierOutcome[]> {
     const boss = await this.boss();
-    return this.run('read the batch outcomes', async () => {
-      const { rows } = await boss.getDb().executeSql(
-        `SELECT data, state, output, retry_count AS "retryCount" FROM ${this.options.bossSchema}.job
-         WHERE name = $1 AND data->>'batchId' = $2 ORDER BY data->>'dossierId'`,
-        [this.options.queueName, batchId],
-      );
-      return (rows as { data: DossierJob; state: string; output: unknown; retryCount: number }[]).map((row) => {
-        const state = pgBossStates[row.state] ?? 'failed';
-        const output = typeof row.output === 'string' ? safeJson(row.output) : row.output;
-        return {
-          job: row.data,
-          state,
-          attempts: Number(row.retryCount) + 1,
-          ...(state === 'done' && output !== null && output !== undefined ? { result: output } : {}),
-          ...(state === 'failed' ? { failure: row.state === 'cancelled' ? { kind: 'internal' as const, message: 'cancelled by an operator' } : reasonOf(output) } : {}),
-        };
-      });
-    });
+    return this.run('read the batch outcomes', () => readOutcomes(boss.getDb(), this.jobTable, batchId));
   }
 
   async ping(): Promise<void> {
@@ -388,15 +200,7 @@ export class PgBossQueue implements JobQueue {
 
   async jobCounts(): Promise<{ waiting: number; active: number }> {
     const boss = await this.boss();
-    return this.run('count the jobs', async () => {
-      const { rows } = await boss.getDb().executeSql(
-        `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS waiting, count(*) FILTER (WHERE state = 'active')::int AS active
-         FROM ${this.options.bossSchema}.job WHERE name = $1 AND state IN ${openStates}`,
-        [this.options.queueName],
-      );
-      const row = (rows[0] ?? {}) as { waiting?: number; active?: number };
-      return { waiting: Number(row.waiting ?? 0), active: Number(row.active ?? 0) };
-    });
+    return this.run('count the jobs', () => countJobs(boss.getDb(), this.jobTable));
   }
 
   async claimBatchCompletion(batchId: string): Promise<BatchClaim | undefined> {
@@ -408,25 +212,13 @@ export class PgBossQueue implements JobQueue {
   }
 
   async renewBatchClaim(claim: BatchClaim): Promise<boolean> {
-    return this.fenced('renew a batch claim', 'claimed_at = now()', claim);
+    const boss = await this.boss();
+    return this.run('renew a batch claim', () => this.completion.renew(boss.getDb(), claim));
   }
 
   async markBatchReported(claim: BatchClaim): Promise<boolean> {
-    return this.fenced('record the batch report', 'reported_at = now()', claim);
-  }
-
-  /** An UPDATE of the batch row that applies only while `claim` is the current, unreported claim. */
-  private async fenced(action: string, set: string, claim: BatchClaim): Promise<boolean> {
     const boss = await this.boss();
-    return this.run(action, async () => {
-      const { rows } = await boss.getDb().executeSql(
-        `UPDATE ${this.options.schema}.batch SET ${set}
-         WHERE batch_id = $1 AND completions = $2 AND claimed_at IS NOT NULL AND reported_at IS NULL
-         RETURNING batch_id`,
-        [claim.batchId, claim.token],
-      );
-      return rows.length === 1;
-    });
+    return this.run('record the batch report', () => this.completion.markReported(boss.getDb(), claim));
   }
 
   async close(): Promise<void> {
@@ -440,23 +232,9 @@ export class PgBossQueue implements JobQueue {
     await boss?.stop({ graceful: true, timeout: this.options.drainTimeoutMs });
   }
 
-  /** One atomic UPDATE: the row changes only if the batch is complete and unclaimed (or its claim lapsed). */
   private async claim(batchId: string | undefined): Promise<BatchClaim[]> {
     const boss = await this.boss();
-    const { schema, bossSchema, queueName, reportLeaseMs } = this.options;
-    return this.run('claim a batch completion', async () => {
-      const { rows } = await boss.getDb().executeSql(
-        `UPDATE ${schema}.batch b SET claimed_at = now(), completions = completions + 1
-         WHERE ${batchId === undefined ? 'TRUE' : 'b.batch_id = $3'}
-           AND b.reported_at IS NULL
-           AND (b.claimed_at IS NULL OR b.claimed_at < now() - $2::bigint * interval '1 millisecond')
-           AND EXISTS (SELECT 1 FROM ${bossSchema}.job j WHERE j.name = $1 AND j.data->>'batchId' = b.batch_id)
-           AND NOT EXISTS (SELECT 1 FROM ${bossSchema}.job j WHERE j.name = $1 AND j.data->>'batchId' = b.batch_id AND j.state IN ${openStates})
-         RETURNING b.batch_id AS "batchId", b.completions AS token`,
-        batchId === undefined ? [queueName, reportLeaseMs] : [queueName, reportLeaseMs, batchId],
-      );
-      return (rows as { batchId: string; token: number }[]).map((row) => ({ batchId: row.batchId, token: Number(row.token) }));
-    });
+    return this.run('claim a batch completion', () => this.completion.claim(boss.getDb(), batchId));
   }
 
   private async runJob(boss: PgBoss, job: Job<DossierJob>, handler: QueueHandler, running: Map<string, Running>, releasing: AbortSignal): Promise<JobResult[]> {
@@ -522,12 +300,9 @@ export class PgBossQueue implements JobQueue {
   private async hasOpenJobs(): Promise<boolean> {
     const boss = await this.boss();
     try {
-      const { rows } = await boss.getDb().executeSql(
-        `SELECT 1 FROM ${this.options.bossSchema}.job WHERE name = $1 AND state IN ${openStates} LIMIT 1`,
-        [this.options.queueName],
-      );
-      return rows.length > 0;
+      return await anyOpenJob(boss.getDb(), this.jobTable);
     } catch (err) {
+      // A database that is away for now may hold open jobs: keep working rather than stop early.
       if (isConnectionError(err)) return true;
       throw err;
     }
@@ -577,17 +352,7 @@ export class PgBossQueue implements JobQueue {
     await this.run('prepare the queue', async () => {
       const queueOptions = this.jobOptions();
       await boss.createQueue(o.queueName, queueOptions);
-      // Several workers may start at once: the advisory lock makes them create the table one at a time.
-      await boss.getDb().executeSql(`
-        SELECT pg_advisory_xact_lock(hashtext('sohoa-queue-schema'));
-        CREATE SCHEMA IF NOT EXISTS ${o.schema};
-        CREATE TABLE IF NOT EXISTS ${o.schema}.batch (
-          batch_id text PRIMARY KEY,
-          created_at timestamptz NOT NULL DEFAULT now(),
-          claimed_at timestamptz,
-          reported_at timestamptz,
-          completions integer NOT NULL DEFAULT 0
-        );`);
+      await this.completion.createTable(boss.getDb());
     });
     return boss;
   }
@@ -611,21 +376,8 @@ export class PgBossQueue implements JobQueue {
     try {
       return await call();
     } catch (err) {
-      throw this.classify(err, action);
+      throw classifyPgError(err, action, this.where);
     }
-  }
-
-  private classify(err: unknown, action: string): unknown {
-    if (err instanceof SohoaError) return err;
-    const code = typeof (err as ErrorShape | null)?.code === 'string' ? String((err as ErrorShape).code) : undefined;
-    const said = err instanceof Error ? err.message : String(err);
-    if (isConnectionError(err)) {
-      return new TransientError('QUEUE_UNAVAILABLE', `queue: could not ${action} at PostgreSQL ${this.where}: ${said}; check that the database is up and reachable, then retry`, {}, { cause: err });
-    }
-    if (code && configSqlStates.test(code)) {
-      return new ConfigError('QUEUE_REFUSED', `queue: PostgreSQL ${this.where} refused to ${action}: ${said} (SQLSTATE ${code}); check the user, password and database in --queue`, {}, { cause: err });
-    }
-    return err;
   }
 }
 
@@ -638,44 +390,4 @@ function jobData(job: DossierJob): DossierJob {
     ...(job.pipeline !== undefined ? { pipeline: job.pipeline } : {}),
     ...(job.force ? { force: true } : {}),
   };
-}
-
-/** The reason stored as a failed job's output: ours ({kind, message}) or pg-boss's own ({value: {message}}). */
-function reasonOf(output: unknown): FailureReason {
-  const value = (typeof output === 'string' ? safeJson(output) : output) as Record<string, unknown> | null;
-  if (value && typeof value.kind === 'string' && errorKinds.has(value.kind) && typeof value.message === 'string') {
-    const outcome = typeof value.outcome === 'object' && value.outcome !== null ? { outcome: value.outcome } : {};
-    const code = isErrorCode(value.code) ? { code: value.code } : {};
-    return { kind: value.kind as ErrorKind, ...code, message: value.message, ...outcome };
-  }
-  const inner = value?.value as Record<string, unknown> | undefined;
-  if (inner && typeof inner.message === 'string') {
-    // pg-boss's supervisor wrote it: the heartbeat ran out (worker lost) or the attempt ran past expireInSeconds.
-    return { kind: 'transient', code: 'WORKER_LOST', message: `${inner.message} (the last attempt's worker was lost or ran too long)` };
-  }
-  if (value && typeof value.message === 'string') return { kind: 'internal', code: 'INTERNAL', message: value.message };
-  return { kind: 'internal', code: 'INTERNAL', message: 'failed without a recorded reason' };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { message: text };
-  }
-}
-
-/** True if every promise settled within `ms`. */
-async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([Promise.allSettled(promises).then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

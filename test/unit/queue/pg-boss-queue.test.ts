@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, TransientError } from '../../../src/domain/errors.ts';
 import { failureOf, isRetryable, jobQueueDefaults, retryDelayMs } from '../../../src/queue/job-queue.ts';
-import { describeConnection, dossierJobId, isConnectionError, pgBossQueueDefaults, PgBossQueue, takeoverBoundMs } from '../../../src/queue/pg-boss-queue.ts';
+import { dossierJobId, pgBossQueueDefaults, PgBossQueue, takeoverBoundMs } from '../../../src/queue/pg-boss-queue.ts';
+import { describeConnection, isConnectionError } from '../../../src/queue/pg-errors.ts';
 
 describe('dossierJobId', () => {
   it('is a well-formed UUID that depends only on batchId and dossierId', () => {
