@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../log.ts';
 import type { TesseractEngine } from '../ocr/tesseract-engine.ts';
 import { createLimiter } from '../common/limiter.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
-import { dossierJobHandler, writeQueuedBatchReport } from '../queue/dossier-job.ts';
+import { dossierJobHandler, writeQueuedBatchReport } from '../pipeline/run-dossier-job.ts';
 import type { BatchStatus, DossierJob } from '../queue/job-queue.ts';
 import { PgBossQueue, takeoverBoundMs } from '../queue/pg-boss-queue.ts';
 import { installSignalHandlers, runWorker } from '../queue/worker-loop.ts';

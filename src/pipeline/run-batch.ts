@@ -15,9 +15,7 @@ import { countPages, planBatch, type PlannedDossier } from './plan-batch.ts';
 import type { BatchProgress, BatchRunContext } from './run-context.ts';
 import { runDossier } from './run-dossier.ts';
 
-export type { BatchProgress, BatchRunContext } from './run-context.ts';
-export { readPage } from './run-page.ts';
-export { buildBatchReport, writeBatchReportHtml } from '../report/batch-report.ts';
+export type { BatchRunContext } from './run-context.ts';
 
 export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: string[] = []): Promise<BatchReport> {
   const startedAt = new Date();

@@ -1,7 +1,7 @@
 // InProcessQueue and runWorker: the JobQueue port's promises, in memory.
 import { describe, expect, it, vi } from 'vitest';
 import { InputError, TransientError } from '../../../src/domain/errors.ts';
-import { InProcessQueue } from '../../../src/queue/in-process-queue.ts';
+import { InProcessQueue } from '../../doubles/in-process-queue.ts';
 import type { DossierJob, JobAttempt } from '../../../src/queue/job-queue.ts';
 import { installSignalHandlers, runWorker } from '../../../src/queue/worker-loop.ts';
 import { memoryLog } from '../../support/memory-log.ts';

@@ -6,13 +6,14 @@ import type { Batch, DossierPlan } from '../domain/batch.ts';
 import type { BatchReport, DossierReport } from '../domain/record.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import type { Limiter } from '../common/limiter.ts';
-import type { Pipeline } from '../pipeline/pipeline-file.ts';
-import { buildBatchReport, runBatchDossier, writeBatchReportHtml } from '../pipeline/run-batch.ts';
+import type { Pipeline } from './pipeline-file.ts';
+import { buildBatchReport, writeBatchReportHtml } from '../report/batch-report.ts';
+import { runBatchDossier } from './run-batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { contentTypes, encodeJson } from '../stages/store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
-import { DossierFailed, failureCode, type DossierHandler, type DossierJob, type DossierOutcome, type JobQueue } from './job-queue.ts';
+import { DossierFailed, failureCode, type DossierHandler, type DossierJob, type DossierOutcome, type JobQueue } from '../queue/job-queue.ts';
 
 /** What a finished dossier job leaves in the queue for the batch report. */
 export interface DossierJobResult {

@@ -1,4 +1,4 @@
-// InProcessQueue: the JobQueue port in memory, for `sohoa run` (one process, one batch) and for unit tests.
+// InProcessQueue: the JobQueue port in memory, a test double with the real queue's promises (retries, leases, drain).
 import {
   emptyCounts,
   failureOf,
@@ -18,7 +18,7 @@ import {
   type JobState,
   type QueueHandler,
   type WorkOptions,
-} from './job-queue.ts';
+} from '../../src/queue/job-queue.ts';
 
 export interface InProcessQueueOptions {
   retryLimit: number;
