@@ -15,6 +15,7 @@ import type { PdfSignature } from '../src/pdf/pdf-signatures.ts';
 import { formatScoreTable, scoreFields, type FieldCounts } from '../src/extract/field-metrics.ts';
 import { silentLogger } from '../src/log.ts';
 import { TesseractEngine } from '../src/ocr/tesseract-engine.ts';
+import { LocalObjectStore } from '../src/storage/local-object-store.ts';
 import { openScannedPdf, type ScannedPdf } from '../src/pdf/read-scanned-pdf.ts';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
 import { readPage } from '../src/pipeline/run-page.ts';
@@ -53,6 +54,8 @@ async function readAll(): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
   const work = await mkdtemp(path.join(tmpdir(), 'sohoa-real-words-'));
   const log = silentLogger;
+  // The page steps write nothing to a store; theirs is a folder of the scratch space.
+  const store = new LocalObjectStore(path.join(work, 'store'));
   const ocr = await TesseractEngine.create({ languages: pipeline.stages.recognize.languages, poolSize: 2, pageSegMode: pipeline.stages.recognize.pageSegMode });
   try {
     const batchRoot = path.join(work, 'real');
@@ -74,7 +77,7 @@ async function readAll(): Promise<void> {
         const workDir = path.join(work, 'pages', dossier.id);
         const pages: RecognizedPage[] = [];
         for (let i = 0; i < sources.length; i += 2) {
-          pages.push(...(await Promise.all(sources.slice(i, i + 2).map((s) => readPage(s, { ocr, pdfText: 'skip' }, pipeline, workDir, log, openPdf)))));
+          pages.push(...(await Promise.all(sources.slice(i, i + 2).map((s) => readPage(s, { ocr, store, pdfText: 'skip' }, pipeline, workDir, log, openPdf)))));
         }
         const signatures: PdfSignature[] = [];
         for (const pdf of pdfs.values()) {

@@ -1,10 +1,11 @@
-// Writes what is generated from the code: the JSON Schemas of pipelines/schema (metadata model, --json summary)
+// Writes what is generated from the code: the JSON Schemas of pipelines/schema (metadata model, --json summary, pipeline files)
 // and the README's table of error codes. Run it after changing the field table, the model, the summary or a code.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { schemaFiles, schemaText } from '../src/domain/metadata/json-schema.ts';
 import { summaryJsonSchema } from '../src/cli/summary.ts';
 import { withErrorCodeTable } from '../src/domain/error-codes.ts';
+import { pipelineJsonSchema } from '../src/pipeline/pipeline-schema.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const manifestSchema = await readFile(path.join(root, 'pipelines/schema/manifest.schema.json'), 'utf8');
@@ -12,6 +13,7 @@ const readme = await readFile(path.join(root, 'README.md'), 'utf8');
 const files = [
   ...schemaFiles(manifestSchema),
   { file: 'pipelines/schema/summary.schema.json', text: schemaText(summaryJsonSchema()) },
+  { file: 'pipelines/schema/pipeline.schema.json', text: schemaText(pipelineJsonSchema()) },
   { file: 'README.md', text: withErrorCodeTable(readme) },
 ];
 for (const { file, text } of files) {

@@ -6,91 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
-import { bool, formatIssues, intBetween, numberBetween } from '../common/validation.ts';
+import { formatIssues } from '../common/validation.ts';
+import { stageOrder, stageSchemas, type PipelineStage, type StageName } from './stage-registry.ts';
 
 /** Folder of the pipelines shipped with sohoa. */
 export const builtInPipelineDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
 
-const normalizeOptions = z
-  .object({
-    defaultDpi: intBetween(72, 1200).default(300),
-    maxInputPixels: intBetween(1_000_000, 1_000_000_000).default(150_000_000),
-    maxDpi: intBetween(150, 2400).default(600),
-    failOn: z.enum(['none', 'truncated', 'error', 'warning'], { error: 'expected one of "none", "truncated", "error", "warning"' }).default('error'),
-    orientation: bool().default(true),
-    minOrientationConfidence: numberBetween(0, 100).default(2),
-    deskew: bool().default(true),
-    maxSkewDeg: numberBetween(0, 15).default(5),
-    jpegQuality: intBetween(30, 100).default(75),
-    ocrMinDpi: intBetween(72, 1200).default(300),
-    ocrTextSize: bool().default(true),
-    liftColouredInk: bool().default(false),
-    despeckle: bool().default(true),
-    bitonalGray: bool().default(true),
-  })
-  .strict();
-
-const languageCode = z.string().regex(/^[a-z_]{3,16}$/, { error: 'expected a Tesseract language code such as "vie"' });
-
-const recognizeOptions = z
-  .object({
-    languages: z.array(languageCode, { error: 'expected a list of language codes' }).min(1, { error: 'expected at least one language' }).default(['vie']),
-    pageSegMode: intBetween(0, 13).default(3),
-  })
-  .strict();
-
-const extractOptions = z
-  .object({
-    /** Find and decode QR codes (Circular 01/2023 puts one on documents from procedure systems) on every page. */
-    qr: bool().default(true),
-    /** Read number and symbol, date, issuer, type, subject, signing block and marks from the OCR words. */
-    fields: bool().default(true),
-  })
-  .strict();
-
-const assembleOptions = z
-  .object({
-    /** Pages whose mean word confidence is below this are flagged for review. */
-    lowConfidence: numberBetween(0, 100).default(60),
-  })
-  .strict();
-
-const storeOptions = z
-  .object({
-    /** Keep every input file unchanged beside its document (for a signed PDF, the legally valid copy). */
-    keepOriginals: bool().default(true),
-  })
-  .strict();
-
-/** Stage names in the only order they can run; each stage validates its own options. */
-export const stageSchemas = {
-  normalize: normalizeOptions,
-  recognize: recognizeOptions,
-  extract: extractOptions,
-  assemble: assembleOptions,
-  store: storeOptions,
-} as const;
-
-export type StageName = keyof typeof stageSchemas;
-export const stageOrder = Object.keys(stageSchemas) as StageName[];
-
-export type NormalizeStageOptions = z.infer<typeof normalizeOptions>;
-export type RecognizeStageOptions = z.infer<typeof recognizeOptions>;
-export type ExtractStageOptions = z.infer<typeof extractOptions>;
-export type AssembleStageOptions = z.infer<typeof assembleOptions>;
+export { stageOrder, stageSchemas, type StageName } from './stage-registry.ts';
 
 export interface Pipeline {
   name: string;
   description: string;
   /** Where it was read from, for messages. */
   source: string;
-  stages: {
-    normalize: NormalizeStageOptions;
-    recognize: RecognizeStageOptions;
-    extract: ExtractStageOptions;
-    assemble: AssembleStageOptions;
-    store: z.infer<typeof storeOptions>;
-  };
+  /** Each stage's options, resolved by the stage's own schema (defaults filled in). */
+  stages: { [S in PipelineStage as S['name']]: z.output<S['options']> };
   /** SHA-256 of the resolved plan (defaults filled in), so equal plans hash equal whatever the file's layout. */
   sha256: string;
 }

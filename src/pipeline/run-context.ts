@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DossierPlan } from '../domain/batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import type { StageContext } from '../stages/stage.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Pipeline } from './pipeline-file.ts';
 
@@ -37,4 +38,9 @@ export interface BatchRunContext {
   metrics?: Metrics;
   /** Writes report.html beside report.json (off for runs that only want the records). */
   htmlReport?: { batchRoot: string; lowConfidence: number };
+}
+
+/** A stage's context at one step of the run: the run's ports with the stage's options, log and scratch folder. */
+export function stageContext<Options>(ctx: Pick<BatchRunContext, 'ocr' | 'store'>, options: Options, log: Logger, workDir: string): StageContext<Options> {
+  return { options, log, ocr: ctx.ocr, store: ctx.store, workDir };
 }

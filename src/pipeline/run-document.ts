@@ -19,14 +19,14 @@ import {
 } from '../domain/record.ts';
 import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { sortPages } from '../report/batch-report.ts';
-import { assembleDocument } from '../stages/assemble-pdf.ts';
-import { extractDocumentMetadata } from '../stages/extract-metadata.ts';
+import { assembleStage } from '../stages/assemble-pdf.ts';
+import { extractStage } from '../stages/extract-metadata.ts';
 import type { PageSource } from '../stages/ingest.ts';
-import { originalKeys, storeDocument, type ObjectLock } from '../stages/store.ts';
+import { originalKeys, storeStage, type ObjectLock } from '../stages/store.ts';
 import type { Limiter } from '../common/limiter.ts';
 import type { Pipeline } from './pipeline-file.ts';
 import type { PlannedDocument } from './plan-batch.ts';
-import type { BatchProgress, BatchRunContext } from './run-context.ts';
+import { stageContext, type BatchProgress, type BatchRunContext } from './run-context.ts';
 import { donePage, runPage } from './run-page.ts';
 
 export interface DocumentOutcome {
@@ -67,7 +67,7 @@ export async function runDocument(planned: PlannedDocument, job: DossierJob, ctx
   const { document } = planned;
   const log = ctx.log.child({ documentId: document.id });
   const started = performance.now();
-  const workDir = path.join(ctx.workDir, job.dossier.id, document.id);
+  const workDir = documentWorkDir(ctx, job.dossier.id, document.id);
   countInputProblems(planned, job.progress, ctx, log);
   const pages = await readPages(planned, job, ctx, workDir, log);
   const fail = (errors: ErrorReport[]) => failedDocument(planned, pages, errors, ctx, log);
@@ -84,6 +84,11 @@ export async function runDocument(planned: PlannedDocument, job: DossierJob, ctx
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The document's scratch folder, under the run's: `<dossierId>/<documentId>/`. */
+function documentWorkDir(ctx: BatchRunContext, dossierId: string, documentId: string): string {
+  return path.join(ctx.workDir, dossierId, documentId);
 }
 
 /** Pages the plan already found unreadable (a missing or damaged file) count and log as failed. */
@@ -147,16 +152,14 @@ async function publishDocument(planned: PlannedDocument, pages: ReadPages, job: 
   const { batch, dossier, pipeline } = job;
   const { recognized, signatures } = pages;
   const extractStarted = performance.now();
-  const metadata = await extractDocumentMetadata(document, recognized, { ...pipeline.stages.extract, language: languageOf(pipeline), signatures });
+  const workDir = documentWorkDir(ctx, dossier.id, document.id);
+  const language = languageOf(pipeline);
+  const metadata = await extractStage.run({ document, pages: recognized, language, signatures }, stageContext(ctx, pipeline.stages.extract, log, workDir));
   const extractMs = Math.round(performance.now() - extractStarted);
-  const assembled = await assembleDocument(dossier, document, recognized, {
-    batchId: batch.id,
-    language: languageOf(pipeline),
-    producer: `sohoa ${ctx.softwareVersion}`,
-    lowConfidence: pipeline.stages.assemble.lowConfidence,
-    createdAt: job.createdAt,
-    metadata: metadata.fields,
-  });
+  const assembled = await assembleStage.run(
+    { dossier, document, pages: recognized, batchId: batch.id, language, producer: `sohoa ${ctx.softwareVersion}`, createdAt: job.createdAt, metadata: metadata.fields },
+    stageContext(ctx, pipeline.stages.assemble, log, workDir),
+  );
   assembled.pageWarnings.forEach((warnings, index) => {
     for (const warning of warnings) log.warn({ event: 'page.warning', stage: 'assemble', pageNumber: assembled.pages[index]?.pageNumber, code: warning.code }, warning.message);
   });
@@ -166,7 +169,7 @@ async function publishDocument(planned: PlannedDocument, pages: ReadPages, job: 
   const record = draftDocumentRecord({ ids, title: document.title, metadata, assembled, sources, provenance: job.provenance, signatures, signatureWarnings: pages.signatureWarnings, createdAt: job.createdAt });
   const storeStarted = performance.now();
   const originals = sources.flatMap((s) => (s.storedAs ? [{ file: s.file, path: path.join(batch.root, s.file), key: s.storedAs, sha256: s.sha256 }] : []));
-  const stored = await storeDocument(ctx.store, ids, { pdf: assembled.pdf, text: assembled.text, originals }, record, job.lock);
+  const stored = await storeStage.run({ ids, outputs: { pdf: assembled.pdf, text: assembled.text, originals }, record, ...(job.lock ? { lock: job.lock } : {}) }, stageContext(ctx, pipeline.stages.store, log, workDir));
   const storeMs = Math.round(performance.now() - storeStarted);
   ctx.metrics?.documentStored({ extractMs, assembleMs: assembled.durationMs, storeMs });
   log.info(

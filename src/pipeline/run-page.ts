@@ -9,10 +9,10 @@ import { blankHeadingParts } from '../extract/blank-heading.ts';
 import type { ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { findPageCodes } from '../stages/extract-metadata.ts';
 import type { PageSource } from '../stages/ingest.ts';
-import { normalizePage, type NormalizedPageResult } from '../stages/normalize.ts';
-import { recognizePage } from '../stages/recognize.ts';
+import { normalizeStage, type NormalizedPageResult } from '../stages/normalize.ts';
+import { recognizeStage } from '../stages/recognize.ts';
 import type { Pipeline } from './pipeline-file.ts';
-import type { BatchProgress, BatchRunContext } from './run-context.ts';
+import { stageContext, type BatchProgress, type BatchRunContext } from './run-context.ts';
 
 export type PageOutcome = { ok: true; page: RecognizedPage } | { ok: false; report: PageReport };
 
@@ -65,7 +65,7 @@ export async function runPage(
  */
 export async function readPage(
   source: PageSource,
-  ctx: Pick<BatchRunContext, 'ocr' | 'pdfText'>,
+  ctx: Pick<BatchRunContext, 'ocr' | 'store' | 'pdfText'>,
   pipeline: Pipeline,
   workDir: string,
   log: Logger,
@@ -77,13 +77,13 @@ export async function readPage(
   // A page whose PDF text is kept must not move under that text: no turn, no deskew.
   const keepText = input.text !== undefined;
   const options = keepText ? { ...pipeline.stages.normalize, orientation: false, deskew: false } : pipeline.stages.normalize;
-  const normalized = await normalizePage(input.source, { workDir, orientation: ctx.ocr, options, log });
+  const normalized = await normalizeStage.run(input.source, stageContext(ctx, options, log, workDir));
   normalized.warnings.unshift(...input.warnings);
   for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage: at.stage }, warning);
   at.stage = 'recognize';
   const codes = pipeline.stages.extract.qr ? findPageCodes(normalized) : Promise.resolve(undefined);
   codes.catch(() => undefined); // awaited below; a rejection must not go unhandled while OCR runs
-  const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizePage(normalized, ctx.ocr);
+  const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizeStage.run(normalized, stageContext(ctx, pipeline.stages.recognize, log, workDir));
   at.stage = 'extract';
   const found = await codes;
   return found ? { ...recognized, codes: found } : recognized;

@@ -7,6 +7,17 @@ import type { RecognizedPage, Word } from '../domain/page.ts';
 import { mean, outputSizeWarning, pageFlags, type PageRecord, type PageWarning } from '../domain/record.ts';
 import { readTiffStrips, singleG4Strip } from '../image/tiff.ts';
 import { writeSearchablePdf, type PdfPageImage, type PdfPageInput, type WrittenPdfPage } from '../pdf/write-searchable-pdf.ts';
+import { z } from 'zod';
+import { numberBetween } from '../common/validation.ts';
+import type { Stage } from './stage.ts';
+
+export const assembleOptions = z
+  .object({
+    lowConfidence: numberBetween(0, 100).default(60).describe('Pages whose mean word confidence is below this are flagged for review'),
+  })
+  .strict();
+
+export type AssembleOptions = z.output<typeof assembleOptions>;
 
 export interface AssembledDocument {
   pdf: Uint8Array;
@@ -198,3 +209,17 @@ export async function assembleDocument(
     durationMs: performance.now() - started,
   };
 }
+
+/** What the assemble stage puts together: one document of a dossier, its recognized pages and settled metadata. */
+export interface AssembleInput extends Omit<AssembleContext, 'lowConfidence'> {
+  dossier: DossierPlan;
+  document: DocumentPlan;
+  pages: readonly RecognizedPage[];
+}
+
+export const assembleStage: Stage<'assemble', typeof assembleOptions, AssembleInput, AssembledDocument> = {
+  name: 'assemble',
+  description: "Writes a document's searchable PDF/A-2b and its text, and measures each page for the record",
+  options: assembleOptions,
+  run: ({ dossier, document, pages, ...context }, ctx) => assembleDocument(dossier, document, pages, { ...context, lowConfidence: ctx.options.lowConfidence }),
+};

@@ -8,8 +8,19 @@ import type { QrRecord } from '../domain/record.ts';
 import { extractFields } from '../extract/extract-fields.ts';
 import { decodeQrCodesInFile, qrAttemptsFor, type QrAttempt } from '../qr/decode-qr.ts';
 import { parseQrContent } from '../qr/qr-content.ts';
-import type { ExtractStageOptions } from '../pipeline/pipeline-file.ts';
 import type { PdfSignature } from '../pdf/pdf-signatures.ts';
+import { z } from 'zod';
+import { bool } from '../common/validation.ts';
+import type { Stage } from './stage.ts';
+
+export const extractOptions = z
+  .object({
+    qr: bool().default(true).describe('Find and decode QR codes (Circular 01/2023 puts one on documents from procedure systems) on every page'),
+    fields: bool().default(true).describe('Read number and symbol, date, issuer, type, subject, signing block and marks from the OCR words'),
+  })
+  .strict();
+
+export type ExtractOptions = z.output<typeof extractOptions>;
 
 export interface DocumentMetadata {
   fields: Record<string, FieldValue>;
@@ -42,7 +53,7 @@ export function findPageCodes(
 export async function extractDocumentMetadata(
   document: DocumentPlan,
   pages: readonly RecognizedPage[],
-  options: ExtractStageOptions & { language: string; signatures?: readonly PdfSignature[] },
+  options: ExtractOptions & { language: string; signatures?: readonly PdfSignature[] },
 ): Promise<DocumentMetadata> {
   const candidates: FieldCandidate[] = manifestCandidates(document.metadata);
   const qrCodes: QrRecord[] = [];
@@ -162,3 +173,20 @@ function toPagePixels(box: Box, page: RecognizedPage): Box {
   const round = (v: number) => Math.round(v);
   return { x0: round(box.x0 * scaleX), y0: round(box.y0 * scaleY), x1: round(box.x1 * scaleX), y1: round(box.y1 * scaleY) };
 }
+
+/** What the extract stage reads: a document's recognized pages, in order, and its PDFs' signatures. */
+export interface ExtractInput {
+  document: DocumentPlan;
+  pages: readonly RecognizedPage[];
+  /** The record's language (`vi` when the pipeline reads Vietnamese). */
+  language: string;
+  signatures?: readonly PdfSignature[];
+}
+
+export const extractStage: Stage<'extract', typeof extractOptions, ExtractInput, DocumentMetadata> = {
+  name: 'extract',
+  description: "Settles a document's metadata from its manifest entry, its QR codes, its signatures and its text",
+  options: extractOptions,
+  run: (input, ctx) =>
+    extractDocumentMetadata(input.document, input.pages, { ...ctx.options, language: input.language, ...(input.signatures ? { signatures: input.signatures } : {}) }),
+};

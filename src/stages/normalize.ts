@@ -2,6 +2,8 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Metadata } from 'sharp';
+import { z } from 'zod';
+import { bool, intBetween, numberBetween } from '../common/validation.ts';
 import { InputError } from '../domain/errors.ts';
 import type { ColourMode, Jbig2Original, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
 import { isBlackAndWhite, isTextOnlyGray, maxSpeckPx, measureMidtones } from '../image/black-and-white.ts';
@@ -9,7 +11,6 @@ import { measureBlankPage } from '../image/blank-page.ts';
 import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import { liftColouredInk } from '../image/coloured-ink.ts';
 import { decodePage, exifRotation, readHeader, reasonOf, resolvePageGrid, where } from '../image/decode-page.ts';
-import type { PageDecodeOptions } from '../image/decode-page.ts';
 import { estimateSkewDeg } from '../image/deskew.ts';
 import type { SkewEstimate } from '../image/deskew.ts';
 import { estimateOrientation, minConfidentOrientation } from '../image/orientation.ts';
@@ -19,62 +20,45 @@ import { rawInput, resampleTo, resize, rotateUpright, toGray, toRaw } from '../i
 import type { RawImage } from '../image/raw-image.ts';
 import { measureTextLineHeight } from '../image/text-size.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import type { Stage } from './stage.ts';
 
 export type { PageSource } from '../domain/page.ts';
 
-export interface NormalizeOptions extends PageDecodeOptions {
-  /** Detect and correct 90/180/270° turns with the OCR engine when the file's EXIF did not settle it. */
-  orientation: boolean;
-  /** Engine confidence from which a detected turn is applied (Tesseract OSD scale). */
-  minOrientationConfidence: number;
-  deskew: boolean;
-  /** Largest skew corrected, degrees either way. */
-  maxSkewDeg: number;
-  /** JPEG quality of gray and colour PDF images. */
-  jpegQuality: number;
-  /** The OCR copy of a page scanned below this resolution is upscaled to it, when its text size could not be measured. */
-  ocrMinDpi: number;
-  /**
-   * Lift red, blue and violet ink (seals, stamps, signatures) towards paper on the OCR copy of colour pages, so the
-   * type under them is read and their text is not taken for the document's; the PDF image keeps the page as scanned.
-   * Off by default: on the real documents of samples/real it raised the CER of colour scans (pooled 5.5% → 5.8%;
-   * a half-lifted seal leaves rings the engine reads as letters) for a field F1 gain of 0.016.
-   */
-  liftColouredInk: boolean;
-  /** Size the OCR copy by the height of its text lines (see `ocrGeometry`); off, only `ocrMinDpi` decides. */
-  ocrTextSize: boolean;
-  /**
-   * A 3×3 median on the OCR copy removes scanner speckle (it halved the error on the noisy sample and cut it on
-   * clean pages too); the PDF image keeps the scan as it was.
-   */
-  despeckle: boolean;
-  /**
-   * Store a gray page as bitonal (CCITT G4) when it is black type on white paper, i.e. its only mid-grays are
-   * stroke edges (see `measureMidtones`). Lossless inputs only: a JPEG that needs no change goes in as it is.
-   */
-  bitonalGray: boolean;
-}
-
 /**
- * Defaults. The orientation threshold is low on purpose: Tesseract OSD read an upside-down page at confidence
- * 12.9, which OCRmyPDF's default of 14 would have left upside down; wrong turns at confidence ≥ 2 were not seen.
+ * The stage's options: the only place they are declared (see stages/stage.ts). The orientation threshold is low on
+ * purpose: Tesseract OSD read an upside-down page at confidence 12.9, which OCRmyPDF's default of 14 would have left
+ * upside down; wrong turns at confidence ≥ 2 were not seen.
  */
-export const defaultNormalizeOptions: NormalizeOptions = {
-  defaultDpi: 300,
-  maxInputPixels: 150_000_000,
-  maxDpi: 600,
-  failOn: 'error',
-  orientation: true,
-  minOrientationConfidence: 2,
-  deskew: true,
-  maxSkewDeg: 5,
-  jpegQuality: 75,
-  ocrMinDpi: 300,
-  ocrTextSize: true,
-  liftColouredInk: false,
-  despeckle: true,
-  bitonalGray: true,
-};
+export const normalizeOptions = z
+  .object({
+    defaultDpi: intBetween(72, 1200).default(300).describe('Resolution assumed when the file carries none'),
+    maxInputPixels: intBetween(1_000_000, 1_000_000_000).default(150_000_000).describe('Larger pages are refused before decoding (a decompression bomb or a mis-scanned roll)'),
+    maxDpi: intBetween(150, 2400).default(600).describe('Pages scanned above this resolution are downsampled to it (OCR gains nothing; time and size grow)'),
+    failOn: z.enum(['none', 'truncated', 'error', 'warning'], { error: 'expected one of "none", "truncated", "error", "warning"' }).default('error').describe("How strictly to decode (sharp's failOn): 'truncated' and stricter refuse a cut-off JPEG."),
+    orientation: bool().default(true).describe("Detect and correct 90/180/270° turns with the OCR engine when the file's EXIF did not settle it."),
+    minOrientationConfidence: numberBetween(0, 100).default(2).describe('Engine confidence from which a detected turn is applied (Tesseract OSD scale)'),
+    deskew: bool().default(true).describe('Measure and correct the skew of a page, up to maxSkewDeg'),
+    maxSkewDeg: numberBetween(0, 15).default(5).describe('Largest skew corrected, degrees either way'),
+    jpegQuality: intBetween(30, 100).default(75).describe('JPEG quality of gray and colour PDF images'),
+    ocrMinDpi: intBetween(72, 1200).default(300).describe('The OCR copy of a page scanned below this resolution is upscaled to it, when its text size could not be measured'),
+    ocrTextSize: bool().default(true).describe('Size the OCR copy by the height of its text lines (see `ocrGeometry`); off, only `ocrMinDpi` decides'),
+    /**
+     * So that the type under them is read and their text is not taken for the document's; the PDF image keeps the
+     * page as scanned. Off by default: on the real documents of samples/real it raised the CER of colour scans
+     * (pooled 5.5% → 5.8%; a half-lifted seal leaves rings the engine reads as letters) for a field F1 gain of 0.016.
+     */
+    liftColouredInk: bool().default(false).describe('Lift red, blue and violet ink (seals, stamps, signatures) towards paper on the OCR copy of colour pages'),
+    /** It halved the error on the noisy sample and cut it on clean pages too. */
+    despeckle: bool().default(true).describe('A 3×3 median on the OCR copy against scanner speckle; the PDF image keeps the scan as it was'),
+    /** Black type on white paper: its only mid-grays are stroke edges (see `measureMidtones`). A JPEG that needs no change goes in as it is. */
+    bitonalGray: bool().default(true).describe('Store a gray page of black type on white paper as bitonal (CCITT G4); lossless inputs only'),
+  })
+  .strict();
+
+export type NormalizeOptions = z.output<typeof normalizeOptions>;
+
+/** The defaults, as a pipeline file that sets nothing gets them. */
+export const defaultNormalizeOptions: NormalizeOptions = normalizeOptions.parse({});
 
 export interface NormalizeLog {
   warn(obj: object, msg: string): void;
@@ -366,3 +350,10 @@ async function writeOutputs(page: RawImage, mode: ColourMode, sizing: OcrSizing,
   const [, pdf] = await Promise.all([writeOcr, writePdfImage(page, mode, dpi, stem, options.jpegQuality, jpegSourcePath)]);
   return { ocrImagePath, ...pdf, ocrWidthPx: ocr.widthPx, ocrHeightPx: ocr.heightPx, ocrDpi: ocr.dpi };
 }
+
+export const normalizeStage: Stage<'normalize', typeof normalizeOptions, PageSource, NormalizedPageResult> = {
+  name: 'normalize',
+  description: 'Decodes a page, turns it upright, deskews it, and writes its OCR image and its PDF image',
+  options: normalizeOptions,
+  run: (source, ctx) => normalizePage(source, { workDir: ctx.workDir, orientation: ctx.ocr, options: ctx.options, log: ctx.log }),
+};

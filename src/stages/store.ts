@@ -5,6 +5,17 @@ import { InputError } from '../domain/errors.ts';
 import type { ObjectStore, StoredObject } from '../storage/object-store.ts';
 import { objectKeys } from '../storage/keys.ts';
 import { dossierRecordSchema, type DocumentRecord, type DossierRecord, type OutputRecord } from '../domain/record.ts';
+import { z } from 'zod';
+import { bool } from '../common/validation.ts';
+import type { Stage } from './stage.ts';
+
+export const storeOptions = z
+  .object({
+    keepOriginals: bool().default(true).describe('Keep every input file unchanged beside its document (for a signed PDF, the legally valid copy)'),
+  })
+  .strict();
+
+export type StoreOptions = z.output<typeof storeOptions>;
 
 export const contentTypes = {
   pdf: 'application/pdf',
@@ -162,3 +173,18 @@ export async function removeStrayObjects(store: ObjectStore, record: DossierReco
   if (stray.length > 0) await store.delete(stray);
   return stray;
 }
+
+/** What the store stage writes: a document's outputs and its record, under the document's keys. */
+export interface StoreInput {
+  ids: { batchId: string; dossierId: string; documentId: string };
+  outputs: { pdf: Uint8Array; text: string; originals?: readonly OriginalFile[] };
+  record: Omit<DocumentRecord, 'outputs'>;
+  lock?: ObjectLock;
+}
+
+export const storeStage: Stage<'store', typeof storeOptions, StoreInput, { record: OutputRecord; outputs: OutputRecord[] }> = {
+  name: 'store',
+  description: "Writes a document's originals, PDF, text and record to the object store, the record last",
+  options: storeOptions,
+  run: (input, ctx) => storeDocument(ctx.store, input.ids, input.outputs, input.record, input.lock),
+};

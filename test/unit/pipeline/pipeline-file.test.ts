@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/domain/errors.ts';
-import { loadPipeline, resolvePipeline } from '../../../src/pipeline/pipeline-file.ts';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import { builtInPipelineDir, loadPipeline, resolvePipeline } from '../../../src/pipeline/pipeline-file.ts';
+import { pipelineJsonSchema } from '../../../src/pipeline/pipeline-schema.ts';
+import { stageOrder } from '../../../src/pipeline/stage-registry.ts';
+import { defaultNormalizeOptions, normalizeOptions } from '../../../src/stages/normalize.ts';
 
 const minimal = { name: 'test', stages: [{ normalize: {} }, { recognize: {} }, { extract: {} }, { assemble: {} }, { store: {} }] };
 
@@ -56,5 +62,42 @@ describe('pipeline files', () => {
 
   it('says where a missing pipeline was looked for', async () => {
     await expect(loadPipeline('nope')).rejects.toThrow(/pipeline "nope" not found at .*pipelines\/nope\.yaml/);
+  });
+
+  it('accepts only the page segmentation modes the engine reads a page with', () => {
+    const withMode = (pageSegMode: unknown) => ({ ...minimal, stages: [{ normalize: {} }, { recognize: { pageSegMode } }, { extract: {} }, { assemble: {} }, { store: {} }] });
+    for (const refused of [0, 1, 2, 12, 14]) {
+      expect(problemsOf(withMode(refused))).toContain(`stages[1].recognize.pageSegMode: expected a page segmentation mode among 3, 4, 5, 6, 7, 8, 9, 10, 11, 13 (3, automatic, for whole pages) but received ${refused} (number)`);
+    }
+    expect(resolvePipeline(withMode(6), 'six.yaml').stages.recognize.pageSegMode).toBe(6);
+  });
+
+  it("takes each stage's defaults from the stage's own schema", () => {
+    const resolved = resolvePipeline(minimal, 'minimal.yaml');
+    expect(resolved.stages.normalize).toEqual(normalizeOptions.parse({}));
+    expect(defaultNormalizeOptions).toEqual(resolved.stages.normalize);
+    expect(Object.keys(resolved.stages)).toEqual([...stageOrder]);
+  });
+});
+
+describe('pipelines/schema/pipeline.schema.json', () => {
+  const schema = pipelineJsonSchema();
+  const validate = new Ajv2020({ strict: false }).compile(schema);
+
+  it('holds what the stages generate; run "node scripts/write-schemas.ts" after changing a stage option', () => {
+    const committed = readFileSync(new URL('../../../pipelines/schema/pipeline.schema.json', import.meta.url), 'utf8');
+    expect(JSON.parse(committed)).toEqual(schema);
+  });
+
+  it('accepts the built-in pipeline files and refuses what the loader refuses', () => {
+    for (const name of ['dossier', 'result']) {
+      const document = parseYaml(readFileSync(`${builtInPipelineDir}${name}.yaml`, 'utf8'));
+      expect(validate(document), `${name}.yaml: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    expect(validate(minimal)).toBe(true);
+    expect(validate({ ...minimal, stages: [{ normalize: { maxDpi: 5000 } }, ...minimal.stages.slice(1)] })).toBe(false);
+    expect(validate({ ...minimal, stages: [...minimal.stages.slice(0, 1), { recognize: { pageSegMode: 12 } }, ...minimal.stages.slice(2)] })).toBe(false);
+    expect(validate({ ...minimal, stages: [minimal.stages[1], minimal.stages[0], ...minimal.stages.slice(2)] })).toBe(false);
+    expect(validate({ ...minimal, stages: [...minimal.stages.slice(0, 4), { store: { keepOriginal: true } }] })).toBe(false);
   });
 });

@@ -1,0 +1,17 @@
+// The stages a pipeline runs, in the only order they can run; each brings its options schema (see stages/stage.ts).
+import { assembleStage } from '../stages/assemble-pdf.ts';
+import { extractStage } from '../stages/extract-metadata.ts';
+import { normalizeStage } from '../stages/normalize.ts';
+import { recognizeStage } from '../stages/recognize.ts';
+import { storeStage } from '../stages/store.ts';
+
+export const pipelineStages = [normalizeStage, recognizeStage, extractStage, assembleStage, storeStage] as const;
+
+export type PipelineStage = (typeof pipelineStages)[number];
+export type StageName = PipelineStage['name'];
+export const stageOrder: readonly StageName[] = pipelineStages.map((stage) => stage.name);
+
+/** Each stage's options schema, by stage name. */
+export const stageSchemas = Object.fromEntries(pipelineStages.map((stage) => [stage.name, stage.options])) as {
+  [S in PipelineStage as S['name']]: S['options'];
+};
