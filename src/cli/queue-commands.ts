@@ -14,6 +14,7 @@ import type { TesseractEngine } from '../ocr/tesseract-engine.ts';
 import { createLimiter } from '../common/limiter.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
 import { dossierJobHandler, writeQueuedBatchReport } from '../pipeline/run-dossier-job.ts';
+import { checkQueuedPipelines, jobPipelineLoader } from './job-pipelines.ts';
 import type { BatchStatus, DossierJob } from '../queue/job-queue.ts';
 import { PgBossQueue, takeoverBoundMs } from '../queue/pg-boss-queue.ts';
 import { installSignalHandlers, runWorker } from '../queue/worker-loop.ts';
@@ -77,7 +78,6 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
   const config = queueConfig(flags);
   const log = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) });
   const defaultPipelines = await pipelinesFor(config);
-  const named = new Map<string, Promise<Pipeline>>();
   const workDir = path.join(config.workDir, `worker-${process.pid}-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
   // Served from the start, so an orchestrator sees the worker alive (and not ready) while the OCR pool loads.
@@ -111,13 +111,9 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
     }
     return batch;
   };
-  // Pipelines named by jobs are loaded when first met; the built-in ones are loaded (and checked) at start.
-  const pipelineOf = async (job: DossierJob): Promise<Pipeline | undefined> => {
-    if (!job.pipeline) return undefined;
-    let pipeline = named.get(job.pipeline);
-    if (!pipeline) named.set(job.pipeline, (pipeline = loadPipeline(job.pipeline)));
-    return pipeline;
-  };
+  // The built-in pipelines are loaded (and checked) above, those named by queued jobs once connected, below.
+  const loadNamed = jobPipelineLoader();
+  const pipelineOf = (job: DossierJob): Promise<Pipeline> | undefined => (job.pipeline ? loadNamed(job.pipeline) : undefined);
 
   queue = openQueue(config, log, () => metrics.queueError());
   const jobs = queue;
@@ -125,6 +121,7 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
   let ocr: TesseractEngine | undefined;
   try {
     await queue.start();
+    await checkQueuedPipelines(queue, loadNamed, log);
     ocr = await createOcrEngine(config, defaultPipelines('component'), log);
     const engine = ocr;
     const pages = createLimiter(config.poolSize + 1);

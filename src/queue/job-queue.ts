@@ -137,6 +137,8 @@ export interface JobQueue {
   ping(): Promise<void>;
   /** Jobs waiting (or waiting for a retry) and active in the whole queue, for the metrics. */
   jobCounts(): Promise<{ waiting: number; active: number }>;
+  /** The pipelines named by jobs not yet finished, each once: a worker checks them before it takes a job. */
+  namedPipelines(): Promise<string[]>;
   /** Every dossier of the batch with its state and outcome, in dossier order. */
   outcomes(batchId: string): Promise<DossierOutcome[]>;
   /**

@@ -44,7 +44,7 @@ import {
 import { PgBatchCompletion } from './pg-batch-completion.ts';
 import { classifyPgError, describeConnection, isConnectionError } from './pg-errors.ts';
 import { dossierJobId, pgBossQueueDefaults, type PgBossQueueOptions } from './pg-boss-options.ts';
-import { anyOpenJob, countJobs, failedJobIds, readOutcomes, readStatus, type JobTable } from './pg-job-state.ts';
+import { anyOpenJob, countJobs, failedJobIds, pipelinesOfOpenJobs, readOutcomes, readStatus, type JobTable } from './pg-job-state.ts';
 
 export { dossierJobId, pgBossQueueDefaults, takeoverBoundMs, type PgBossQueueOptions } from './pg-boss-options.ts';
 
@@ -201,6 +201,11 @@ export class PgBossQueue implements JobQueue {
   async jobCounts(): Promise<{ waiting: number; active: number }> {
     const boss = await this.boss();
     return this.run('count the jobs', () => countJobs(boss.getDb(), this.jobTable));
+  }
+
+  async namedPipelines(): Promise<string[]> {
+    const boss = await this.boss();
+    return this.run('list the pipelines named by open jobs', () => pipelinesOfOpenJobs(boss.getDb(), this.jobTable));
   }
 
   async claimBatchCompletion(batchId: string): Promise<BatchClaim | undefined> {

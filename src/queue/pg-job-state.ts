@@ -103,6 +103,15 @@ export async function countJobs(db: SqlRunner, table: JobTable): Promise<{ waiti
   return { waiting: Number(row.waiting ?? 0), active: Number(row.active ?? 0) };
 }
 
+export async function pipelinesOfOpenJobs(db: SqlRunner, table: JobTable): Promise<string[]> {
+  const { rows } = await db.executeSql(
+    `SELECT DISTINCT data->>'pipeline' AS pipeline FROM ${table.bossSchema}.job
+      WHERE name = $1 AND state IN ${openStates} AND data ? 'pipeline' ORDER BY 1`,
+    [table.queueName],
+  );
+  return rows.map((row) => String((row as { pipeline: string }).pipeline));
+}
+
 export async function anyOpenJob(db: SqlRunner, table: JobTable): Promise<boolean> {
   const { rows } = await db.executeSql(`SELECT 1 FROM ${table.bossSchema}.job WHERE name = $1 AND state IN ${openStates} LIMIT 1`, [table.queueName]);
   return rows.length > 0;

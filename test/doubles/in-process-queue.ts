@@ -168,6 +168,11 @@ export class InProcessQueue implements JobQueue {
     return { waiting: entries.filter((e) => e.state === 'waiting' || e.state === 'retrying').length, active: entries.filter((e) => e.state === 'active').length };
   }
 
+  async namedPipelines(): Promise<string[]> {
+    const open = [...this.entries.values()].filter((e) => e.state === 'waiting' || e.state === 'retrying' || e.state === 'active');
+    return [...new Set(open.flatMap((e) => (e.job.pipeline ? [e.job.pipeline] : [])))].sort();
+  }
+
   async outcomes(batchId: string): Promise<DossierOutcome[]> {
     return [...this.entries.values()]
       .filter((entry) => entry.job.batchId === batchId)

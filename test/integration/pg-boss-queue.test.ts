@@ -102,6 +102,9 @@ describe('PgBossQueue on a real PostgreSQL', () => {
     expect(dossierJobId('b-enqueue', 'HS-001')).toBe(dossierJobId('b-enqueue', 'HS-001'));
     expect(dossierJobId('b-enqueue', 'HS-001')).not.toBe(dossierJobId('b-other', 'HS-001'));
     expect(dossierJobId('b-enqueue', 'HS-001')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // What a starting worker checks before it takes a job: each pipeline the open jobs name, once.
+    await other.enqueueDossiers([{ ...dossiers('b-named', ['N-1'])[0]!, pipeline: '/etc/sohoa/custom.yaml' }, { batchId: 'b-plain', dossierId: 'P-1', batchUri: 's3://scans/b-plain/', outUri: 's3://archive/out/' }]);
+    expect(await queue.namedPipelines()).toEqual(['/etc/sohoa/custom.yaml', 'dossier']);
   });
 
   it('fails an input error at once with its reason, retries a transient fault with backoff, fails a bug as internal, and retries by command', async () => {
