@@ -10,6 +10,7 @@ import { storeCheck } from '../metrics/metrics-server.ts';
 import type { Batch } from '../domain/batch.ts';
 import { ConfigError, ExitCode } from '../domain/errors.ts';
 import { createLogger, type Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { TesseractEngine } from '../ocr/tesseract-engine.ts';
 import { createLimiter } from '../common/limiter.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
@@ -94,23 +95,8 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
     { fallback: config.metricsPort < 0 },
   );
   const { metrics } = observed;
-  const storeFor = (uri: string): ObjectStore => {
-    let store = stores.get(uri);
-    if (!store) stores.set(uri, (store = new MeteredObjectStore(openObjectStore(uri, { ...storeOptions(config), logger: log }), metrics)));
-    return store;
-  };
-  const batches = new Map<string, Promise<Batch>>();
-  const openQueuedBatch = (uri: string): Promise<Batch> => {
-    let batch = batches.get(uri);
-    if (!batch) {
-      // A bucket's batch is copied once per worker process into a folder of its own, then read like a local one.
-      batch = openBatch({ ...config, batch: uri }, path.join(workDir, `batch-${batches.size + 1}`), log).then(async (input) => (await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {})).batch);
-      // A failed open (a fault of the moment) is tried afresh by the next job rather than remembered.
-      batch.catch(() => batches.delete(uri));
-      batches.set(uri, batch);
-    }
-    return batch;
-  };
+  const storeFor = meteredStoreOpener(stores, config, log, metrics);
+  const openQueuedBatch = queuedBatchOpener(config, workDir, log);
   // The built-in pipelines are loaded (and checked) above, those named by queued jobs once connected, below.
   const loadNamed = jobPipelineLoader();
   const pipelineOf = (job: DossierJob): Promise<Pipeline> | undefined => (job.pipeline ? loadNamed(job.pipeline) : undefined);
@@ -150,29 +136,13 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
         return handle(job, signal);
       },
       onBatchComplete: async (batchId, signal) => {
-        const report = await writeQueuedBatchReport(
-          jobs,
-          batchId,
-          storeFor,
-          {
-            batchRootOf: async (batchUri) => (await openQueuedBatch(batchUri)).root,
-            lowConfidence: defaultPipelines('component').stages.assemble.lowConfidence,
-            softwareVersion,
-            log,
-          },
-          signal,
-        );
+        const settings = { batchRootOf: async (uri: string) => (await openQueuedBatch(uri)).root, lowConfidence: defaultPipelines('component').stages.assemble.lowConfidence, softwareVersion, log };
+        const report = await writeQueuedBatchReport(jobs, batchId, storeFor, settings, signal);
         log.info({ event: 'batch.finished', batchId, durationMs: report.durationMs, ...report.totals }, 'batch.finished');
       },
       ...(flags['exitWhenIdle'] ? { stopWhenIdle: true } : {}),
     });
-    const removeSignalHandlers = installSignalHandlers(worker, log);
-    try {
-      const summary = await worker.done;
-      log.info({ event: 'worker.summary', ...summary, takeoverBoundMs: takeoverBoundMs(queue.options) }, 'worker.summary');
-    } finally {
-      removeSignalHandlers();
-    }
+    await untilStopped(worker, queue, log);
     return ExitCode.ok;
   } finally {
     await queue.close();
@@ -181,6 +151,42 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
     await Promise.all([...stores.values()].map((store) => store.close()));
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Opens each object store the jobs name once, metered; `stores` holds them for the readiness check and the close. */
+function meteredStoreOpener(stores: Map<string, ObjectStore>, config: ReturnType<typeof queueConfig>, log: Logger, metrics: Metrics): (uri: string) => ObjectStore {
+  return (uri) => {
+    let store = stores.get(uri);
+    if (!store) stores.set(uri, (store = new MeteredObjectStore(openObjectStore(uri, { ...storeOptions(config), logger: log }), metrics)));
+    return store;
+  };
+}
+
+/** Runs the worker until it stops (idle, or a signal), then logs its summary. */
+async function untilStopped(worker: ReturnType<typeof runWorker>, queue: PgBossQueue, log: Logger): Promise<void> {
+  const removeSignalHandlers = installSignalHandlers(worker, log);
+  try {
+    const summary = await worker.done;
+    log.info({ event: 'worker.summary', ...summary, takeoverBoundMs: takeoverBoundMs(queue.options) }, 'worker.summary');
+  } finally {
+    removeSignalHandlers();
+  }
+}
+
+/** Opens each batch the jobs name once per worker process; a failed open is tried afresh by the next job. */
+function queuedBatchOpener(config: ReturnType<typeof queueConfig>, workDir: string, log: Logger): (uri: string) => Promise<Batch> {
+  const batches = new Map<string, Promise<Batch>>();
+  return (uri: string): Promise<Batch> => {
+    let batch = batches.get(uri);
+    if (!batch) {
+      // A bucket's batch is copied once per worker process into a folder of its own, then read like a local one.
+      batch = openBatch({ ...config, batch: uri }, path.join(workDir, `batch-${batches.size + 1}`), log).then(async (input) => (await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {})).batch);
+      // A failed open (a fault of the moment) is tried afresh by the next job rather than remembered.
+      batch.catch(() => batches.delete(uri));
+      batches.set(uri, batch);
+    }
+    return batch;
+  };
 }
 
 /** Counts by state and the failed dossiers with their reasons; JSON when stdout is not a terminal or with --json. */

@@ -2,7 +2,7 @@
 import type { DossierKind } from './batch.ts';
 import type { WarningCode } from './error-codes.ts';
 import type { ErrorReport } from './errors.ts';
-import type { PdfSignature } from '../pdf/pdf-signatures.ts';
+import type { PdfSignature } from './signature.ts';
 import type { FieldConflict, FieldValue } from './metadata/model.ts';
 import type { PartialField } from './metadata/partial.ts';
 import type { Box, ColourMode, OrientationSource } from './page.ts';

@@ -2,6 +2,10 @@
 import { errorCatalog, isErrorCode } from '../domain/error-codes.ts';
 import { partialReviewText } from '../domain/metadata/partial.ts';
 import type { BatchReport, DocumentReport, DossierReport, PageReport } from '../domain/record.ts';
+import { reportCss } from './report-css.ts';
+import { both, escapeHtml, l, labels, type LabelKey } from './report-labels.ts';
+
+export { escapeHtml } from './report-labels.ts';
 
 export type ReportLang = 'vi' | 'en';
 
@@ -45,87 +49,6 @@ export interface ReportHtmlOptions {
 
 export const reportHtmlDefaults = { timeZone: 'Asia/Ho_Chi_Minh', lowConfidence: 60 } as const;
 
-/** Every label in both languages, Vietnamese first. */
-const labels = {
-  reportTitle: ['Báo cáo số hóa', 'Digitization report'],
-  batch: ['Lô', 'Batch'],
-  pipeline: ['Quy trình', 'Pipeline'],
-  started: ['Bắt đầu', 'Started'],
-  finished: ['Kết thúc', 'Finished'],
-  duration: ['Thời gian xử lý', 'Duration'],
-  dossiers: ['Hồ sơ', 'Dossiers'],
-  dossier: ['Hồ sơ', 'Dossier'],
-  document: ['Văn bản', 'Document'],
-  pagesDone: ['hoàn thành', 'done'],
-  documents: ['Văn bản', 'Documents'],
-  pages: ['Trang', 'Pages'],
-  done: ['Hoàn thành', 'Done'],
-  failed: ['Lỗi', 'Failed'],
-  skipped: ['Đã xong từ lần trước', 'Already complete'],
-  'not-started': ['Chưa xử lý', 'Not started'],
-  interrupted: ['Lượt xử lý đã bị dừng giữa chừng; chạy lại đúng lệnh đó để xử lý tiếp phần còn lại.', 'The run was stopped part-way; run the same command again to do the rest.'],
-  stored: ['đã lưu', 'stored'],
-  ofWhichFailed: ['lỗi', 'failed'],
-  toReview: ['Cần xem lại', 'To review'],
-  toReviewHelp: ['Trang bị lỗi hoặc có cảnh báo, độ tin cậy thấp nhất trước.', 'Failed or flagged pages, lowest confidence first.'],
-  nothingToReview: ['Không có trang nào cần xem lại.', 'No page needs review.'],
-  meanConfidence: ['Độ tin cậy trung bình', 'Mean confidence'],
-  warnings: ['Cảnh báo', 'Warnings'],
-  colPage: ['Trang', 'Page'],
-  colImage: ['Ảnh', 'Image'],
-  colFile: ['Tệp', 'File'],
-  colStatus: ['Trạng thái', 'Status'],
-  colConfidence: ['Độ tin cậy', 'Confidence'],
-  colFlags: ['Cảnh báo', 'Flags'],
-  colError: ['Lỗi', 'Error'],
-  colWhere: ['Vị trí', 'Where'],
-  colWhy: ['Lý do', 'Why'],
-  filePage: ['tr.', 'p.'],
-  page: ['trang', 'page'],
-  onlyReview: ['Chỉ hiện trang cần xem lại', 'Show only pages to review'],
-  conflicts: ['Thông tin không thống nhất', 'Metadata conflicts'],
-  documentErrors: ['Văn bản không được lưu', 'Document not stored'],
-  noPages: ['Không có trang nào.', 'No pages.'],
-  noThumbnail: ['không có ảnh', 'no image'],
-  reason: ['Lý do', 'Reason'],
-  code: ['Mã hồ sơ', 'Dossier code'],
-  generatedBy: ['Tạo bởi', 'Made by'],
-  signatures: ['Chữ ký số', 'Digital signatures'],
-  signedAt: ['ký lúc', 'signed at'],
-  'signature.true': ['khớp với tệp (chưa đối chiếu chứng thư với nơi cấp)', 'matches the file (certificate chain not checked)'],
-  'signature.false': ['không khớp: tệp đã bị sửa sau khi ký', 'does not match: the file was changed after signing'],
-  'signature.null': ['chưa kiểm tra được', 'could not be checked'],
-  'flag.low-confidence': ['Độ tin cậy thấp', 'Low confidence'],
-  'flag.blank': ['Trang trắng', 'Blank page'],
-  'flag.no-text': ['Không đọc được chữ', 'No text found'],
-  'flag.under-200-dpi': ['Dưới 200 dpi', 'Under 200 dpi'],
-  'flag.dpi-assumed': ['Không rõ dpi (giả định)', 'DPI assumed'],
-  'flag.dpi-inferred': ['dpi suy ra từ khổ giấy', 'DPI inferred from the paper size'],
-  'flag.rotated': ['Đã xoay', 'Rotated'],
-  'flag.deskewed': ['Đã chỉnh nghiêng', 'Deskewed'],
-  'flag.conflicts': ['Thông tin không thống nhất', 'Metadata conflicts'],
-  partial: ['Thông tin đọc chưa đủ', 'Read in part'],
-  'kind.input': ['Lỗi tệp đầu vào', 'Input error'],
-  'kind.transient': ['Lỗi tạm thời', 'Transient error'],
-  'kind.config': ['Lỗi cấu hình', 'Configuration error'],
-  'kind.internal': ['Lỗi nội bộ', 'Internal error'],
-} as const satisfies Record<string, readonly [string, string]>;
-
-type LabelKey = keyof typeof labels;
-
-/** Both languages; CSS shows the chosen one. Short, so a 500-page report stays small. */
-function both(vi: string, en: string): string {
-  return vi === en ? vi : `<span lang="vi">${vi}</span><span lang="en">${en}</span>`;
-}
-
-function l(key: LabelKey): string {
-  const [vi, en] = labels[key];
-  return both(escapeHtml(vi), escapeHtml(en));
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const dataUriPattern = /^data:image\/(?:jpeg|png|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
 
@@ -160,7 +83,7 @@ export function renderReportHtml(report: BatchReport, documents: readonly Report
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="generator" content="sohoa${settings.softwareVersion ? ` ${escapeHtml(settings.softwareVersion)}` : ''}">
 <title>${escapeHtml(title)}</title>
-<style>${css}</style></head>
+<style>${reportCss}</style></head>
 <body>
 <input type="radio" name="lang" id="l-vi" class="ctl"${lang === 'vi' ? ' checked' : ''}><input type="radio" name="lang" id="l-en" class="ctl"${lang === 'en' ? ' checked' : ''}><input type="checkbox" id="f-rv" class="ctl">
 <header><div class="langs"><label for="l-vi" lang="vi">Tiếng Việt</label><label for="l-en" lang="en">English</label></div>
@@ -386,43 +309,3 @@ function formatDuration(ms: number): string {
   if (minutes < 60) return both(`${minutes} phút ${rest} giây`, `${minutes} min ${rest} s`);
   return both(`${Math.floor(minutes / 60)} giờ ${minutes % 60} phút`, `${Math.floor(minutes / 60)} h ${minutes % 60} min`);
 }
-
-/**
- * The language switch and the review filter are radio/checkbox inputs placed before the content, so plain CSS
- * does the switching: no script, which keeps the report working under any Content-Security-Policy and from disk.
- */
-const css = `
-:root{--bad:#b3261e;--warn:#8a5300;--ok:#1b6e33;--line:#d9dce1;--muted:#5f6670;font:14px/1.45 system-ui,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:#1d2126}
-body{margin:0 auto;max-width:1200px;padding:0 16px 32px}
-.ctl{position:absolute;opacity:0;pointer-events:none}
-#l-vi:checked~* span[lang=en],#l-en:checked~* span[lang=vi]{display:none}
-#l-vi:checked~header label[for=l-vi],#l-en:checked~header label[for=l-en]{background:#1d2126;color:#fff}
-#f-rv:checked~main tr.pg:not(.rv),#f-rv:checked~main .doc:not(.has-rv){display:none}
-#f-rv:checked~main label[for=f-rv]{background:#1d2126;color:#fff}
-#l-vi:focus-visible~header label[for=l-vi],#l-en:focus-visible~header label[for=l-en],#f-rv:focus-visible~main label[for=f-rv]{outline:2px solid #0b57d0}
-header{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;border-bottom:2px solid #1d2126;margin-bottom:12px}
-h1{font-size:22px;margin:12px 0}h2{font-size:18px;margin:24px 0 8px}h3{font-size:15px;margin:16px 0 6px}
-.langs label,.filter label{display:inline-block;border:1px solid #1d2126;padding:2px 10px;cursor:pointer;user-select:none}
-.langs label+label{border-left:0}
-.sum{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:8px;margin:0}
-.sum div{border:1px solid var(--line);padding:6px 10px}.sum dt{color:var(--muted);font-size:12px}.sum dd{margin:0;font-size:15px}
-table{border-collapse:collapse;width:100%}.pages{table-layout:fixed}
-.pages th:nth-child(1){width:44px}.pages th:nth-child(2){width:172px}.pages th:nth-child(4){width:120px}.pages th:nth-child(5){width:84px}.pages th:nth-child(6){width:190px}
-.rv th:nth-child(1){width:84px}.rv th:nth-child(2){width:45%}
-h2 small{font-weight:400;color:var(--muted)}th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-th{font-size:12px;color:var(--muted);font-weight:600}
-.pages td.th{width:160px}.pages img{display:block;border:1px solid var(--line);max-width:160px;height:auto}
-.nothumb{display:block;width:110px;height:60px;border:1px dashed var(--line);color:var(--muted);font-size:11px;padding:4px}
-.n,.cf{text-align:right;font-variant-numeric:tabular-nums}.file{overflow-wrap:anywhere}.err{color:var(--bad);overflow-wrap:anywhere}
-.st{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600;white-space:nowrap}
-.st-done{background:#e3f1e7;color:var(--ok)}.st-failed{background:#fbe4e2;color:var(--bad)}.st-skipped{background:#eceff3;color:var(--muted)}.st-not-started{background:#fff4d6;color:#7a5a00}
-.flag{display:inline-block;background:#fff3dc;color:var(--warn);border-radius:3px;padding:0 5px;margin:1px 0;font-size:12px;white-space:nowrap}
-.kind{font-weight:600}.ecode{font-size:.85em;color:var(--muted)}
-.c-lo{color:var(--bad);font-weight:700}.c-mid{color:var(--warn);font-weight:600}.c-hi{color:var(--ok)}
-.bad{color:var(--bad)}.warn{color:var(--warn)}
-.box{border-left:4px solid;padding:4px 10px;margin:6px 0}.bad-box{border-color:var(--bad);background:#fdf2f1}.warn-box{border-color:#e0a030;background:#fffaf0}
-.msgs{margin:4px 0;padding-left:20px}.meta,.help{color:var(--muted);margin:4px 0}
-.dossier{border-top:1px solid var(--line)}
-footer{margin-top:32px;color:var(--muted);font-size:12px}
-@media print{.ctl,.langs,.filter{display:none}a{color:inherit;text-decoration:none}}
-`.trim();
