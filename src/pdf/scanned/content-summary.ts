@@ -3,10 +3,11 @@ import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFRawStream } from 'pd
 import type { PDFObject, PDFPageLeaf } from 'pdf-lib';
 import { lexContentOps, type Operand } from './content-lexer.ts';
 import { reasonOf } from './page-context.ts';
-import { matrixIn, nameIn } from './pdf-dict.ts';
+import { matrixIn, nameIn, type Matrix } from './pdf-dict.ts';
+
+export type { Matrix } from './pdf-dict.ts';
 
 /** [a b c d e f] as in the PDF `cm` operator: x' = a·x + c·y + e, y' = b·x + d·y + f. */
-export type Matrix = readonly [number, number, number, number, number, number];
 export const identity: Matrix = [1, 0, 0, 1, 0, 0];
 
 /** m1 then m2 (the PDF order: `cm` sets CTM = m × CTM). */

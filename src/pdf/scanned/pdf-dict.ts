@@ -2,7 +2,6 @@
 import { decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFStream, PDFString } from 'pdf-lib';
 import type { PDFObject } from 'pdf-lib';
 import type { ColourMode } from '../../domain/page.ts';
-import type { Matrix } from './content-summary.ts';
 
 export function numberIn(dict: PDFDict, key: string): number | undefined {
   const value = dict.lookup(PDFName.of(key));
@@ -27,6 +26,9 @@ export function numbersIn(dict: PDFDict, key: string): number[] | undefined {
     return resolved instanceof PDFNumber ? resolved.asNumber() : Number.NaN;
   });
 }
+
+/** A PDF transformation matrix [a b c d e f]. */
+export type Matrix = readonly [number, number, number, number, number, number];
 
 export function matrixIn(dict: PDFDict, key: string): Matrix | undefined {
   const values = numbersIn(dict, key);
