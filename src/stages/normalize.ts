@@ -31,11 +31,11 @@ export type { PageSource } from '../domain/page.ts';
  */
 export const normalizeOptions = z
   .object({
-    defaultDpi: intBetween(72, 1200).default(300).describe('Resolution assumed when the file carries none'),
+    defaultDpi: intBetween(72, 1200).default(300).describe('Resolution assumed, with a warning, when the file carries none and its shape matches no paper size'),
     maxInputPixels: intBetween(1_000_000, 1_000_000_000).default(150_000_000).describe('Larger pages are refused before decoding (a decompression bomb or a mis-scanned roll)'),
     maxDpi: intBetween(150, 2400).default(600).describe('Pages scanned above this resolution are downsampled to it (OCR gains nothing; time and size grow)'),
-    failOn: z.enum(['none', 'truncated', 'error', 'warning'], { error: 'expected one of "none", "truncated", "error", "warning"' }).default('error').describe("How strictly to decode (sharp's failOn): 'truncated' and stricter refuse a cut-off JPEG."),
-    orientation: bool().default(true).describe("Detect and correct 90/180/270° turns with the OCR engine when the file's EXIF did not settle it."),
+    failOn: z.enum(['none', 'truncated', 'error', 'warning'], { error: 'expected one of "none", "truncated", "error", "warning"' }).default('error').describe("How strictly to decode (sharp's failOn): 'truncated' and stricter refuse a cut-off JPEG"),
+    orientation: bool().default(true).describe("Detect and correct 90/180/270° turns with the OCR engine when the file's EXIF did not settle it"),
     minOrientationConfidence: numberBetween(0, 100).default(2).describe('Engine confidence from which a detected turn is applied (Tesseract OSD scale)'),
     deskew: bool().default(true).describe('Measure and correct the skew of a page, up to maxSkewDeg'),
     maxSkewDeg: numberBetween(0, 15).default(5).describe('Largest skew corrected, degrees either way'),

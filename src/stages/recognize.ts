@@ -9,7 +9,7 @@ const languageCode = z.string().regex(/^[a-z_]{3,16}$/, { error: 'expected a Tes
 
 export const recognizeOptions = z
   .object({
-    languages: z.array(languageCode, { error: 'expected a list of language codes' }).min(1, { error: 'expected at least one language' }).default(['vie']).describe('Tesseract language models, by code; the engine loads them at start-up'),
+    languages: z.array(languageCode, { error: 'expected a list of language codes' }).min(1, { error: 'expected at least one language' }).default(['vie']).describe('Tesseract language models, by code, loaded at start-up; add eng for batches with English pages'),
     pageSegMode: z
       .literal([...readingPageSegModes], { error: `expected a page segmentation mode among ${readingPageSegModes.join(', ')} (3, automatic, for whole pages)` })
       .default(3)

@@ -11,7 +11,7 @@ import type { Stage } from './stage.ts';
 
 export const storeOptions = z
   .object({
-    keepOriginals: bool().default(true).describe('Keep every input file unchanged beside its document (for a signed PDF, the legally valid copy)'),
+    keepOriginals: bool().default(true).describe('Keep every input file unchanged beside its document (for a signed PDF, the legally valid copy); `sohoa verify` checks them'),
   })
   .strict();
 

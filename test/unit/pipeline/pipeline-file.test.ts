@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { builtInPipelineDir, loadPipeline, resolvePipeline } from '../../../src/pipeline/pipeline-file.ts';
-import { pipelineJsonSchema } from '../../../src/pipeline/pipeline-schema.ts';
+import { pipelineJsonSchema, withStageOptionsTable } from '../../../src/pipeline/pipeline-schema.ts';
 import { stageOrder } from '../../../src/pipeline/stage-registry.ts';
 import { defaultNormalizeOptions, normalizeOptions } from '../../../src/stages/normalize.ts';
 
@@ -87,6 +87,11 @@ describe('pipelines/schema/pipeline.schema.json', () => {
   it('holds what the stages generate; run "node scripts/write-schemas.ts" after changing a stage option', () => {
     const committed = readFileSync(new URL('../../../pipelines/schema/pipeline.schema.json', import.meta.url), 'utf8');
     expect(JSON.parse(committed)).toEqual(schema);
+  });
+
+  it("is the README's table of stage options too", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(withStageOptionsTable(readme)).toBe(readme);
   });
 
   it('accepts the built-in pipeline files and refuses what the loader refuses', () => {
