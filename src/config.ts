@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { formatIssues, intBetween } from './common/validation.ts';
+import { jobQueueDefaults } from './queue/job-queue.ts';
 import type { OpenObjectStoreOptions } from './storage/store-location.ts';
 
 export const defaults = {
@@ -34,8 +35,8 @@ export const defaults = {
   queue: '',
   /** Dossiers a worker runs at once; two keep its OCR pool fed across the end of one dossier and the start of the next. */
   concurrency: 2,
-  /** SIGTERM: seconds active dossiers may run on before they are released to other workers. */
-  drainTimeout: 30,
+  /** SIGTERM: seconds active dossiers may run on before they are released to other workers (the queue's default). */
+  drainTimeout: jobQueueDefaults.drainTimeoutMs / 1000,
   /** Port of /metrics, /healthz and /readyz; -1: off (run), the worker's default (9464); 0: any free port. */
   metricsPort: -1,
   metricsHost: '0.0.0.0',
