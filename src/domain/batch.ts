@@ -42,7 +42,7 @@ export interface Batch {
 
 /** File extensions accepted as page images. */
 export const imageExtensions = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
-/** Extensions recognised as scans but not yet processed. */
+/** Extensions read as PDFs: each page's scan is taken out, or the page rendered (see pdf/read-scanned-pdf.ts). */
 export const pdfExtensions = ['.pdf'] as const;
 
 export function countSources(batch: Batch): number {

@@ -7,8 +7,7 @@
 import type { Batch } from '../domain/batch.ts';
 import { InputError } from '../domain/errors.ts';
 import type { BatchReport, DossierReport, PageReport } from '../domain/record.ts';
-import { buildBatchReport, sortPages, writeBatchReportHtml } from '../report/batch-report.ts';
-import { contentTypes, encodeJson } from '../stages/store.ts';
+import { buildBatchReport, sortPages, writeBatchReport } from '../report/batch-report.ts';
 import { objectKeys } from '../storage/keys.ts';
 import { createLimiter, type Limiter } from '../common/limiter.ts';
 import { countPages, planBatch, type PlannedDossier } from './plan-batch.ts';
@@ -48,8 +47,7 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
   // A run that found every dossier complete writes nothing at all, not even a new report.
   const changed = dossiers.some((d) => d.status !== 'skipped');
   if (changed || !(await ctx.store.exists(objectKeys.batchReport(batch.id)))) {
-    await ctx.store.put(objectKeys.batchReport(batch.id), encodeJson(report), { contentType: contentTypes.json });
-    if (ctx.htmlReport) await writeBatchReportHtml(ctx.store, report, { ...ctx.htmlReport, softwareVersion: ctx.softwareVersion }, log);
+    await writeBatchReport(ctx.store, report, ctx.htmlReport ? { ...ctx.htmlReport, softwareVersion: ctx.softwareVersion, log } : undefined);
   }
   // maxRSS is the process's peak resident memory so far (KiB on Linux), OCR worker threads included.
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);

@@ -1,7 +1,9 @@
 // The batch report (report.json's content, and report.html beside it), built in one place for sohoa run and the queue.
 import type { Logger } from 'pino';
 import { batchReportSchema, type BatchReport, type DossierReport, type PageReport } from '../domain/record.ts';
+import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
+import { contentTypes, encodeJson } from '../storage/stored-json.ts';
 import { buildReportHtml, writeReportHtml } from './build-report.ts';
 
 /** The batch report from its dossiers' reports, however they were run (one process or many workers). */
@@ -32,6 +34,19 @@ export function buildBatchReport(batchId: string, pipelines: readonly string[], 
   };
 }
 
+/** What report.html needs beyond the report: the batch's files (for thumbnails) and the review threshold. */
+export interface ReportHtmlSettings {
+  batchRoot: string;
+  lowConfidence: number;
+  softwareVersion: string;
+}
+
+/** Writes report.json, then (when asked) report.html beside it: the one writer of both, for `sohoa run` and the queue. */
+export async function writeBatchReport(store: ObjectStore, report: BatchReport, html?: ReportHtmlSettings & { log: Logger }): Promise<void> {
+  await store.put(objectKeys.batchReport(report.batchId), encodeJson(report), { contentType: contentTypes.json });
+  if (html) await writeBatchReportHtml(store, report, html, html.log);
+}
+
 /**
  * Writes report.html next to report.json. The page for people is worth less than the records, so a failure is
  * logged (`report.failed`) and the batch goes on: report.json stays the authority.
@@ -39,7 +54,7 @@ export function buildBatchReport(batchId: string, pipelines: readonly string[], 
 export async function writeBatchReportHtml(
   store: ObjectStore,
   report: BatchReport,
-  options: { batchRoot: string; lowConfidence: number; softwareVersion: string },
+  options: ReportHtmlSettings,
   log: Logger,
 ): Promise<void> {
   const started = performance.now();

@@ -14,7 +14,7 @@ import { renderReportHtml, type ReportDocument, type ReportDossier, type ReportL
 import { makeThumbnail } from './thumbnails.ts';
 
 /** Where the readable report goes: beside report.json. */
-export const reportHtmlKey = (batchId: string) => `${batchId}/report.html`;
+export const reportHtmlKey = objectKeys.batchReportHtml;
 export const reportHtmlContentType = 'text/html; charset=utf-8';
 
 export interface BuildReportOptions {

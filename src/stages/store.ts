@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../domain/errors.ts';
 import type { ObjectStore, StoredObject } from '../storage/object-store.ts';
 import { objectKeys } from '../storage/keys.ts';
+import { contentTypes, encodeJson } from '../storage/stored-json.ts';
 import { dossierRecordSchema, type DocumentRecord, type DossierRecord, type OutputRecord } from '../domain/record.ts';
 import { z } from 'zod';
 import { bool } from '../common/validation.ts';
@@ -17,12 +18,7 @@ export const storeOptions = z
 
 export type StoreOptions = z.output<typeof storeOptions>;
 
-export const contentTypes = {
-  pdf: 'application/pdf',
-  txt: 'text/plain; charset=utf-8',
-  json: 'application/json',
-  xml: 'application/xml',
-} as const;
+export { contentTypes, encodeJson } from '../storage/stored-json.ts';
 
 const originalTypes: Record<string, string> = {
   pdf: 'application/pdf',
@@ -73,10 +69,6 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 
 function toOutput(stored: StoredObject): OutputRecord {
   return { key: stored.key, contentType: stored.contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 };
-}
-
-export function encodeJson(value: unknown): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /**

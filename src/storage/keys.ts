@@ -11,7 +11,7 @@ export function assertSafeKey(key: string): void {
   if (bad) throw new InputError('ID_UNSAFE', `object key ${JSON.stringify(key)} is not a safe relative key; ids may use letters, digits, ".", "_" and "-"`);
 }
 
-/** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<documentId>.original.<ext>`, `<batchId>/<dossierId>/dossier.{xml,json}`, `<batchId>/report.json`. */
+/** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<documentId>.original.<ext>`, `<batchId>/<dossierId>/dossier.{xml,json}`, `<batchId>/report.{json,html}`. */
 export const objectKeys = {
   dossierPrefix: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/`,
   document: (batchId: string, dossierId: string, documentId: string, extension: 'pdf' | 'txt' | 'json') =>
@@ -22,4 +22,5 @@ export const objectKeys = {
   dossierRecord: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/dossier.json`,
   dossierXml: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/dossier.xml`,
   batchReport: (batchId: string) => `${batchId}/report.json`,
+  batchReportHtml: (batchId: string) => `${batchId}/report.html`,
 };
