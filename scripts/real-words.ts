@@ -19,7 +19,7 @@ import { LocalObjectStore } from '../src/storage/local-object-store.ts';
 import { openScannedPdf, type ScannedPdf } from '../src/pdf/read-scanned-pdf.ts';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
 import { readPage } from '../src/pipeline/run-page.ts';
-import { extractDocumentMetadata } from '../src/stages/extract-metadata.ts';
+import { extractDocumentMetadata } from '../src/stages/extract.ts';
 import { listDocumentPages, loadBatch, type PageSource } from '../src/stages/ingest.ts';
 import { readTruth, scoreDocument, scoredKeys } from './real-score.ts';
 

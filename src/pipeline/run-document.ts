@@ -19,8 +19,8 @@ import {
 } from '../domain/record.ts';
 import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { sortPages } from '../report/batch-report.ts';
-import { assembleStage } from '../stages/assemble-pdf.ts';
-import { extractStage } from '../stages/extract-metadata.ts';
+import { assembleStage } from '../stages/assemble.ts';
+import { extractStage } from '../stages/extract.ts';
 import type { PageSource } from '../stages/ingest.ts';
 import { originalKeys, storeStage, type ObjectLock } from '../stages/store.ts';
 import type { Limiter } from '../common/limiter.ts';

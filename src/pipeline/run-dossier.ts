@@ -7,7 +7,7 @@ import { dossierMetadata } from '../domain/metadata/dossier-metadata.ts';
 import { dossierRecordSchema, type DossierRecord, type DossierReport, type ProvenanceRecord, type SourceFileRecord } from '../domain/record.ts';
 import { parseRetention, retainUntil } from '../domain/retention.ts';
 import { buildDossierXml } from '../export/dossier-xml.ts';
-import { manifestCandidates } from '../stages/extract-metadata.ts';
+import { manifestCandidates } from '../stages/extract.ts';
 import { sha256File } from '../stages/ingest.ts';
 import { readDossierRecord, removeStrayObjects, sha256Hex, storeDossierExport, storeDossierRecord, type ObjectLock } from '../stages/store.ts';
 import type { Limiter } from '../common/limiter.ts';

@@ -7,7 +7,7 @@ import type { RecognizedPage, Word } from '../domain/page.ts';
 import type { PageReport, PageWarning } from '../domain/record.ts';
 import { blankHeadingParts } from '../extract/blank-heading.ts';
 import type { ScannedPdf } from '../pdf/read-scanned-pdf.ts';
-import { findPageCodes } from '../stages/extract-metadata.ts';
+import { findPageCodes } from '../stages/extract.ts';
 import type { PageSource } from '../stages/ingest.ts';
 import { normalizeStage, type NormalizedPageResult } from '../stages/normalize.ts';
 import { recognizeStage } from '../stages/recognize.ts';

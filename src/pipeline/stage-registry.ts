@@ -1,6 +1,6 @@
 // The stages a pipeline runs, in the only order they can run; each brings its options schema (see stages/stage.ts).
-import { assembleStage } from '../stages/assemble-pdf.ts';
-import { extractStage } from '../stages/extract-metadata.ts';
+import { assembleStage } from '../stages/assemble.ts';
+import { extractStage } from '../stages/extract.ts';
 import { normalizeStage } from '../stages/normalize.ts';
 import { recognizeStage } from '../stages/recognize.ts';
 import { storeStage } from '../stages/store.ts';

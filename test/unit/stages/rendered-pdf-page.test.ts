@@ -11,7 +11,7 @@ import { sampleBatchDir } from '../../../scripts/lib/evaluate.ts';
 import type { RecognizedPage } from '../../../src/domain/page.ts';
 import { maxOutputToInputRatio } from '../../../src/domain/record.ts';
 import { extractPdfPage } from '../../../src/pdf/read-scanned-pdf.ts';
-import { assembleDocument } from '../../../src/stages/assemble-pdf.ts';
+import { assembleDocument } from '../../../src/stages/assemble.ts';
 import { defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import { addImagePage, addSignatureBox, g4Image, g4StripOf, saved } from '../../fixtures/pdf/test-pdfs.ts';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveFields } from '../../../src/domain/metadata/model.ts';
 import type { PdfSignature } from '../../../src/pdf/pdf-signatures.ts';
-import { issuedAfterSigning, looksLikeAgency, looksLikePersonName, signatureCandidates } from '../../../src/stages/extract-metadata.ts';
+import { issuedAfterSigning, looksLikeAgency, looksLikePersonName, signatureCandidates } from '../../../src/stages/extract.ts';
 
 function signature(signer: PdfSignature['signer'], more: Partial<PdfSignature> = {}): PdfSignature {
   return { signer, signingTime: '2025-01-16T00:46:10Z', coversWholeFile: true, digestValid: true, signatureValid: true, trust: 'unknown', problems: [], ...more };

@@ -8,7 +8,7 @@ import type { DocumentPlan, DossierPlan } from '../../../src/domain/batch.ts';
 import type { RecognizedPage, Word } from '../../../src/domain/page.ts';
 import { readSingleG4Strip } from '../../../src/image/tiff.ts';
 import { extractPdfText } from '../../../src/pdf/extract-text.ts';
-import { assembleDocument, documentText, pageRecord, scaleWords } from '../../../src/stages/assemble-pdf.ts';
+import { assembleDocument, documentText, pageRecord, scaleWords } from '../../../src/stages/assemble.ts';
 
 let dir: string;
 beforeAll(async () => {
