@@ -6,19 +6,19 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { encodeG4Tiff, encodeJpeg, encodePng } from './render/encoders.ts';
 import { article, heading, italic, item, layoutDocument, p, pageBreak, pageText } from './render/layout.ts';
 import type { LayoutSpec } from './render/layout.ts';
 import { paint, rawInput, skew, speckle, toGray } from './render/raster.ts';
 import type { Gray } from './render/raster.ts';
+import { groundTruthPath, sampleBatchDir, samplesDir, type GroundTruth, type GroundTruthPage, type SampleCondition } from './ground-truth.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The batch: dossiers, documents and how each page is turned into a file.
 
-/** How one page of a document is turned into a file. */
-type PageTreatment = 'clean' | 'no-dpi' | 'rotated-90' | 'rotated-180' | 'skew-3' | 'noisy' | 'dpi-200' | 'jpeg' | 'g4-tiff';
+/** How one page of a document is turned into a file: one treatment per condition the ground truth names. */
+type PageTreatment = SampleCondition;
 
 interface DocumentSpec extends LayoutSpec {
   title: string;
@@ -275,7 +275,7 @@ async function degrade(gray: Gray, treatment: PageTreatment, seed: number): Prom
 // ---------------------------------------------------------------------------------------------------------------
 // The I/O shell.
 
-const conditionsOf: Record<PageTreatment, string[]> = {
+const conditionsOf: Record<PageTreatment, SampleCondition[]> = {
   clean: ['clean'],
   'no-dpi': ['clean', 'no-dpi'],
   'rotated-90': ['rotated-90'],
@@ -286,20 +286,6 @@ const conditionsOf: Record<PageTreatment, string[]> = {
   jpeg: ['jpeg'],
   'g4-tiff': ['g4-tiff'],
 };
-
-interface GroundTruthPage {
-  file: string;
-  filePageNumber: number;
-  dossierId: string;
-  documentId: string;
-  pageNumber: number;
-  dpi: number;
-  conditions: string[];
-  text: string;
-}
-
-const samplesDir = dirname(fileURLToPath(import.meta.url));
-const batchDir = join(samplesDir, 'batch');
 
 function manifestOf(batchId: string) {
   return {
@@ -332,7 +318,7 @@ async function main(): Promise<void> {
   // the other jobs on this machine.
   sharp.concurrency(1);
   sharp.cache(false);
-  await rm(batchDir, { recursive: true, force: true });
+  await rm(sampleBatchDir, { recursive: true, force: true });
 
   const truth: GroundTruthPage[] = [];
   const multiPage = new Map<string, { pages: Gray[]; dpi: number }>();
@@ -376,15 +362,16 @@ async function main(): Promise<void> {
   for (const [file, { pages, dpi }] of multiPage) outputs.set(file, await encodeG4Tiff(pages, dpi));
 
   for (const [file, bytes] of outputs) {
-    await mkdir(dirname(join(batchDir, file)), { recursive: true });
-    await writeFile(join(batchDir, file), bytes);
+    await mkdir(dirname(join(sampleBatchDir, file)), { recursive: true });
+    await writeFile(join(sampleBatchDir, file), bytes);
   }
-  await writeFile(join(batchDir, 'manifest.json'), `${JSON.stringify(manifestOf('samples-2024-03'), null, 2)}\n`);
-  await writeFile(join(samplesDir, 'ground-truth.json'), `${JSON.stringify({ version: 1, pages: truth }, null, 2)}\n`);
+  await writeFile(join(sampleBatchDir, 'manifest.json'), `${JSON.stringify(manifestOf('samples-2024-03'), null, 2)}\n`);
+  const groundTruth: GroundTruth = { version: 1, pages: truth };
+  await writeFile(groundTruthPath, `${JSON.stringify(groundTruth, null, 2)}\n`);
 
   let totalBytes = 0;
-  for (const file of (await readdir(batchDir, { recursive: true })).sort()) {
-    const path = join(batchDir, file);
+  for (const file of (await readdir(sampleBatchDir, { recursive: true })).sort()) {
+    const path = join(sampleBatchDir, file);
     const info = await stat(path);
     if (!info.isFile()) continue;
     totalBytes += info.size;

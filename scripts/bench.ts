@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
 import { createLimiter } from '../src/common/limiter.ts';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
-import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from './lib/evaluate.ts';
+import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../samples/ground-truth.ts';
+import { scoreOutput } from './lib/evaluate.ts';
 import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch } from './lib/bench-operations.ts';
 
 const { values: args } = parseArgs({
@@ -167,7 +168,7 @@ async function operations(): Promise<void> {
 
 async function main(): Promise<void> {
   if (args.scale || args.overhead || args.report) return operations();
-  const truth = await loadGroundTruth();
+  const truth = loadGroundTruth();
   const haveTesseract = !args['no-tesseract'] && spawnSync('tesseract', ['--version']).status === 0;
   if (haveTesseract && args['anchor-tessdata']) anchorTessdata = args['anchor-tessdata'] === 'npm' ? await npmTessdata() : args['anchor-tessdata'];
   const sohoaModels = args['lang-data'] ?? 'npm 4.0.0_best_int';

@@ -203,7 +203,7 @@ async function directCost(infoLog: string): Promise<{ repetitions: number; logLi
 export async function benchReport(options: { runs: number; chromium: string }): Promise<void> {
   const { chromium } = await import('playwright-core');
   const { syntheticReport } = await import('../../test/support/report-fixtures.ts');
-  const { loadGroundTruth, samplePath } = await import('../../test/fixtures/index.ts');
+  const { loadGroundTruth, samplePath } = await import('../../samples/ground-truth.ts');
   const { makeThumbnail } = await import('../../src/report/thumbnails.ts');
   const { renderReportHtml } = await import('../../src/report/report-html.ts');
   const truth = loadGroundTruth().pages;

@@ -4,22 +4,7 @@ import path from 'node:path';
 import { characterErrorRate, pooledCer, type CerResult } from '../../src/domain/text-metrics.ts';
 import type { DocumentRecord } from '../../src/domain/record.ts';
 import { extractPdfText } from '../../src/pdf/extract-text.ts';
-
-export interface GroundTruthPage {
-  file: string;
-  filePageNumber: number;
-  dossierId: string;
-  documentId: string;
-  pageNumber: number;
-  dpi: number;
-  conditions: string[];
-  text: string;
-}
-
-export interface GroundTruth {
-  version: number;
-  pages: GroundTruthPage[];
-}
+import type { GroundTruth, GroundTruthPage } from '../../samples/ground-truth.ts';
 
 export interface PageScore extends CerResult {
   page: GroundTruthPage;
@@ -27,13 +12,6 @@ export interface PageScore extends CerResult {
   rotationDeg: number | undefined;
   skewDeg: number | undefined;
   extracted: string;
-}
-
-export const samplesDir = path.resolve(import.meta.dirname, '../../samples');
-export const sampleBatchDir = path.join(samplesDir, 'batch');
-
-export async function loadGroundTruth(file = path.join(samplesDir, 'ground-truth.json')): Promise<GroundTruth> {
-  return JSON.parse(await readFile(file, 'utf8')) as GroundTruth;
 }
 
 /** Reads every ground-truth page's document PDF from `<out>/<batchId>/...` and scores the page's extracted text. */

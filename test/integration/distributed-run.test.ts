@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchReport } from '../../src/domain/record.ts';
-import { sampleBatchDir } from '../../scripts/lib/evaluate.ts';
+import { sampleBatchDir } from '../fixtures/index.ts';
 import { runCli, startCli, type CliRun } from '../support/cli.ts';
 import { startPostgresServer, type PostgresTestServer } from '../support/postgres-server.ts';
 

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleBatchDir } from '../../scripts/lib/evaluate.ts';
+import { sampleBatchDir } from '../fixtures/index.ts';
 import { startCli, type CliRun } from '../support/cli.ts';
 
 let scratch: string;

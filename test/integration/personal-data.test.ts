@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentRecord, DossierRecord } from '../../src/domain/record.ts';
-import { sampleBatchDir } from '../../scripts/lib/evaluate.ts';
+import { sampleBatchDir } from '../fixtures/index.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
 
 // Invented, structurally valid: province 001, century/sex digit 0, born '85.

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchReport, DossierRecord } from '../../src/domain/record.ts';
-import { sampleBatchDir } from '../../scripts/lib/evaluate.ts';
+import { sampleBatchDir } from '../fixtures/index.ts';
 import { runCli, startCli } from '../support/cli.ts';
 
 let scratch: string;

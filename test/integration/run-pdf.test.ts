@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../../scripts/lib/evaluate.ts';
+import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../fixtures/index.ts';
 import type { BatchReport, DocumentRecord } from '../../src/domain/record.ts';
 import { characterErrorRate } from '../../src/domain/text-metrics.ts';
 import { extractPdfText } from '../../src/pdf/extract-text.ts';
@@ -27,7 +27,7 @@ const textOf = (file: string, page = 1) => truth.pages.find((p) => p.file === fi
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'sohoa-pdf-'));
-  truth = await loadGroundTruth();
+  truth = loadGroundTruth();
   // An already-OCRed page: sohoa's own output for one sample page.
   const earlier = path.join(work, 'earlier');
   await mkdir(path.join(earlier, 'HS'), { recursive: true });

@@ -9,7 +9,8 @@ import { maxOutputToInputRatio } from '../../src/domain/record.ts';
 import { escapeHtml } from '../../src/report/report-html.ts';
 import type { BatchReport, DocumentRecord, DossierRecord } from '../../src/domain/record.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
-import { loadGroundTruth, sampleBatchDir, scoreOutput, type GroundTruth } from '../../scripts/lib/evaluate.ts';
+import { scoreOutput } from '../../scripts/lib/evaluate.ts';
+import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../fixtures/index.ts';
 
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -21,7 +22,7 @@ let batchId: string;
 
 beforeAll(async () => {
   out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-e2e-'));
-  truth = await loadGroundTruth();
+  truth = loadGroundTruth();
   batchId = (JSON.parse(await readFile(path.join(sampleBatchDir, 'manifest.json'), 'utf8')) as { batchId: string }).batchId;
   first = await runCli(['run', sampleBatchDir, '--out', out, '--no-progress']);
 }, 600_000);

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleBatchDir } from '../../scripts/lib/evaluate.ts';
+import { sampleBatchDir } from '../fixtures/index.ts';
 import { originalKeys } from '../../src/stages/store.ts';
 import type { S3ObjectStore } from '../../src/storage/s3-object-store.ts';
 import { startCli as startCliWith, type CliRun } from '../support/cli.ts';

@@ -7,7 +7,7 @@ import { deflateSync } from 'node:zlib';
 import { PDFDocument, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleBatchDir } from '../../../scripts/lib/evaluate.ts';
+import { sampleBatchDir } from '../../fixtures/index.ts';
 import type { RecognizedPage } from '../../../src/domain/page.ts';
 import { maxOutputToInputRatio } from '../../../src/domain/record.ts';
 import { extractPdfPage } from '../../../src/pdf/read-scanned-pdf.ts';
