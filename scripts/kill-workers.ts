@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DossierJob } from '../src/queue/job-queue.ts';
 import { PgBossQueue, takeoverBoundMs } from '../src/queue/pg-boss-queue.ts';
+import { seededRandom } from '../samples/render/seeded-random.ts';
 import { startPostgresServer } from '../test/support/postgres-server.ts';
 import { countById, readMarkers } from '../test/support/queue-test-handler.ts';
 import { exitWithin, queueTestHandlerPath, queueTestTimings, spawnTestWorker, type SpawnedWorker } from '../test/support/queue-test-worker.ts';
@@ -48,17 +49,7 @@ const killAfterMs = Number(args['kill-after-ms']);
 const handlerPath = path.resolve(args.handler);
 const takeoverBound = takeoverBoundMs(queueTestTimings);
 
-/** A small deterministic generator (mulberry32), so a failing run can be repeated with the same --seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// Seeded, so a failing run can be repeated with the same --seed.
 const random = seededRandom(Number(args.seed));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -83,6 +83,19 @@ export function speckle(gray: Gray, seed: number, density = 1): Gray {
   return { ...gray, data };
 }
 
+/**
+ * Single-pixel dust for synthetic test scans: dark specks (20) on `fraction` of the pixels and white drop-outs (245)
+ * on as many, seeded. The committed samples use `speckle` above.
+ */
+export function addSpecks(image: Gray, fraction: number, seed = 1): Gray {
+  const data = new Uint8Array(image.data);
+  const random = seededRandom(seed);
+  const count = Math.round(fraction * data.length);
+  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 20;
+  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 245;
+  return { data, widthPx: image.widthPx, heightPx: image.heightPx };
+}
+
 export const rawInput = (gray: Gray): Sharp => sharp(gray.data, { raw: { width: gray.widthPx, height: gray.heightPx, channels: 1 } });
 
 export async function toGray(image: Sharp): Promise<Gray> {

@@ -1,4 +1,4 @@
-// A tiny seedable random generator, so every sample image is the same on every run and platform.
+// The one seedable random generator of the samples, the synthetic test pages, the fault-injecting proxy and the soak, so each run can be repeated exactly.
 
 /** Mulberry32: tiny, seedable, and identical on every platform, which is all the noise needs. */
 export function seededRandom(seed: number): () => number {

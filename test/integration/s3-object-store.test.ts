@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, InputError, TransientError } from '../../src/domain/errors.ts';
 import { S3ObjectStore } from '../../src/storage/s3-object-store.ts';
-import { startFaultProxy, seededRandom, type FaultProxy } from '../support/fault-proxy.ts';
+import { seededRandom } from '../../samples/render/seeded-random.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { makeTestS3Store, s3TestEnv, startS3Server, testCredentials, testRegion, type S3TestServer } from '../support/s3-server.ts';
 
 let server: S3TestServer;

@@ -15,6 +15,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../samples/render/seeded-random.ts';
 
 export type FaultMode = '503' | 'reset' | 'reset-after';
 
@@ -59,18 +60,6 @@ export interface FaultProxyOptions {
   failRatio?: number;
   seed?: number;
   modes?: FaultMode[];
-}
-
-/** mulberry32: a tiny seeded generator, enough for reproducible fault patterns. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const slowDownXml =

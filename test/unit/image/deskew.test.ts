@@ -1,6 +1,7 @@
 // The skew estimator finds the angle of rendered text pages within 0.3° and reports no skew on empty pages.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateSkewDeg } from '../../../src/image/deskew.ts';
+import { seededRandom } from '../../../samples/render/seeded-random.ts';
 import { downscaleGray, renderTextPage, skewPage } from './synthetic-page.ts';
 
 type Page = Awaited<ReturnType<typeof renderTextPage>>;
@@ -56,7 +57,8 @@ describe('estimateSkewDeg', () => {
     const widthPx = 600;
     const heightPx = 800;
     const gray = new Uint8Array(widthPx * heightPx).fill(255);
-    const random = mulberry32(12345);
+    // mulberry32, whose low bits, unlike an LCG's, draw no lines.
+    const random = seededRandom(12345);
     for (let i = 0; i < 10_000; i++) gray[Math.floor(random() * gray.length)] = 0;
     expect(estimateSkewDeg(gray, widthPx, heightPx, { maxSkewDeg: 5 }).confidence).toBeLessThan(3);
   });
@@ -65,15 +67,3 @@ describe('estimateSkewDeg', () => {
     expect(() => estimateSkewDeg(new Uint8Array(10), 4, 4, { maxSkewDeg: 5 })).toThrow(/4×4 = 16 bytes but received 10/);
   });
 });
-
-/** A small seeded generator whose low bits, unlike an LCG's, draw no lines. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

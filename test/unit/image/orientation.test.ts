@@ -4,9 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateOrientation, minConfidentOrientation } from '../../../src/image/orientation.ts';
 import type { OrientationEstimate } from '../../../src/image/orientation.ts';
 import { loadGroundTruth, samplePath } from '../../fixtures/index.ts';
-import { addSpeckles, documentText, renderDocumentPage, skewPage, turnPage } from './synthetic-page.ts';
+import { addSpecks } from '../../../samples/render/raster.ts';
+import { documentText, renderDocumentPage, skewPage, turnPage } from './synthetic-page.ts';
 
-type Page = { data: Buffer; widthPx: number; heightPx: number };
+type Page = { data: Uint8Array; widthPx: number; heightPx: number };
 type Turn = 0 | 90 | 180 | 270;
 const turns: Turn[] = [0, 90, 180, 270];
 
@@ -82,7 +83,7 @@ describe('estimateOrientation', () => {
     for (const key of ['serif 10', 'sans 12']) {
       const page = pages.get(key)!;
       for (const skewDeg of [-3, 3]) await expectUprightFromAllTurns(`${key} pt skewed ${skewDeg}°`, { ...page, data: await skewPage(page, skewDeg) });
-      await expectUprightFromAllTurns(`${key} pt speckled`, addSpeckles(page, 0.01));
+      await expectUprightFromAllTurns(`${key} pt speckled`, addSpecks(page, 0.01));
     }
   });
 
@@ -122,7 +123,7 @@ describe('estimateOrientation', () => {
     const cases: [string, Page][] = [
       ['blank', blank],
       ['paper noise', paperNoise],
-      ['scattered specks', addSpeckles(blank, 0.005)],
+      ['scattered specks', addSpecks(blank, 0.005)],
       ['a few words', await a4Page(12, 'serif', 'Kính gửi: Ủy ban nhân dân')],
       ['one line', await a4Page(12, 'serif', 'Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;')],
       ['a heading and three lines', await a4Page(12, 'serif', documentText(3, 9))],

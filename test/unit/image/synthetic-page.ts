@@ -44,7 +44,7 @@ export async function renderTextPage(options: { widthPx: number; heightPx: numbe
 }
 
 /** Rotates a 1-channel raw page counter-clockwise by `skewDeg` (the page.ts sign) on white, keeping its size. */
-export async function skewPage(page: { data: Buffer; widthPx: number; heightPx: number }, skewDeg: number): Promise<Buffer> {
+export async function skewPage(page: { data: Uint8Array; widthPx: number; heightPx: number }, skewDeg: number): Promise<Buffer> {
   const rotated = await sharp(page.data, { raw: { width: page.widthPx, height: page.heightPx, channels: 1 } })
     .rotate(-skewDeg, { background: '#ffffff' })
     .toColourspace('b-w')
@@ -123,7 +123,7 @@ export async function renderDocumentPage(options: {
 }
 
 /** Turns a 1-channel raw page clockwise by a right angle, as sharp's `rotate(deg)`. */
-export async function turnPage(page: { data: Buffer; widthPx: number; heightPx: number }, clockwiseDeg: 0 | 90 | 180 | 270): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
+export async function turnPage(page: { data: Uint8Array; widthPx: number; heightPx: number }, clockwiseDeg: 0 | 90 | 180 | 270): Promise<{ data: Uint8Array; widthPx: number; heightPx: number }> {
   if (clockwiseDeg === 0) return page;
   const out = await sharp(page.data, { raw: { width: page.widthPx, height: page.heightPx, channels: 1 } })
     .rotate(clockwiseDeg)
@@ -131,22 +131,4 @@ export async function turnPage(page: { data: Buffer; widthPx: number; heightPx: 
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data: out.data, widthPx: out.info.width, heightPx: out.info.height };
-}
-
-/** A copy with seeded dark specks on `speckFraction` of the pixels and white drop-outs on as many, like a dusty scan. */
-export function addSpeckles(page: { data: Buffer; widthPx: number; heightPx: number }, speckFraction: number, seed = 1): { data: Buffer; widthPx: number; heightPx: number } {
-  const data = Buffer.from(page.data);
-  let state = seed >>> 0;
-  const random = (): number => {
-    // mulberry32: small, seeded, good enough for noise.
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const count = Math.round(speckFraction * data.length);
-  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 20;
-  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 245;
-  return { data, widthPx: page.widthPx, heightPx: page.heightPx };
 }

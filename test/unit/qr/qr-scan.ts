@@ -2,6 +2,7 @@
 import path from 'node:path';
 import QRCode from 'qrcode';
 import sharp, { type Sharp } from 'sharp';
+import { addSpecks } from '../../../samples/render/raster.ts';
 
 /** An 8-bit gray raster, one byte per pixel, rows top to bottom. */
 export interface GrayImage {
@@ -192,22 +193,4 @@ export async function makeQrScan(options: ScanOptions): Promise<Scan> {
 async function toGray(image: Sharp): Promise<GrayImage> {
   const { data, info } = await image.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), widthPx: info.width, heightPx: info.height };
-}
-
-/** Seeded dark specks and white drop-outs on `fraction` of the pixels each, like a dusty scan. */
-export function addSpecks(image: GrayImage, fraction: number, seed: number): GrayImage {
-  const data = new Uint8Array(image.data);
-  let state = seed >>> 0;
-  const random = (): number => {
-    // mulberry32: small, seeded, good enough for noise.
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const count = Math.round(fraction * data.length);
-  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 20;
-  for (let i = 0; i < count; i++) data[Math.floor(random() * data.length)] = 245;
-  return { data, widthPx: image.widthPx, heightPx: image.heightPx };
 }
