@@ -1,6 +1,6 @@
 // Benchmark: digitizes the samples several times and prints throughput, latency, peak memory and CER,
 // next to the native `tesseract` command run on the same pages with the same parallelism when it is installed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
@@ -12,7 +12,8 @@ import { createLimiter } from '../src/common/limiter.ts';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
 import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../samples/ground-truth.ts';
 import { scoreOutput } from './lib/evaluate.ts';
-import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch } from './lib/bench-operations.ts';
+import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch, median } from './lib/bench-operations.ts';
+import { runCommand } from './lib/run-command.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,31 +56,13 @@ interface TesseractRun {
   cer: number;
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-function run(command: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 async function runSohoa(truth: GroundTruth): Promise<SohoaRun> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-'));
   try {
     const argv = [cli, 'run', args.batch, '--out', out, '--no-progress', '--force', '--pool-size', String(poolSize)];
     if (args['lang-data']) argv.push('--lang-data', args['lang-data']);
     const started = performance.now();
-    const result = await run(process.execPath, argv);
+    const result = await runCommand(process.execPath, argv);
     const wallMs = performance.now() - started;
     if (result.code !== 0) throw new Error(`sohoa exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
     const events = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number | string>);
@@ -123,7 +106,7 @@ async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
   try {
     const files = [...new Set(truth.pages.map((p) => p.file))];
     const limit = createLimiter(poolSize);
-    const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+    const env = { OMP_THREAD_LIMIT: '1' };
     const started = performance.now();
     const texts = new Map<string, string[]>();
     await Promise.all(
@@ -131,7 +114,7 @@ async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
         limit(async () => {
           const base = path.join(out, String(i));
           const tessdata = anchorTessdata ? ['--tessdata-dir', anchorTessdata] : [];
-          const result = await run('tesseract', [path.join(args.batch, file), base, ...tessdata, '-l', anchorLanguages.join('+'), '--psm', '3', 'txt', 'pdf'], env);
+          const result = await runCommand('tesseract', [path.join(args.batch, file), base, ...tessdata, '-l', anchorLanguages.join('+'), '--psm', '3', 'txt', 'pdf'], env);
           if (result.code !== 0) throw new Error(`tesseract failed on ${file}: ${result.stderr}`);
           texts.set(file, (await readFile(`${base}.txt`, 'utf8')).split('\f'));
         }),

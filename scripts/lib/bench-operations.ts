@@ -1,9 +1,9 @@
 // Benchmarks of the operational parts: queue scale-out, metrics and logging overhead, and the 500-page batch report.
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runCommand, type CommandResult } from './run-command.ts';
 
 const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
 
@@ -13,32 +13,14 @@ export const median = (values: number[]): number => {
   return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const sohoa = (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> => run(process.execPath, [cli, ...argv], env);
+const sohoa = (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> => runCommand(process.execPath, [cli, ...argv], env);
 
 /**
  * Runs the CLI under bash and reads its `times` builtin: the CPU seconds (user + system) the child used, worker
  * threads included. CPU time moves far less than wall time when the host is busy, so small costs show through.
  */
-async function sohoaCpu(argv: string[]): Promise<Exit & { cpuMs: number }> {
-  const result = await run('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', 'bash', process.execPath, cli, ...argv]);
+async function sohoaCpu(argv: string[]): Promise<CommandResult & { cpuMs: number }> {
+  const result = await runCommand('bash', ['-c', '"$@"; status=$?; times >&2; exit $status', 'bash', process.execPath, cli, ...argv]);
   // `times` prints the shell's own user/system time, then its children's: "0m26.966s 0m0.964s".
   const lines = result.stderr.trim().split('\n');
   const seconds = [...(lines.at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
