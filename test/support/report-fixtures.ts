@@ -1,5 +1,6 @@
 // Batch reports made to order for the report tests: a few pages with hostile names, or a 500-page batch.
-import { batchReportSchema, type BatchReport, type DocumentReport, type DossierReport, type PageReport } from '../../src/domain/record.ts';
+import type { BatchReport, DocumentReport, DossierReport, PageReport } from '../../src/domain/record.ts';
+import { buildBatchReport } from '../../src/report/batch-report.ts';
 import type { ReportDocument, ReportPage } from '../../src/report/report-html.ts';
 
 export interface SyntheticReportOptions {
@@ -56,27 +57,7 @@ export function syntheticReport(options: SyntheticReportOptions): { report: Batc
       documents.push({ dossierId, documentId, title: `Văn bản số ${documentId} của hồ sơ ${dossierId}`, pages: extra });
     }
   }
-  const all = dossiers.flatMap((d) => d.documents).flatMap((d) => d.pages);
-  const docs = dossiers.flatMap((d) => d.documents);
-  const report: BatchReport = {
-    schema: batchReportSchema,
-    batchId: 'synthetic-batch',
-    pipeline: 'dossier',
-    startedAt: '2024-03-05T01:00:00.000Z',
-    finishedAt: '2024-03-05T01:30:00.000Z',
-    durationMs: 1_800_000,
-    totals: {
-      dossiers: dossiers.length,
-      documents: docs.length,
-      pages: all.length,
-      pagesDone: all.filter((p) => p.status === 'done').length,
-      pagesFailed: all.filter((p) => p.status === 'failed').length,
-      documentsFailed: docs.filter((d) => d.status === 'failed').length,
-      dossiersSkipped: 0, dossiersNotStarted: 0, documentsNotStarted: 0, pagesNotStarted: 0,
-    },
-    dossiers,
-    warnings: [],
-  };
+  const report = buildBatchReport('synthetic-batch', ['dossier'], dossiers, new Date('2024-03-05T01:00:00.000Z'), new Date('2024-03-05T01:30:00.000Z'));
   return { report, documents };
 }
 
