@@ -137,7 +137,7 @@ async function operations(): Promise<void> {
   if (args.scale) {
     const batch = await makeScaleBatch(args.batch, Number(args['scale-copies']));
     // Embedded PostgreSQL 18 (dev dependency) on 127.0.0.1, a fresh database per run.
-    const { startPostgresServer } = await import('../test/support/postgres-server.ts');
+    const { startPostgresServer } = await import('./lib/postgres-server.ts');
     const pg = await startPostgresServer();
     try {
       await benchScaleOut({ runs, batch, queueUrl: (run) => pg.createDatabase(`bench_${run}`) });

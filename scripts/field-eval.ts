@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
-import { createEvaluationEngine, documentSetDir, formatEvaluation, runFieldEvaluation, targetFailures } from '../test/support/field-eval.ts';
+import { createEvaluationEngine, documentSetDir, formatEvaluation, runFieldEvaluation, targetFailures } from './eval/field-evaluation.ts';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, languages: { type: 'string' } } });
 const dir = values.dir === undefined ? documentSetDir : resolve(values.dir);

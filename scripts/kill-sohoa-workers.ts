@@ -18,7 +18,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startPostgresServer } from '../test/support/postgres-server.ts';
+import { startPostgresServer } from './lib/postgres-server.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,10 +1,10 @@
 // Kill-a-worker soak test: runs a batch over several worker processes, SIGKILLs one mid-dossier, counts lost and duplicated dossiers.
 /*
  * node scripts/kill-workers.ts [--runs 20] [--dossiers 12] [--workers 3] [--concurrency 2] [--job-ms 800]
- *                              [--kill-after-ms 1500] [--handler test/support/queue-test-handler.ts] [--seed 1]
+ *                              [--kill-after-ms 1500] [--handler scripts/lib/queue-test-handler.ts] [--seed 1]
  *
- * Starts a real PostgreSQL (test/support/postgres-server.ts, 127.0.0.1 only), then for each run: enqueues a batch of
- * --dossiers jobs, starts --workers worker processes (test/support/queue-test-worker.ts, PgBossQueue with the short
+ * Starts a real PostgreSQL (scripts/lib/postgres-server.ts, 127.0.0.1 only), then for each run: enqueues a batch of
+ * --dossiers jobs, starts --workers worker processes (scripts/lib/queue-test-worker.ts, PgBossQueue with the short
  * test timings), waits until work is under way, SIGKILLs a worker that holds at least one dossier at a random
  * moment up to --kill-after-ms after the first start, waits for the batch to complete, and checks from the
  * handler's marker files that every dossier was published exactly once and the batch report written once. The
@@ -24,9 +24,9 @@ import { parseArgs } from 'node:util';
 import type { DossierJob } from '../src/queue/job-queue.ts';
 import { PgBossQueue, takeoverBoundMs } from '../src/queue/pg-boss-queue.ts';
 import { seededRandom } from '../samples/render/seeded-random.ts';
-import { startPostgresServer } from '../test/support/postgres-server.ts';
-import { countById, readMarkers } from '../test/support/queue-test-handler.ts';
-import { exitWithin, queueTestHandlerPath, queueTestTimings, spawnTestWorker, type SpawnedWorker } from '../test/support/queue-test-worker.ts';
+import { startPostgresServer } from './lib/postgres-server.ts';
+import { countById, readMarkers } from './lib/queue-test-handler.ts';
+import { exitWithin, queueTestHandlerPath, queueTestTimings, spawnTestWorker, type SpawnedWorker } from './lib/queue-test-worker.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -11,7 +11,7 @@ import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/tex
 import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
 import { normalizePage } from '../src/stages/normalize.ts';
 import { recognizePage } from '../src/stages/recognize.ts';
-import { createEvaluationEngine, documentSetDir, loadDocumentSet } from '../test/support/field-eval.ts';
+import { createEvaluationEngine, documentSetDir, loadDocumentSet } from './eval/field-evaluation.ts';
 
 const { values } = parseArgs({ options: { documents: { type: 'string', default: '8' } } });
 const pipeline = await loadPipeline('dossier');

@@ -7,7 +7,7 @@ import * as zxingLibrary from '@zxing/library';
 import jsQRModule from 'jsqr';
 import { readBarcodes } from 'zxing-wasm/reader';
 import { decodeQrCodes, loadQrReader, qrAttemptsFor, type GrayImage } from '../src/qr/decode-qr.ts';
-import { blankPage, makeQrScan, QR_PRINTED_MM, sampleContents, type ScanOptions } from '../test/unit/qr/qr-scan.ts';
+import { blankPage, makeQrScan, QR_PRINTED_MM, sampleContents, type ScanOptions } from '../samples/render/qr-scan.ts';
 
 const { values: args } = parseArgs({
   options: {

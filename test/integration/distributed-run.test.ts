@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchReport } from '../../src/domain/record.ts';
 import { sampleBatchDir } from '../fixtures/index.ts';
 import { runCli, startCli, type CliRun } from '../support/cli.ts';
-import { startPostgresServer, type PostgresTestServer } from '../support/postgres-server.ts';
+import { startPostgresServer, type PostgresTestServer } from '../../scripts/lib/postgres-server.ts';
 
 let pg: PostgresTestServer;
 let scratch: string;

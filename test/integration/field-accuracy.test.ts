@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOLERANT_CONFIDENCE_FACTOR } from '../../src/extract/field.ts';
 import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
 import type { TesseractEngine } from '../../src/ocr/tesseract-engine.ts';
-import { createEvaluationEngine, formatEvaluation, loadDocumentSet, runFieldEvaluation, targetFailures, type FieldEvaluation } from '../support/field-eval.ts';
+import { createEvaluationEngine, formatEvaluation, loadDocumentSet, runFieldEvaluation, targetFailures, type FieldEvaluation } from '../../scripts/eval/field-evaluation.ts';
 
 /** ~60 pages OCRed on two cores: a few minutes, with room for a slow machine. */
 const EVALUATION_TIMEOUT_MS = 20 * 60_000;

@@ -7,9 +7,9 @@ import { InputError, TransientError } from '../../src/domain/errors.ts';
 import type { DossierJob } from '../../src/queue/job-queue.ts';
 import { dossierJobId, PgBossQueue, takeoverBoundMs, type PgBossQueueOptions } from '../../src/queue/pg-boss-queue.ts';
 import { runWorker } from '../../src/queue/worker-loop.ts';
-import { startPostgresServer, type PostgresTestServer } from '../support/postgres-server.ts';
-import { countById, readMarkers } from '../support/queue-test-handler.ts';
-import { exitWithin, queueTestTimings, spawnTestWorker, type LogEvent, type SpawnedWorker, type SpawnOptions } from '../support/queue-test-worker.ts';
+import { startPostgresServer, type PostgresTestServer } from '../../scripts/lib/postgres-server.ts';
+import { countById, readMarkers } from '../../scripts/lib/queue-test-handler.ts';
+import { exitWithin, queueTestTimings, spawnTestWorker, type LogEvent, type SpawnedWorker, type SpawnOptions } from '../../scripts/lib/queue-test-worker.ts';
 import { memoryLog } from '../support/memory-log.ts';
 
 const takeoverBound = takeoverBoundMs(queueTestTimings);

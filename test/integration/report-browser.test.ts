@@ -14,7 +14,7 @@ import { makeThumbnail } from '../../src/report/thumbnails.ts';
 import { loadGroundTruth, samplePath } from '../fixtures/index.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
 import { copyBatchWithBrokenPage, type BatchWithBrokenPage } from '../support/report-batch.ts';
-import { syntheticReport } from '../support/report-fixtures.ts';
+import { syntheticReport } from '../../scripts/lib/synthetic-report.ts';
 
 /** Kept after the run (git-ignored): the screenshot shows what staff see. */
 const artifacts = path.resolve(import.meta.dirname, '../../test-output');

@@ -6,7 +6,7 @@ import { errorSummary, queueShown, runSummary, statusSummary, summaryJsonSchema,
 import { ConfigError } from '../../../src/domain/errors.ts';
 import { ManifestError } from '../../../src/domain/manifest.ts';
 import { schemaText } from '../../../src/domain/metadata/json-schema.ts';
-import { syntheticReport } from '../../support/report-fixtures.ts';
+import { syntheticReport } from '../../../scripts/lib/synthetic-report.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentTypeTable, matchTitle, typeByAbbreviation } from '../../../src/extract/document-type.ts';
 import { buildRows, textLine, type Row } from '../../../src/extract/layout.ts';
-import { centredAt, TEXT_CENTRE_PX } from './page-builder.ts';
+import { centredAt, TEXT_CENTRE_PX } from '../../support/page-builder.ts';
 
 function row(text: string): Row {
   const words = buildRows(centredAt(text, TEXT_CENTRE_PX, { y: 525, lineIndex: 3, charPx: 36 }), 47)[0]!;

@@ -4,7 +4,7 @@ import type { Word } from '../../../src/domain/page.ts';
 import { extractFields, type ExtractedField } from '../../../src/extract/extract-fields.ts';
 import { TOLERANT_CONFIDENCE_FACTOR } from '../../../src/extract/field.ts';
 import { layoutPage } from '../../../src/extract/layout.ts';
-import { bodyLine, centredAt, heading, page, signingBlock, TEXT_CENTRE_PX, wordsAt, type HeadingSpec, type SigningSpec } from './page-builder.ts';
+import { bodyLine, centredAt, heading, page, signingBlock, TEXT_CENTRE_PX, wordsAt, type HeadingSpec, type SigningSpec } from '../../support/page-builder.ts';
 
 /** A one-page document: heading, optional title and summary, three body lines, closing. */
 function documentPage(spec: { heading: HeadingSpec; title?: string; subject?: string[]; signing?: SigningSpec }): Word[] {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readIssuer } from '../../../src/extract/issuer.ts';
 import { textLine } from '../../../src/extract/layout.ts';
-import { centredAt, LEFT_COLUMN_CENTRE_PX } from './page-builder.ts';
+import { centredAt, LEFT_COLUMN_CENTRE_PX } from '../../support/page-builder.ts';
 
 const lines = (...texts: string[]) => texts.map((t, i) => textLine(centredAt(t, LEFT_COLUMN_CENTRE_PX, { y: 230 + 75 * i, lineIndex: i })));
 

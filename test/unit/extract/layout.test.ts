@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Word } from '../../../src/domain/page.ts';
 import { buildRows, isSpeck, layoutPage, splitLines } from '../../../src/extract/layout.ts';
-import { bodyLine, centredAt, heading, page, TEXT_CENTRE_PX, wordsAt } from './page-builder.ts';
+import { bodyLine, centredAt, heading, page, TEXT_CENTRE_PX, wordsAt } from '../../support/page-builder.ts';
 
 const texts = (words: readonly Word[]) => words.map((w) => w.text).join(' ');
 

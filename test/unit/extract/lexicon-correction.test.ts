@@ -6,7 +6,7 @@ import { makeField } from '../../../src/extract/field.ts';
 import { lexicon } from '../../../src/extract/lexicon.ts';
 import { correctField, correctName, correctValue } from '../../../src/extract/lexicon-correction.ts';
 import { markDistance, syllableKey } from '../../../src/extract/text-match.ts';
-import { heading, page, signingBlock } from './page-builder.ts';
+import { heading, page, signingBlock } from '../../support/page-builder.ts';
 
 describe('the lexicon', () => {
   it('holds the provinces before and after the 2025 merger, the districts, communes and name syllables', () => {

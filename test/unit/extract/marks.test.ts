@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutPage } from '../../../src/extract/layout.ts';
 import { isMarkLine, readMarks } from '../../../src/extract/marks.ts';
-import { bodyLine, heading, page, wordsAt } from './page-builder.ts';
+import { bodyLine, heading, page, wordsAt } from '../../support/page-builder.ts';
 
 const marksOf = (marks: string[]) =>
   readMarks(layoutPage(page(heading({ agency: ['ỦY BAN NHÂN DÂN', 'TỈNH LÀO CAI'], number: '15/QĐ-UBND', placeDate: 'Lào Cai, ngày 05 tháng 3 năm 2024', marks }).words)));

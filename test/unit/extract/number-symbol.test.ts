@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { textLine } from '../../../src/extract/layout.ts';
 import { readNumberSymbol } from '../../../src/extract/number-symbol.ts';
-import { wordsAt } from './page-builder.ts';
+import { wordsAt } from '../../support/page-builder.ts';
 
 const line = (text: string, y = 405) => textLine(wordsAt(text, { x: 500, y, lineIndex: 2 }));
 const read = (text: string, titleType?: string) => readNumberSymbol([line(text)], titleType);

@@ -6,7 +6,7 @@ import { batchReportSchema, type BatchReport } from '../../../src/domain/record.
 import type { Word } from '../../../src/domain/page.ts';
 import { extractFields, type ExtractedField } from '../../../src/extract/extract-fields.ts';
 import { renderReportHtml } from '../../../src/report/report-html.ts';
-import { centredAt, heading, page, TEXT_CENTRE_PX, type HeadingSpec } from './page-builder.ts';
+import { centredAt, heading, page, TEXT_CENTRE_PX, type HeadingSpec } from '../../support/page-builder.ts';
 
 /** Page 1 of a công văn: heading, "V/v" summary, "Kính gửi", a body line. */
 function congVan(spec: Partial<HeadingSpec>, extra: Word[] = []): Word[] {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRows, type Row } from '../../../src/extract/layout.ts';
 import { readPlaceDate } from '../../../src/extract/place-date.ts';
-import { centredAt, RIGHT_COLUMN_CENTRE_PX, wordsAt } from './page-builder.ts';
+import { centredAt, RIGHT_COLUMN_CENTRE_PX, wordsAt } from '../../support/page-builder.ts';
 
 function rowsOf(...lines: string[]): Row[] {
   const words = lines.flatMap((text, i) => centredAt(text, RIGHT_COLUMN_CENTRE_PX, { y: 405 + 80 * i, lineIndex: i, charPx: 26, gapPx: 22 }));

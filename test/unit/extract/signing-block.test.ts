@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Word } from '../../../src/domain/page.ts';
 import { layoutPage } from '../../../src/extract/layout.ts';
 import { readSigningBlock } from '../../../src/extract/signing-block.ts';
-import { bodyLine, centredAt, page, signingBlock, wordsAt, type SigningSpec } from './page-builder.ts';
+import { bodyLine, centredAt, page, signingBlock, wordsAt, type SigningSpec } from '../../support/page-builder.ts';
 
 /** A last page: two body lines, then recipients and the signing block. */
 function lastPage(spec: SigningSpec, extra: Word[] = []): ReturnType<typeof readSigningBlock> {

@@ -4,7 +4,7 @@ import type { Word } from '../../../src/domain/page.ts';
 import { extractFields, type ExtractedField } from '../../../src/extract/extract-fields.ts';
 import { layoutPage } from '../../../src/extract/layout.ts';
 import { readSigningTime } from '../../../src/extract/stamps.ts';
-import { bodyLine, centredAt, heading, page, signingBlock, SIGNING_CENTRE_PX, TEXT_CENTRE_PX, TEXT_LEFT_PX, wordsAt, type HeadingSpec } from './page-builder.ts';
+import { bodyLine, centredAt, heading, page, signingBlock, SIGNING_CENTRE_PX, TEXT_CENTRE_PX, TEXT_LEFT_PX, wordsAt, type HeadingSpec } from '../../support/page-builder.ts';
 
 /** Page 1 of a công văn with `extra` words (the stamp) pressed onto it. */
 function congVan(spec: Partial<HeadingSpec>, extra: Word[] = []): Word[] {

@@ -1,7 +1,7 @@
 // Tells black type on white apart from gray content that must stay gray: photographs, pencil, dingy paper.
 import { describe, expect, it } from 'vitest';
 import { isTextOnlyGray, maxSpeckPx, measureMidtones } from '../../../src/image/black-and-white.ts';
-import { renderTextPage } from './synthetic-page.ts';
+import { renderTextPage } from '../../support/synthetic-page.ts';
 
 const A4_150DPI = { widthPx: 1240, heightPx: 1754, dpi: 150 };
 

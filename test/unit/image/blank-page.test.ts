@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { measureBlankPage } from '../../../src/image/blank-page.ts';
-import { fontFile, renderTextPage } from './synthetic-page.ts';
+import { fontFile, renderTextPage } from '../../support/synthetic-page.ts';
 
 const SCAN_DPI = 300;
 const ANALYSIS_DPI = 170;

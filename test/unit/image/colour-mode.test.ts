@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { colourMode, measureChroma } from '../../../src/image/colour-mode.ts';
-import { renderTextPage } from './synthetic-page.ts';
+import { renderTextPage } from '../../support/synthetic-page.ts';
 
 const seal = Buffer.from(
   '<svg width="300" height="300"><circle cx="150" cy="150" r="130" fill="none" stroke="#d01818" stroke-width="6"/>' +

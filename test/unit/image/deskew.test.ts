@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateSkewDeg } from '../../../src/image/deskew.ts';
 import { seededRandom } from '../../../samples/render/seeded-random.ts';
-import { downscaleGray, renderTextPage, skewPage } from './synthetic-page.ts';
+import { downscaleGray, renderTextPage, skewPage } from '../../support/synthetic-page.ts';
 
 type Page = Awaited<ReturnType<typeof renderTextPage>>;
 

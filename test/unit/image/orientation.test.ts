@@ -5,7 +5,7 @@ import { estimateOrientation, minConfidentOrientation } from '../../../src/image
 import type { OrientationEstimate } from '../../../src/image/orientation.ts';
 import { loadGroundTruth, samplePath } from '../../fixtures/index.ts';
 import { addSpecks } from '../../../samples/render/raster.ts';
-import { documentText, renderDocumentPage, skewPage, turnPage } from './synthetic-page.ts';
+import { documentText, renderDocumentPage, skewPage, turnPage } from '../../support/synthetic-page.ts';
 
 type Page = { data: Uint8Array; widthPx: number; heightPx: number };
 type Turn = 0 | 90 | 180 | 270;

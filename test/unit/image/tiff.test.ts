@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/domain/errors.ts';
 import { readSingleG4Strip, readTiffStrips, tiffPageBytes } from '../../../src/image/tiff.ts';
-import { renderTextPage } from './synthetic-page.ts';
+import { renderTextPage } from '../../support/synthetic-page.ts';
 
 async function g4Tiff(options: { tileHeight?: number; miniswhite?: boolean } = {}): Promise<{ tiff: Buffer; widthPx: number; heightPx: number }> {
   const page = await renderTextPage({ widthPx: 620, heightPx: 877, dpi: 75 });

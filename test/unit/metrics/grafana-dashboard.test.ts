@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../../../src/metrics/metrics.ts';
-import { parseExposition } from './prometheus-text.ts';
+import { parseExposition } from '../../support/prometheus-text.ts';
 
 const dashboardPath = path.resolve(import.meta.dirname, '../../../grafana/sohoa-dashboard.json');
 

@@ -8,7 +8,7 @@ import { readinessChecks, startMetricsServer, storeCheck, type MetricsServer } f
 import { Metrics } from '../../../src/metrics/metrics.ts';
 import { LocalObjectStore } from '../../../src/storage/local-object-store.ts';
 import { S3ObjectStore } from '../../../src/storage/s3-object-store.ts';
-import { parseExposition, sampleValue } from './prometheus-text.ts';
+import { parseExposition, sampleValue } from '../../support/prometheus-text.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 

@@ -6,7 +6,7 @@ import { MeteredObjectStore } from '../../../src/metrics/metered-object-store.ts
 import { failureReasons, Metrics, stageNames } from '../../../src/metrics/metrics.ts';
 import { LocalObjectStore } from '../../../src/storage/local-object-store.ts';
 import type { ObjectStore } from '../../../src/storage/object-store.ts';
-import { parseExposition, sampleValue, type Exposition } from './prometheus-text.ts';
+import { parseExposition, sampleValue, type Exposition } from '../../support/prometheus-text.ts';
 
 async function scrape(metrics: Metrics): Promise<Exposition> {
   return parseExposition(await metrics.text());

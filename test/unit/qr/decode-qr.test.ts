@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeQrCodes, decodeQrCodesInFile, loadQrReader, qrAttemptsFor, zxingReaderWasmPath } from '../../../src/qr/decode-qr.ts';
 import { parseQrContent } from '../../../src/qr/qr-content.ts';
-import { blankPage, makeQrScan, renderQrSymbol, sampleContents } from './qr-scan.ts';
+import { blankPage, makeQrScan, renderQrSymbol, sampleContents } from '../../../samples/render/qr-scan.ts';
 
 /** Any attempt to reach the network fails loudly and is recorded. */
 const fetchSpy = vi.fn(async (input: unknown) => {

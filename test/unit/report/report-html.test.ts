@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchReportSchema, type BatchReport } from '../../../src/domain/record.ts';
 import { escapeHtml, renderReportHtml, type ReportDocument } from '../../../src/report/report-html.ts';
-import { syntheticReport } from '../../support/report-fixtures.ts';
+import { syntheticReport } from '../../../scripts/lib/synthetic-report.ts';
 
 /** The page rows of the report's tables, in document order. */
 function pageRows(html: string): Array<{ id: string; review: boolean; cells: string[] }> {

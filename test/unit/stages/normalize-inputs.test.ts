@@ -13,7 +13,7 @@ import { readTiffResolution } from '../../../src/image/tiff.ts';
 import { loadPipeline, resolvePipeline } from '../../../src/pipeline/pipeline-file.ts';
 import { defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, NormalizeOptions, PageSource } from '../../../src/stages/normalize.ts';
-import { renderTextPage, skewPage } from '../image/synthetic-page.ts';
+import { renderTextPage, skewPage } from '../../support/synthetic-page.ts';
 
 let dir: string;
 beforeAll(async () => {

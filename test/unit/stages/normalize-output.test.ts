@@ -9,7 +9,7 @@ import { readJpegFrameInfo } from '../../../src/image/jpeg-frame.ts';
 import { defaultNormalizeOptions, normalizePage } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, PageSource } from '../../../src/stages/normalize.ts';
 import { fixtures } from '../../fixtures/index.ts';
-import { renderTextPage } from '../image/synthetic-page.ts';
+import { renderTextPage } from '../../support/synthetic-page.ts';
 
 let dir: string;
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { estimateSkewDeg } from '../../../src/image/deskew.ts';
 import type { OcrEngine, OrientationResult } from '../../../src/ocr/ocr-engine.ts';
 import { defaultNormalizeOptions, normalizePage, ocrGeometry } from '../../../src/stages/normalize.ts';
 import type { NormalizeContext, NormalizeOptions, PageSource } from '../../../src/stages/normalize.ts';
-import { downscaleGray, renderTextPage, skewPage } from '../image/synthetic-page.ts';
+import { downscaleGray, renderTextPage, skewPage } from '../../support/synthetic-page.ts';
 
 let dir: string;
 beforeAll(async () => {

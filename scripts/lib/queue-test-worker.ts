@@ -1,6 +1,6 @@
-// A worker process for queue tests: PgBossQueue + runWorker around a handler module, as `sohoa worker` will be.
+// A worker process for the queue tests and the queue soak: PgBossQueue + runWorker around a handler module, as `sohoa worker` will be.
 /*
- * node test/support/queue-test-worker.ts --queue <postgres-url> --handler <module> [--concurrency 2] [--drain-ms 10000]
+ * node scripts/lib/queue-test-worker.ts --queue <postgres-url> --handler <module> [--concurrency 2] [--drain-ms 10000]
  *
  * The handler module exports `setup()` returning `{ handler, onBatchComplete?, close? }` (see
  * queue-test-handler.ts). Logs are pino JSON lines on stdout (`job.started`, `job.done`, `worker.stopped`…), which

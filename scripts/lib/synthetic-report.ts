@@ -1,4 +1,4 @@
-// Batch reports made to order for the report tests: a few pages with hostile names, or a 500-page batch.
+// Batch reports made to order for the report tests and the report benchmark: a few pages with hostile names, or a 500-page batch.
 import type { BatchReport, DocumentReport, DossierReport, PageReport } from '../../src/domain/record.ts';
 import { buildBatchReport } from '../../src/report/batch-report.ts';
 import type { ReportDocument, ReportPage } from '../../src/report/report-html.ts';
