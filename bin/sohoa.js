@@ -12,7 +12,7 @@ if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined &
 }
 
 // The source wins whenever it is there: the packed package and the image ship dist/ without src/, and a checkout
-// runs what is being edited, so `bash scripts/demo.sh` and the tests work on a fresh clone with no build step and
+// runs what is being edited, so `bash scripts/dev/demo.sh` and the tests work on a fresh clone with no build step and
 // never run a stale dist/ left by an earlier `npm run build` or `npm pack`. Comparing dates instead would have to
 // walk all of src/ and would trust mtimes that git checkouts set arbitrarily. Node refuses to strip types under
 // node_modules, so a src/ found there (a package installed from a git URL, say) is never used either.

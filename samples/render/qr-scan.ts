@@ -1,4 +1,4 @@
-// Synthetic scans of Circular 01/2023 documents for the QR tests and `scripts/qr-eval.ts`: an A4 page with a QR code top-left, text around it, then the scanner's faults.
+// Synthetic scans of Circular 01/2023 documents for the QR tests and `scripts/eval/qr-eval.ts`: an A4 page with a QR code top-left, text around it, then the scanner's faults. Made on the fly, never committed.
 import path from 'node:path';
 import QRCode from 'qrcode';
 import sharp, { type Sharp } from 'sharp';

@@ -1,7 +1,8 @@
 // A stand-in dossier handler for queue tests: sleeps like a dossier would and leaves marker files to count.
 /*
- * Loaded by scripts/lib/queue-test-worker.ts (in the queue tests and scripts/kill-workers.ts) as the `--handler` module; a module
- * for that flag exports `setup()` returning the handler and, optionally, the batch-report writer and a close.
+ * Loaded by scripts/lib/queue-test-worker.ts (in the queue tests and scripts/soak/soak-queue.ts) as the `--handler`
+ * module; a module for that flag exports `setup()` returning the handler and, optionally, the batch-report writer
+ * and a close.
  *
  * Settings come from the environment, so every worker process of a test shares them:
  *   SOHOA_TEST_MARKER_DIR  folder for marker files (required)

@@ -6,7 +6,7 @@
  * queue-test-handler.ts). Logs are pino JSON lines on stdout (`job.started`, `job.done`, `worker.stopped`…), which
  * the tests read to know what the worker is doing. SIGTERM drains and exits 0; a second signal exits at once.
  *
- * Queue timings are the short ones the tests and scripts/kill-workers.ts rely on (queueTestTimings), so a
+ * Queue timings are the short ones the tests and scripts/soak/soak-queue.ts rely on (queueTestTimings), so a
  * killed worker's dossier is taken over in about 10–14 s instead of the production bound of 17 s.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';

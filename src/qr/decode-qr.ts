@@ -41,7 +41,7 @@ const ENLARGE_TO_DPI = 400;
  * The attempts for one page, tried in order until one finds a code. Every page is read once as scanned; the
  * first page of a document, where the code is printed, also gets its top-left quarter despeckled (3×3 median,
  * which removes the dust that breaks finder patterns) and then enlarged to about 400 dpi. Measured with
- * `node scripts/qr-eval.ts` (synthetic scans, 8 per condition): the page as scanned reads 97–98% of codes at
+ * `node scripts/eval/qr-eval.ts` (synthetic scans, 8 per condition): the page as scanned reads 97–98% of codes at
  * 200–300 dpi; with the two fallbacks every code at 200 and 300 dpi is read. The fallbacks cost a page without a
  * code about 0.15 s at 300 dpi and 0.14 s at 200 dpi on 2 cores, so only first pages pay for them; the single
  * pass costs 0.06 s and 0.025 s.

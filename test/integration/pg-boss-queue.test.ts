@@ -279,7 +279,7 @@ describe('PgBossQueue on a real PostgreSQL', () => {
       if (publishedBeforeKill.has(id)) continue;
       expect(seen.done.find((d) => d.id === id)!.pid).toBe(survivor!.pid);
       const takeover = seen.starts.find((s) => s.id === id && s.at > killedAt)!;
-      // The bound itself (README) is measured by the soaks (scripts/kill-workers.ts), not asserted on a busy machine.
+      // The bound itself (README) is measured by the soaks (scripts/soak/soak-queue.ts), not asserted on a busy machine.
       console.info(`takeover of ${id}: ${takeover.at - killedAt} ms after SIGKILL (bound ${takeoverBound} ms on an unloaded machine)`);
     }
     expect((await queue.status('b-kill')).counts).toMatchObject({ done: 8, failed: 0 });

@@ -37,7 +37,7 @@ beforeAll(async () => {
   report = JSON.parse(await readFile(path.join(out, batch.batchId, 'report.json'), 'utf8')) as BatchReport;
   written = run.events.find((e) => e['event'] === 'report.written');
   reportUrl = pathToFileURL(path.join(out, ...reportHtmlKey(batch.batchId).split('/'))).href;
-  // scripts/test.sh installs Debian's chromium and names it in SOHOA_CHROMIUM.
+  // scripts/test/test.sh installs Debian's chromium and names it in SOHOA_CHROMIUM.
   browser = await chromium.launch({ executablePath: process.env['SOHOA_CHROMIUM'] || '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 300_000);
 

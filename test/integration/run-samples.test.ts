@@ -9,7 +9,7 @@ import { maxOutputToInputRatio } from '../../src/domain/record.ts';
 import { escapeHtml } from '../../src/report/report-html.ts';
 import type { BatchReport, DocumentRecord, DossierRecord } from '../../src/domain/record.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
-import { scoreOutput } from '../../scripts/lib/evaluate.ts';
+import { scoreOutput } from '../../scripts/eval/score-output.ts';
 import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../fixtures/index.ts';
 
 

@@ -84,7 +84,7 @@ describe('pipelines/schema/pipeline.schema.json', () => {
   const schema = pipelineJsonSchema();
   const validate = new Ajv2020({ strict: false }).compile(schema);
 
-  it('holds what the stages generate; run "node scripts/write-schemas.ts" after changing a stage option', () => {
+  it('holds what the stages generate; run "node scripts/build/write-schemas.ts" after changing a stage option', () => {
     const committed = readFileSync(new URL('../../../pipelines/schema/pipeline.schema.json', import.meta.url), 'utf8');
     expect(JSON.parse(committed)).toEqual(schema);
   });

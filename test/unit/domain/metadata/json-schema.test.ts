@@ -1,4 +1,4 @@
-// The committed JSON Schemas are exactly what scripts/write-schemas.ts generates from the model.
+// The committed JSON Schemas are exactly what scripts/build/write-schemas.ts generates from the model.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { metadataSchemaId, schemaFiles } from '../../../../src/domain/metadata/json-schema.ts';
@@ -7,7 +7,7 @@ import { fieldsOf } from '../../../../src/domain/metadata/fields.ts';
 const read = (file: string) => readFileSync(new URL(`../../../../${file}`, import.meta.url), 'utf8');
 
 describe('pipelines/schema', () => {
-  it('holds what the model generates; run "node scripts/write-schemas.ts" after changing the model', () => {
+  it('holds what the model generates; run "node scripts/build/write-schemas.ts" after changing the model', () => {
     for (const { file, text } of schemaFiles(read('pipelines/schema/manifest.schema.json'))) expect(read(file), file).toBe(text);
   });
 

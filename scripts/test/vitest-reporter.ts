@@ -1,7 +1,7 @@
 // The test command's reporter: one plain line per test file, every failure in full, the tests' own output in a file.
 /*
  * CI counts tests from the run's output and reads the plain `tests: N passed, M failed` line that
- * scripts/run-tests.ts prints last. CI also knows the closing lines of many other runners (node's test runner,
+ * scripts/test/run-tests.ts prints last. CI also knows the closing lines of many other runners (node's test runner,
  * Swift's, ExUnit, …), so nothing else the run prints may look like one: not vitest's summary, not its
  * banner, not its check-marked "✓ file (5 tests)" lines, and not the measurements the tests log. So this reporter prints
  * "[12/89] test/unit/x.test.ts 0.3 s" per file (with FAILING and the test names when a test failed), vitest's

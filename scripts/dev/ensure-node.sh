@@ -1,5 +1,5 @@
-# Sourced by the other scripts: puts Node 24 first on PATH (from the npm registry when the machine's node is older)
-# and installs the locked dependencies when they are missing or stale.
+# Sourced by scripts/dev/demo.sh and scripts/test/test.sh: puts Node 24 first on PATH (from the npm registry when
+# the machine's node is older) and installs the locked dependencies when they are missing or stale.
 node_major() { node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/'; }
 if [ "$(node_major || echo 0)" -lt 24 ] 2>/dev/null || ! command -v node >/dev/null; then
   node_home="${SOHOA_NODE_HOME:-$HOME/.cache/sohoa-node24}"

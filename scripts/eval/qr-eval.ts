@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import * as zxingLibrary from '@zxing/library';
 import jsQRModule from 'jsqr';
 import { readBarcodes } from 'zxing-wasm/reader';
-import { decodeQrCodes, loadQrReader, qrAttemptsFor, type GrayImage } from '../src/qr/decode-qr.ts';
-import { blankPage, makeQrScan, QR_PRINTED_MM, sampleContents, type ScanOptions } from '../samples/render/qr-scan.ts';
+import { decodeQrCodes, loadQrReader, qrAttemptsFor, type GrayImage } from '../../src/qr/decode-qr.ts';
+import { blankPage, makeQrScan, QR_PRINTED_MM, sampleContents, type ScanOptions } from '../../samples/render/qr-scan.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -97,7 +97,7 @@ const attemptHits = new Map<string, number>();
 
 async function main(): Promise<void> {
   await loadQrReader(); // the same on-disk WebAssembly for the plain zxing-wasm column: nothing is fetched
-  const wasmVersion = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../node_modules/zxing-wasm/package.json'), 'utf8')) as { version: string }).version;
+  const wasmVersion = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../node_modules/zxing-wasm/package.json'), 'utf8')) as { version: string }).version;
   console.log(`QR decoders on synthetic A4 scans: EC level M, ${sampleContents.map((c) => c.length).join('/')} characters, printed ${QR_PRINTED_MM} mm wide, top-left.`);
   console.log(`${samples} pages per condition, ${os.availableParallelism()} cores, one page at a time; cells are "decode rate, median ms per page"`);
   console.log(`(on pages with no code, the rate is the share where nothing was read). zxing-wasm ${wasmVersion}.\n`);

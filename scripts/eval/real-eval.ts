@@ -1,7 +1,7 @@
 // The evaluation on real documents: samples/real/ (scans, photos and e-signed PDFs published by agencies) through
 // `sohoa run`, scored against the fields read there by eye; CER against the bare `tesseract` CLI on the same pages;
 // each page's output bytes over its input bytes.
-// node scripts/real-eval.ts [--dir samples/real] [--pipeline <name or .yaml>] [--keep <folder>] [--no-tesseract]
+// node scripts/eval/real-eval.ts [--dir samples/real] [--pipeline <name or .yaml>] [--keep <folder>] [--no-tesseract]
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import type { DocumentRecord } from '../src/domain/record.ts';
-import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
-import { formatScoreTable, scoreFields, type FieldCounts } from '../src/extract/field-metrics.ts';
+import type { DocumentRecord } from '../../src/domain/record.ts';
+import { characterErrorRate, pooledCer, type CerResult } from '../../src/domain/text-metrics.ts';
+import { formatScoreTable, scoreFields, type FieldCounts } from '../../src/extract/field-metrics.ts';
 import { readTruth, scoreDocument, scoredKeys } from './real-score.ts';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const { values } = parseArgs({ options: { dir: { type: 'string' }, pipeline: { type: 'string' }, keep: { type: 'string' }, 'no-tesseract': { type: 'boolean', default: false } } });
 const setDir = path.resolve(values.dir ?? path.join(root, 'samples', 'real'));
 

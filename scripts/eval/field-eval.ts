@@ -1,9 +1,9 @@
 // Runs the field-accuracy evaluation outside vitest and prints its tables.
-// node scripts/field-eval.ts [--dir <set folder>] [--languages vie,eng]  (languages: the dossier pipeline's by default)
+// node scripts/eval/field-eval.ts [--dir <set folder>] [--languages vie,eng]  (languages: the dossier pipeline's by default)
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
-import { createEvaluationEngine, documentSetDir, formatEvaluation, runFieldEvaluation, targetFailures } from './eval/field-evaluation.ts';
+import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
+import { createEvaluationEngine, documentSetDir, formatEvaluation, runFieldEvaluation, targetFailures } from './field-evaluation.ts';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, languages: { type: 'string' } } });
 const dir = values.dir === undefined ? documentSetDir : resolve(values.dir);

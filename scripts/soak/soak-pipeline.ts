@@ -1,13 +1,13 @@
 // Kill-a-worker soak test with the real pipeline: `sohoa worker` processes digitize the samples, one is SIGKILLed mid-dossier each run.
 /*
- * node scripts/kill-sohoa-workers.ts [--runs 20] [--workers 2] [--batch samples/batch]
+ * node scripts/soak/soak-pipeline.ts [--runs 20] [--workers 2] [--batch samples/batch]
  *
  * Starts a real PostgreSQL (127.0.0.1 only) and makes the reference outputs with one `sohoa run`. Then, per run, in
  * a new database and output folder: `sohoa enqueue`, --workers `sohoa worker` processes (one OCR worker and one
  * dossier at a time each), SIGKILL of the first worker to finish a page (so it dies in the middle of a dossier),
  * and a wait until the survivors leave the queue idle. Counted per run: dossiers lost (no dossier.json), dossiers
  * published twice (two `dossier.finished` for one dossier), batch reports written (must be one), and whether every
- * output is byte for byte the reference. The scripts/kill-workers.ts soak does the same with a stand-in handler
+ * output is byte for byte the reference. The scripts/soak/soak-queue.ts soak does the same with a stand-in handler
  * and many more dossiers, to exercise the queue alone.
  *
  * Exit code 0 when no run lost, duplicated or changed anything.
@@ -18,18 +18,18 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startPostgresServer } from './lib/postgres-server.ts';
+import { startPostgresServer } from '../lib/postgres-server.ts';
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '20' },
     workers: { type: 'string', default: '2' },
-    batch: { type: 'string', default: path.resolve(import.meta.dirname, '../samples/batch') },
+    batch: { type: 'string', default: path.resolve(import.meta.dirname, '../../samples/batch') },
   },
 });
 const runs = Number(args.runs);
 const workerCount = Number(args.workers);
-const cli = path.resolve(import.meta.dirname, '../bin/sohoa.js');
+const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
 
 interface Proc {
   events: Array<Record<string, unknown>>;
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
     if ((await start(['run', args.batch, '--out', reference, '--no-progress']).done) !== 0) throw new Error('the reference run failed');
     const referenceSums = await checksums(reference);
     const dossierIds = [...new Set([...referenceSums.keys()].filter((k) => k.endsWith('dossier.json')).map((k) => k.split(path.sep).at(-2)!))];
-    console.log(`kill-sohoa-workers: ${runs} runs of ${args.batch} (${dossierIds.length} dossiers, ${referenceSums.size} objects), ${workerCount} workers × 1 OCR worker`);
+    console.log(`soak-pipeline: ${runs} runs of ${args.batch} (${dossierIds.length} dossiers, ${referenceSums.size} objects), ${workerCount} workers × 1 OCR worker`);
     for (let run = 1; run <= runs; run++) {
       const runStarted = Date.now();
       const queue = await pg.createDatabase(`kill_${run}`);

@@ -1,26 +1,26 @@
 // A fast loop for field extraction on the real-document set: `read` takes each page of samples/real/ through the
 // same steps as `sohoa run` (the PDF text layer kept where the run keeps it, else normalize and OCR; see `readPage`)
 // once and caches the recognized pages and the PDFs' signatures; `score` runs the extract stage on the cached pages
-// in seconds and prints the per-field scores and mismatches that scripts/real-eval.ts prints after a full run.
-// node scripts/real-words.ts read [--dir samples/real] [--cache /tmp/real-words] [--only R01,R02]
-// node scripts/real-words.ts score [--dir samples/real] [--cache /tmp/real-words] [--only R01,R02] [--show]
+// in seconds and prints the per-field scores and mismatches that scripts/eval/real-eval.ts prints after a full run.
+// node scripts/eval/real-words.ts read [--dir samples/real] [--cache /tmp/real-words] [--only R01,R02]
+// node scripts/eval/real-words.ts score [--dir samples/real] [--cache /tmp/real-words] [--only R01,R02] [--show]
 // Re-read after any change to normalize or recognize; extraction changes need only `score`.
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DocumentPlan } from '../src/domain/batch.ts';
-import type { RecognizedPage } from '../src/domain/page.ts';
-import type { PdfSignature } from '../src/pdf/pdf-signatures.ts';
-import { formatScoreTable, scoreFields, type FieldCounts } from '../src/extract/field-metrics.ts';
-import { silentLogger } from '../src/log.ts';
-import { TesseractEngine } from '../src/ocr/tesseract-engine.ts';
-import { LocalObjectStore } from '../src/storage/local-object-store.ts';
-import { openScannedPdf, type ScannedPdf } from '../src/pdf/read-scanned-pdf.ts';
-import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
-import { readPage } from '../src/pipeline/run-page.ts';
-import { extractDocumentMetadata } from '../src/stages/extract.ts';
-import { listDocumentPages, loadBatch, type PageSource } from '../src/stages/ingest.ts';
+import type { DocumentPlan } from '../../src/domain/batch.ts';
+import type { RecognizedPage } from '../../src/domain/page.ts';
+import type { PdfSignature } from '../../src/pdf/pdf-signatures.ts';
+import { formatScoreTable, scoreFields, type FieldCounts } from '../../src/extract/field-metrics.ts';
+import { silentLogger } from '../../src/log.ts';
+import { TesseractEngine } from '../../src/ocr/tesseract-engine.ts';
+import { LocalObjectStore } from '../../src/storage/local-object-store.ts';
+import { openScannedPdf, type ScannedPdf } from '../../src/pdf/read-scanned-pdf.ts';
+import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
+import { readPage } from '../../src/pipeline/run-page.ts';
+import { extractDocumentMetadata } from '../../src/stages/extract.ts';
+import { listDocumentPages, loadBatch, type PageSource } from '../../src/stages/ingest.ts';
 import { readTruth, scoreDocument, scoredKeys } from './real-score.ts';
 
 interface CachedDocument {
@@ -29,14 +29,14 @@ interface CachedDocument {
   signatures: PdfSignature[];
 }
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { dir: { type: 'string' }, cache: { type: 'string' }, only: { type: 'string' }, show: { type: 'boolean', default: false } },
 });
 const mode = positionals[0];
 if (mode !== 'read' && mode !== 'score') {
-  console.error('usage: node scripts/real-words.ts read|score [--dir samples/real] [--cache /tmp/real-words] [--only R01,R02] [--show]');
+  console.error('usage: node scripts/eval/real-words.ts read|score [--dir samples/real] [--cache /tmp/real-words] [--only R01,R02] [--show]');
   process.exit(2);
 }
 const setDir = path.resolve(values.dir ?? path.join(root, 'samples', 'real'));
@@ -96,7 +96,7 @@ async function readAll(): Promise<void> {
   }
 }
 
-/** The extract stage on the cached pages, scored as scripts/real-eval.ts scores a run's records. */
+/** The extract stage on the cached pages, scored as scripts/eval/real-eval.ts scores a run's records. */
 async function scoreAll(): Promise<void> {
   const counts: Map<string, FieldCounts>[] = [];
   const misses: string[] = [];

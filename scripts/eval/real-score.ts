@@ -1,11 +1,11 @@
 // Scoring of the real-document set (samples/real/truth.json): the truth file's shape and one document's counts per
-// field, shared by scripts/real-eval.ts (a full `sohoa run`) and scripts/real-words.ts (extraction on cached words).
+// field, shared by scripts/eval/real-eval.ts (a full `sohoa run`) and scripts/eval/real-words.ts (extraction on cached words).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { DocumentRecord } from '../src/domain/record.ts';
-import { sameFieldValue } from '../src/domain/metadata/model.ts';
-import type { FieldCounts } from '../src/extract/field-metrics.ts';
+import type { DocumentRecord } from '../../src/domain/record.ts';
+import { sameFieldValue } from '../../src/domain/metadata/model.ts';
+import type { FieldCounts } from '../../src/extract/field-metrics.ts';
 
 const truthSchema = z.object({
   version: z.literal(1),

@@ -1,7 +1,7 @@
-// Kill-a-worker soak test: runs a batch over several worker processes, SIGKILLs one mid-dossier, counts lost and duplicated dossiers.
+// Kill-a-worker soak test of the queue alone: a stand-in handler's batch over several worker processes, one SIGKILLed mid-dossier, lost and duplicated dossiers counted.
 /*
- * node scripts/kill-workers.ts [--runs 20] [--dossiers 12] [--workers 3] [--concurrency 2] [--job-ms 800]
- *                              [--kill-after-ms 1500] [--handler scripts/lib/queue-test-handler.ts] [--seed 1]
+ * node scripts/soak/soak-queue.ts [--runs 20] [--dossiers 12] [--workers 3] [--concurrency 2] [--job-ms 800]
+ *                                 [--kill-after-ms 1500] [--handler scripts/lib/queue-test-handler.ts] [--seed 1]
  *
  * Starts a real PostgreSQL (scripts/lib/postgres-server.ts, 127.0.0.1 only), then for each run: enqueues a batch of
  * --dossiers jobs, starts --workers worker processes (scripts/lib/queue-test-worker.ts, PgBossQueue with the short
@@ -21,12 +21,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DossierJob } from '../src/queue/job-queue.ts';
-import { PgBossQueue, takeoverBoundMs } from '../src/queue/pg-boss-queue.ts';
-import { seededRandom } from '../samples/render/seeded-random.ts';
-import { startPostgresServer } from './lib/postgres-server.ts';
-import { countById, readMarkers } from './lib/queue-test-handler.ts';
-import { exitWithin, queueTestHandlerPath, queueTestTimings, spawnTestWorker, type SpawnedWorker } from './lib/queue-test-worker.ts';
+import type { DossierJob } from '../../src/queue/job-queue.ts';
+import { PgBossQueue, takeoverBoundMs } from '../../src/queue/pg-boss-queue.ts';
+import { seededRandom } from '../../samples/render/seeded-random.ts';
+import { startPostgresServer } from '../lib/postgres-server.ts';
+import { countById, readMarkers } from '../lib/queue-test-handler.ts';
+import { exitWithin, queueTestHandlerPath, queueTestTimings, spawnTestWorker, type SpawnedWorker } from '../lib/queue-test-worker.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -149,7 +149,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<number> {
   const startedAt = Date.now();
-  console.log(`kill-workers: ${runs} runs × ${dossierCount} dossiers, ${workerCount} workers × ${concurrency}, ${jobMs} ms per dossier, handler ${path.relative(process.cwd(), handlerPath)}, takeover bound ${takeoverBound} ms`);
+  console.log(`soak-queue: ${runs} runs × ${dossierCount} dossiers, ${workerCount} workers × ${concurrency}, ${jobMs} ms per dossier, handler ${path.relative(process.cwd(), handlerPath)}, takeover bound ${takeoverBound} ms`);
   const server = await startPostgresServer();
   const url = await server.createDatabase('kill_workers');
   const queue = new PgBossQueue({ connectionString: url, ...queueTestTimings });

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const reportFile = path.join(root, 'test-output', 'vitest.json');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 
@@ -46,7 +46,7 @@ function main(): number {
   }
   mkdirSync(path.dirname(reportFile), { recursive: true });
   rmSync(reportFile, { force: true });
-  const vitest = spawnSync(bin('vitest'), ['run', '--reporter=./scripts/vitest-reporter.ts', '--reporter=json', `--outputFile.json=${reportFile}`, ...vitestArgs], {
+  const vitest = spawnSync(bin('vitest'), ['run', '--reporter=./scripts/test/vitest-reporter.ts', '--reporter=json', `--outputFile.json=${reportFile}`, ...vitestArgs], {
     cwd: root,
     stdio: 'inherit',
   });

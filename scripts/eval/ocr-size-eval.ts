@@ -1,17 +1,17 @@
 // Measures what sizing the OCR copy by its text does: the committed clean documents, made coarser or finer than
 // their 300 dpi, read with the text-size rule and without it (only a stated resolution below ocrMinDpi enlarges).
-// node scripts/ocr-size-eval.ts [--documents 8]
+// node scripts/eval/ocr-size-eval.ts [--documents 8]
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import type { PageSource } from '../src/domain/page.ts';
-import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
-import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
-import { normalizePage } from '../src/stages/normalize.ts';
-import { recognizePage } from '../src/stages/recognize.ts';
-import { createEvaluationEngine, documentSetDir, loadDocumentSet } from './eval/field-evaluation.ts';
+import type { PageSource } from '../../src/domain/page.ts';
+import { characterErrorRate, pooledCer, type CerResult } from '../../src/domain/text-metrics.ts';
+import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
+import { normalizePage } from '../../src/stages/normalize.ts';
+import { recognizePage } from '../../src/stages/recognize.ts';
+import { createEvaluationEngine, documentSetDir, loadDocumentSet } from './field-evaluation.ts';
 
 const { values } = parseArgs({ options: { documents: { type: 'string', default: '8' } } });
 const pipeline = await loadPipeline('dossier');

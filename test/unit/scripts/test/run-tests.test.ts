@@ -1,6 +1,6 @@
 // The closing line of the test command, which CI counts: the counts, and failures that are no test's.
 import { describe, expect, it } from 'vitest';
-import { closingLine } from '../../../scripts/run-tests.ts';
+import { closingLine } from '../../../../scripts/test/run-tests.ts';
 
 const report = (over: Partial<Parameters<typeof closingLine>[0] & object> = {}) => ({
   numPassedTests: 776,

@@ -184,7 +184,7 @@ async function directCost(infoLog: string): Promise<{ repetitions: number; logLi
 /** The 500-page batch report in headless chromium: size and time to the load event, median of several opens. */
 export async function benchReport(options: { runs: number; chromium: string }): Promise<void> {
   const { chromium } = await import('playwright-core');
-  const { syntheticReport } = await import('./synthetic-report.ts');
+  const { syntheticReport } = await import('../lib/synthetic-report.ts');
   const { loadGroundTruth, samplePath } = await import('../../samples/ground-truth.ts');
   const { makeThumbnail } = await import('../../src/report/thumbnails.ts');
   const { renderReportHtml } = await import('../../src/report/report-html.ts');

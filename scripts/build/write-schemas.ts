@@ -2,12 +2,12 @@
 // and the README's tables of error codes and stage options. Run it after changing the field table, the model, the summary or a code.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { schemaFiles, schemaText } from '../src/domain/metadata/json-schema.ts';
-import { summaryJsonSchema } from '../src/cli/summary.ts';
-import { withErrorCodeTable } from '../src/domain/error-codes.ts';
-import { pipelineJsonSchema, withStageOptionsTable } from '../src/pipeline/pipeline-schema.ts';
+import { schemaFiles, schemaText } from '../../src/domain/metadata/json-schema.ts';
+import { summaryJsonSchema } from '../../src/cli/summary.ts';
+import { withErrorCodeTable } from '../../src/domain/error-codes.ts';
+import { pipelineJsonSchema, withStageOptionsTable } from '../../src/pipeline/pipeline-schema.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 const manifestSchema = await readFile(path.join(root, 'pipelines/schema/manifest.schema.json'), 'utf8');
 const readme = await readFile(path.join(root, 'README.md'), 'utf8');
 const files = [

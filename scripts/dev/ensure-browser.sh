@@ -1,4 +1,4 @@
-# Sourced by scripts/test.sh: the report test opens report.html in Debian's chromium, driven by playwright-core.
+# Sourced by scripts/test/test.sh: the report test opens report.html in Debian's chromium, driven by playwright-core.
 # Installs it with apt when it is missing and this is a root shell on Debian (CI); otherwise says what to do.
 if [ -z "${SOHOA_CHROMIUM:-}" ]; then
   if ! command -v chromium >/dev/null 2>&1; then

@@ -7,13 +7,13 @@ import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { characterErrorRate, pooledCer, type CerResult } from '../src/domain/text-metrics.ts';
-import { createLimiter } from '../src/common/limiter.ts';
-import { loadPipeline } from '../src/pipeline/pipeline-file.ts';
-import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../samples/ground-truth.ts';
-import { scoreOutput } from './lib/evaluate.ts';
-import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch, median } from './lib/bench-operations.ts';
-import { runCommand } from './lib/run-command.ts';
+import { characterErrorRate, pooledCer, type CerResult } from '../../src/domain/text-metrics.ts';
+import { createLimiter } from '../../src/common/limiter.ts';
+import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
+import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../../samples/ground-truth.ts';
+import { scoreOutput } from '../eval/score-output.ts';
+import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch, median } from './bench-operations.ts';
+import { runCommand } from './run-command.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
 });
 const runs = Number(args.runs);
 const poolSize = Number(args['pool-size']);
-const cli = path.resolve(import.meta.dirname, '../bin/sohoa.js');
+const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
 
 interface SohoaRun {
   wallMs: number;
@@ -137,7 +137,7 @@ async function operations(): Promise<void> {
   if (args.scale) {
     const batch = await makeScaleBatch(args.batch, Number(args['scale-copies']));
     // Embedded PostgreSQL 18 (dev dependency) on 127.0.0.1, a fresh database per run.
-    const { startPostgresServer } = await import('./lib/postgres-server.ts');
+    const { startPostgresServer } = await import('../lib/postgres-server.ts');
     const pg = await startPostgresServer();
     try {
       await benchScaleOut({ runs, batch, queueUrl: (run) => pg.createDatabase(`bench_${run}`) });

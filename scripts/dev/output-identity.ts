@@ -2,8 +2,8 @@
 // folder batch of documents from samples/real/) with every input's mtime pinned, since records and PDFs are dated
 // from the newest input, and prints one checksum per output file. The batch report is compared without its
 // timings and clock stamps, which differ on every run.
-// node scripts/output-identity.ts save FILE [--real R01,R05,R17]   (before the change)
-// node scripts/output-identity.ts check FILE [--real R01,R05,R17]  (after: exit 1 and the differing files if any)
+// node scripts/dev/output-identity.ts save FILE [--real R01,R05,R17]   (before the change)
+// node scripts/dev/output-identity.ts check FILE [--real R01,R05,R17]  (after: exit 1 and the differing files if any)
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
@@ -12,11 +12,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { real: { type: 'string' } } });
 const [mode, file] = positionals;
 if ((mode !== 'save' && mode !== 'check') || !file) {
-  console.error('usage: node scripts/output-identity.ts save|check FILE [--real R01,R05]');
+  console.error('usage: node scripts/dev/output-identity.ts save|check FILE [--real R01,R05]');
   process.exit(2);
 }
 const pinned = new Date('2024-03-01T00:00:00Z');

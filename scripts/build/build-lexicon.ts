@@ -1,5 +1,5 @@
 // Builds the committed lexicon data (src/extract/lexicon/*.json) from public lists fetched beforehand; see docs/lexicon.md.
-// node scripts/build-lexicon.ts --units-2024 <file> --units-2025 <file> --names <folder> --wordlist <file>
+// node scripts/build/build-lexicon.ts --units-2024 <file> --units-2025 <file> --names <folder> --wordlist <file>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ const { values } = parseArgs({
     'units-2025': { type: 'string' },
     names: { type: 'string' },
     wordlist: { type: 'string' },
-    out: { type: 'string', default: new URL('../src/extract/lexicon/', import.meta.url).pathname },
+    out: { type: 'string', default: new URL('../../src/extract/lexicon/', import.meta.url).pathname },
   },
 });
 for (const option of ['units-2024', 'units-2025', 'names', 'wordlist'] as const) {
