@@ -81,7 +81,7 @@ export function errorReport(err: unknown): ErrorReport {
   return { code: errorCode(err), kind: errorKind(err), message: describeError(err) };
 }
 
-/** A one-line reason for a report: the message, prefixed by where it happened. */
+/** An error's message, or a thrown value that is not an Error as text: the one way to put a caught error into words. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
