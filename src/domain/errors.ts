@@ -52,6 +52,16 @@ export class ConfigError extends SohoaError {
   readonly exitCode = 2;
 }
 
+/**
+ * sohoa's own state forbids the work (a closed engine, no OCR worker left): a defect or a worn-out process, not the
+ * input's fault. It counts as INTERNAL, like any error that is not sohoa's, and is not retried.
+ */
+export class InternalError extends SohoaError {
+  readonly kind = 'internal';
+  readonly retryable = false;
+  readonly exitCode = ExitCode.internal;
+}
+
 /** Exit codes of the CLI (see DESIGN.md). */
 export const ExitCode = {
   ok: 0,
