@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from './domain/errors.ts';
 import { formatIssues, intBetween } from './common/validation.ts';
 import { jobQueueDefaults } from './queue/job-queue.ts';
+import { tesseractEngineDefaults } from './ocr/tesseract-engine-options.ts';
 import type { OpenObjectStoreOptions } from './storage/store-location.ts';
 
 export const defaults = {
@@ -15,7 +16,7 @@ export const defaults = {
   /** One OCR worker per core: Tesseract is single-threaded per page. */
   poolSize: os.availableParallelism(),
   /** Recycle an OCR worker after this many pages to bound the wasm heap. */
-  recyclePages: 200,
+  recyclePages: tesseractEngineDefaults.recyclePages,
   langData: '',
   workDir: path.join(os.tmpdir(), 'sohoa-work'),
   logLevel: 'info',

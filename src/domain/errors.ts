@@ -52,6 +52,16 @@ export class ConfigError extends SohoaError {
   readonly exitCode = 2;
 }
 
+/**
+ * sohoa's own state forbids the work (a closed engine, no OCR worker left): a defect or a worn-out process, not the
+ * input's fault. It counts as INTERNAL, like any error that is not sohoa's, and is not retried.
+ */
+export class InternalError extends SohoaError {
+  readonly kind = 'internal';
+  readonly retryable = false;
+  readonly exitCode = ExitCode.internal;
+}
+
 /** Exit codes of the CLI (see DESIGN.md). */
 export const ExitCode = {
   ok: 0,
@@ -81,7 +91,7 @@ export function errorReport(err: unknown): ErrorReport {
   return { code: errorCode(err), kind: errorKind(err), message: describeError(err) };
 }
 
-/** A one-line reason for a report: the message, prefixed by where it happened. */
+/** An error's message, or a thrown value that is not an Error as text: the one way to put a caught error into words. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 import type { ErrorCode } from '../domain/error-codes.ts';
-import { InputError } from '../domain/errors.ts';
+import { describeError, InputError } from '../domain/errors.ts';
 import type { PageSource } from '../domain/page.ts';
 import { inferPaperDpi } from './paper-size.ts';
 import { squarePixelGrid } from './pixel-grid.ts';
@@ -37,18 +37,13 @@ function inputError(code: ErrorCode, source: PageSource, message: string, cause?
   return new InputError(code, `${where(source)}: ${message}`, { file: source.ref.file, pageNumber: source.pageIndex + 1 }, cause === undefined ? undefined : { cause });
 }
 
-/** An error's message, or the thrown value as text. */
-export function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** Reads the header only; the pixel limit is checked here so the message can give the numbers and the fix. */
 export async function readHeader(source: PageSource, options: PageDecodeOptions): Promise<Metadata> {
   let header: Metadata;
   try {
     header = await sharp(source.path, { page: source.pageIndex, failOn: options.failOn, limitInputPixels: false }).metadata();
   } catch (err) {
-    throw inputError('IMAGE_UNREADABLE', source, `cannot be read as an image (${reasonOf(err)}); check that the file is complete and a supported format (TIFF, JPEG, PNG), or rescan it`, err);
+    throw inputError('IMAGE_UNREADABLE', source, `cannot be read as an image (${describeError(err)}); check that the file is complete and a supported format (TIFF, JPEG, PNG), or rescan it`, err);
   }
   const pixels = header.width * header.height;
   if (pixels > options.maxInputPixels) {
@@ -81,7 +76,7 @@ export async function decodePage(source: PageSource, header: Metadata, options: 
       .toBuffer({ resolveWithObject: true });
     return { data, widthPx: info.width, heightPx: info.height, channels: info.channels === 3 ? 3 : 1 };
   } catch (err) {
-    throw inputError('IMAGE_UNDECODABLE', source, `cannot be decoded (${reasonOf(err)}); the file may be truncated or damaged: rescan or re-export it, or set normalize.failOn to "none" to accept what can be read`, err);
+    throw inputError('IMAGE_UNDECODABLE', source, `cannot be decoded (${describeError(err)}); the file may be truncated or damaged: rescan or re-export it, or set normalize.failOn to "none" to accept what can be read`, err);
   }
 }
 

@@ -1,7 +1,7 @@
 // The operators' HTTP port: Prometheus metrics, liveness and readiness, on node:http with no framework.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '../domain/errors.ts';
+import { ConfigError, describeError } from '../domain/errors.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -90,7 +90,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, metric
     '/readyz': async () => {
       const result = await withTimeout(readiness(), timeoutMs).then(
         (answer) => answer ?? { ok: false, checks: { readiness: `timed out after ${timeoutMs} ms` } },
-        (err: unknown) => ({ ok: false, checks: { readiness: reasonOf(err) } }),
+        (err: unknown) => ({ ok: false, checks: { readiness: probeReason(err) } }),
       );
       const failed = Object.entries(result.checks).filter(([, status]) => status !== 'ok').map(([name]) => name);
       const ok = result.ok && failed.length === 0;
@@ -124,7 +124,7 @@ export function readinessChecks(checks: Record<string, ReadinessCheck>, options:
           const answered = await withTimeout(Promise.resolve().then(check).then(() => true), timeoutMs);
           return [name, answered ? 'ok' : `timed out after ${timeoutMs} ms`];
         } catch (err) {
-          return [name, reasonOf(err)];
+          return [name, probeReason(err)];
         }
       }),
     );
@@ -152,8 +152,7 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T | und
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function reasonOf(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  // One line, bounded: this goes into a probe's JSON body, not a log.
-  return (message.split('\n', 1)[0] ?? '').slice(0, 300) || 'failed';
+/** One line, bounded: this goes into a probe's JSON body, not a log. */
+function probeReason(err: unknown): string {
+  return (describeError(err).split('\n', 1)[0] ?? '').slice(0, 300) || 'failed';
 }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ConfigError } from '../domain/errors.ts';
+import { ConfigError, describeError } from '../domain/errors.ts';
 
 /** The npm data folder used for recognition: LSTM-only integer models, same accuracy as `4.0.0`, faster start. */
 export const NPM_MODEL = '4.0.0_best_int';
@@ -262,7 +262,7 @@ export async function checkTraineddata(file: string, lang: string, folder: strin
     if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
   } catch (err) {
     throw new ConfigError('LANG_DATA_INVALID',
-      `Language data file ${file} for "${lang}" cannot be read (${err instanceof Error ? err.message : String(err)}): ` +
+      `Language data file ${file} for "${lang}" cannot be read (${describeError(err)}): ` +
         `replace it with a complete copy in ${folder}.`,
       { field: 'languages' },
       { cause: err },

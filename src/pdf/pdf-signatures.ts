@@ -8,6 +8,7 @@
  */
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { describeError } from '../domain/errors.ts';
 import type { PdfSignature } from '../domain/signature.ts';
 import { Asn1Error, childrenOf, contentOf, encodingOf, oidOf, readAsn1, Tag, textOf, timeOf, type Asn1 } from './der.ts';
 
@@ -93,7 +94,7 @@ function readSignature(field: string | undefined, dict: PDFDict, bytes: Uint8Arr
   try {
     parsed = parseCms(cms);
   } catch (err) {
-    problems.push(`the signature value cannot be read as CMS (${err instanceof Error ? err.message : String(err)})`);
+    problems.push(`the signature value cannot be read as CMS (${describeError(err)})`);
     return { ...base, signer: {}, ...(dictionaryTime ? { signingTime: dictionaryTime } : {}) };
   }
   const signingTime = parsed.signingTime ?? dictionaryTime;
@@ -115,7 +116,7 @@ function readSignature(field: string | undefined, dict: PDFDict, bytes: Uint8Arr
     try {
       result.signatureValid = verifySignature(parsed.digestName, parsed.signedAttributes, new X509Certificate(parsed.certificate).publicKey, parsed.signature);
     } catch (err) {
-      problems.push(`the signature could not be checked (${err instanceof Error ? err.message : String(err)})`);
+      problems.push(`the signature could not be checked (${describeError(err)})`);
     }
   }
   return result;

@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { Metadata } from 'sharp';
 import { z } from 'zod';
 import { bool, intBetween, numberBetween } from '../common/validation.ts';
-import { InputError } from '../domain/errors.ts';
+import { describeError, InputError } from '../domain/errors.ts';
 import type { ColourMode, Jbig2Original, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
 import { isBlackAndWhite, isTextOnlyGray, maxSpeckPx, measureMidtones } from '../image/black-and-white.ts';
 import { measureBlankPage } from '../image/blank-page.ts';
 import { colourMode, measureChroma } from '../image/colour-mode.ts';
 import { liftColouredInk } from '../image/coloured-ink.ts';
-import { decodePage, exifRotation, readHeader, reasonOf, resolvePageGrid, where } from '../image/decode-page.ts';
+import { decodePage, exifRotation, readHeader, resolvePageGrid, where } from '../image/decode-page.ts';
 import { estimateSkewDeg } from '../image/deskew.ts';
 import type { SkewEstimate } from '../image/deskew.ts';
 import { estimateOrientation, minConfidentOrientation } from '../image/orientation.ts';
@@ -224,7 +224,7 @@ async function detectTurn(gray: RawImage, dpi: number, source: PageSource, ctx: 
   } catch (err) {
     // Orientation is an improvement, not a requirement: a page OSD cannot read (blank, a photo) is still kept.
     ctx.log?.debug({ err, file: source.ref.file, pageNumber: source.pageIndex + 1 }, 'orientation detection failed');
-    warnings.push(`orientation not detected (${reasonOf(err)}); page kept as scanned`);
+    warnings.push(`orientation not detected (${describeError(err)}); page kept as scanned`);
     return { rotateDeg: 0, orientation: { source: 'none' } };
   }
 }

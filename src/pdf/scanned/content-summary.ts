@@ -1,8 +1,8 @@
 // Walks a page's content to find what it draws: its images with their placement, its forms, and any other mark.
 import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFRawStream } from 'pdf-lib';
 import type { PDFObject, PDFPageLeaf } from 'pdf-lib';
+import { describeError } from '../../domain/errors.ts';
 import { lexContentOps, type Operand } from './content-lexer.ts';
-import { reasonOf } from './page-context.ts';
 import { matrixIn, nameIn, type Matrix } from './pdf-dict.ts';
 
 export type { Matrix } from './pdf-dict.ts';
@@ -66,7 +66,7 @@ export function streamBytes(stream: PDFObject | undefined): Uint8Array {
   try {
     return decodePDFRawStream(stream).decode();
   } catch (err) {
-    throw new UnreadableContent(`a content stream cannot be decoded (${reasonOf(err)})`);
+    throw new UnreadableContent(`a content stream cannot be decoded (${describeError(err)})`);
   }
 }
 

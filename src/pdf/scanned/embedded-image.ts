@@ -4,13 +4,13 @@ import path from 'node:path';
 import { decodePDFRawStream, PDFName, PDFRawStream } from 'pdf-lib';
 import type { PDFDict } from 'pdf-lib';
 import sharp from 'sharp';
-import { InputError } from '../../domain/errors.ts';
+import { describeError, InputError } from '../../domain/errors.ts';
 import type { Jbig2Original } from '../../domain/page.ts';
 import { readJpegFrameInfo } from '../page-image-xobject.ts';
 import { buildCcittTiff, type CcittParams } from './ccitt-tiff.ts';
 import type { Matrix, PdfRect } from './content-summary.ts';
 import { decodeFlateImage, type FlateImageParams } from './flate-image.ts';
-import { damagedFix, pageError, reasonOf, type PageContext } from './page-context.ts';
+import { damagedFix, pageError, type PageContext } from './page-context.ts';
 import { boolIn, colourSpaceOf, describeSpace, filtersOf, numberIn, numbersIn, type ColourSpace } from './pdf-dict.ts';
 import { imageFileName, type WrittenImage } from './written-image.ts';
 
@@ -199,7 +199,7 @@ export async function writeEmbeddedImage(
     return { ...common, imagePath, method: 'embedded-flate' };
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw pageError('PDF_PAGE_DAMAGED', context, `the page's image cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw pageError('PDF_PAGE_DAMAGED', context, `the page's image cannot be read (${describeError(err)}); ${damagedFix}`, err);
   }
 }
 

@@ -6,8 +6,8 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFStream } from 'pdf-lib';
 import type { PDFObject } from 'pdf-lib';
 import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { InputError } from '../../domain/errors.ts';
-import { damagedFix, fileError, pageError, reasonOf, type PageContext } from './page-context.ts';
+import { describeError, type InputError } from '../../domain/errors.ts';
+import { damagedFix, fileError, pageError, type PageContext } from './page-context.ts';
 
 export async function readPdfBytes(filePath: string, name: string): Promise<Uint8Array> {
   try {
@@ -33,14 +33,14 @@ export async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocum
     doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, parseSpeed: Number.POSITIVE_INFINITY });
   } catch (err) {
     if (mentionsEncrypt(bytes)) throw encryptedError(name);
-    throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${describeError(err)}); ${damagedFix}`, err);
   }
   // An encrypted PDF's objects and page tree are readable; only its strings and streams are not (see openScannedPdf).
   let pageCount: number;
   try {
     pageCount = doc.getPageCount();
   } catch (err) {
-    throw fileError('PDF_DAMAGED', name, `the PDF is damaged: its page list cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw fileError('PDF_DAMAGED', name, `the PDF is damaged: its page list cannot be read (${describeError(err)}); ${damagedFix}`, err);
   }
   if (pageCount === 0) throw fileError('PDF_NO_PAGES', name, `the PDF has no pages; ${damagedFix}`);
   const script = findJavaScript(doc);
@@ -132,7 +132,7 @@ export async function openWithPdfjs(bytes: Uint8Array, name: string): Promise<{ 
     await task.destroy();
     // pdf.js tries the empty user password itself; this one needs a real one.
     if ((err as { name?: unknown }).name === 'PasswordException') throw encryptedError(name, err);
-    throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${describeError(err)}); ${damagedFix}`, err);
   }
 }
 
@@ -140,6 +140,6 @@ export async function loadPdfjsPage(pdf: PDFDocumentProxy, context: PageContext)
   try {
     return await pdf.getPage(context.pageNumber);
   } catch (err) {
-    throw pageError('PDF_PAGE_DAMAGED', context, `the page is damaged and cannot be read (${reasonOf(err)}); ${damagedFix}`, err);
+    throw pageError('PDF_PAGE_DAMAGED', context, `the page is damaged and cannot be read (${describeError(err)}); ${damagedFix}`, err);
   }
 }

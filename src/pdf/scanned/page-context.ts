@@ -26,8 +26,4 @@ export function fileError(code: ErrorCode, name: string, reason: string, cause?:
   return new InputError(code, `"${name}": ${reason}`, { file: name }, cause === undefined ? undefined : { cause });
 }
 
-export function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export const damagedFix = 'open it in a PDF reader to check it, then copy it again from its source or print it to a new PDF';

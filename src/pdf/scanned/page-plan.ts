@@ -1,6 +1,7 @@
 // Decides from a page's objects whether its scan can be taken out as stored or the page is rendered, and what it weighed.
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import type { PDFDocument, PDFObject, PDFPageLeaf } from 'pdf-lib';
+import { describeError } from '../../domain/errors.ts';
 import type { ColourMode } from '../../domain/page.ts';
 import {
   contentStreams,
@@ -15,7 +16,7 @@ import {
   type PdfRect,
 } from './content-summary.ts';
 import { chooseEmbeddedImage, type EmbeddedImage } from './embedded-image.ts';
-import { damagedFix, pageError, reasonOf, type PageContext } from './page-context.ts';
+import { damagedFix, pageError, type PageContext } from './page-context.ts';
 import { imageColourMode, nameIn, numberIn } from './pdf-dict.ts';
 import { defaultRenderDpi, maxRenderPixels } from './render-page.ts';
 
@@ -68,7 +69,7 @@ export function planPage(leaf: PDFPageLeaf, context: PageContext): PagePlan {
     summary = summarizeContent(pageContentBytes(leaf), leaf.Resources(), identity);
   } catch (err) {
     // pdf.js reads broken content more leniently than this walk: let it try, and say why.
-    const why = err instanceof UnreadableContent ? err.message : `its content could not be analysed (${reasonOf(err)})`;
+    const why = err instanceof UnreadableContent ? err.message : `its content could not be analysed (${describeError(err)})`;
     return { kind: 'render', reason: `rendered: ${why}` };
   }
   const dominant = dominantImage(summary.images, box) ?? drawnPageBasis(summary.images, box);

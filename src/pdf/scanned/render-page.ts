@@ -3,11 +3,11 @@ import path from 'node:path';
 import { AnnotationMode } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp from 'sharp';
-import { InputError } from '../../domain/errors.ts';
+import { describeError, InputError } from '../../domain/errors.ts';
 import type { ColourMode } from '../../domain/page.ts';
 import { colourMode, measureChroma } from '../../image/colour-mode.ts';
 import type { Matrix } from './content-summary.ts';
-import { damagedFix, pageError, reasonOf, type PageContext } from './page-context.ts';
+import { damagedFix, pageError, type PageContext } from './page-context.ts';
 import { imageFileName, type WrittenImage } from './written-image.ts';
 
 /** A rendered page larger than this is refused: 600 dpi A3 is 70 Mpx, so this is a mis-sized page or a bomb. */
@@ -102,7 +102,7 @@ export async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outD
     };
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw pageError('PDF_PAGE_DAMAGED', context, `the page cannot be drawn (${reasonOf(err)}); ${damagedFix}`, err);
+    throw pageError('PDF_PAGE_DAMAGED', context, `the page cannot be drawn (${describeError(err)}); ${damagedFix}`, err);
   } finally {
     canvasFactory.destroy({ canvas, context: drawing });
   }

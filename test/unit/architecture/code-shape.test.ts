@@ -13,7 +13,7 @@ const src = path.resolve(import.meta.dirname, '../../../src');
  */
 const mayImport: Record<string, readonly string[]> = {
   cli: ['config', 'pipeline', 'queue', 'report', 'stages', 'metrics', 'ocr', 'storage', 'verify', 'common', 'log', 'domain'],
-  config: ['queue', 'storage', 'common', 'domain'],
+  config: ['ocr', 'queue', 'storage', 'common', 'domain'],
   pipeline: ['stages', 'report', 'export', 'extract', 'pdf', 'ocr', 'metrics', 'queue', 'storage', 'common', 'domain'],
   stages: ['extract', 'image', 'ocr', 'pdf', 'qr', 'storage', 'common', 'domain'],
   report: ['pdf', 'storage', 'common', 'domain'],

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../../src/domain/errors.ts';
 import { characterErrorRate } from '../../../src/domain/text-metrics.ts';
 import { TesseractEngine } from '../../../src/ocr/tesseract-engine.ts';
-import type { CreateWorker } from '../../../src/ocr/tesseract-engine.ts';
+import type { CreateWorker } from '../../../src/ocr/tesseract-worker.ts';
+import { memoryLog } from '../../support/memory-log.ts';
 
 const require = createRequire(import.meta.url);
 const FONT_FILE = join(require.resolve('dejavu-fonts-ttf/package.json'), '..', 'ttf', 'DejaVuSerif.ttf');
@@ -171,8 +172,7 @@ describe('TesseractEngine worker failures', () => {
       };
       return worker;
     };
-    const events: string[] = [];
-    const logger = { debug() {}, info: (_: object, msg?: string) => events.push(msg ?? ''), warn() {} };
+    const { log: logger, lines } = memoryLog<{ msg: string }>();
     const engine = await TesseractEngine.create({ poolSize: 2, createWorker: crashing, logger });
     try {
       const [a, b] = await Promise.all([renderText(['Số: 15/QĐ-UBND']), renderText(['QUYẾT ĐỊNH'])]);
@@ -188,17 +188,16 @@ describe('TesseractEngine worker failures', () => {
       await engine.close();
     }
     // close() waits for the replacement, so by now it has been logged.
-    expect(events).toContain('OCR worker replaced');
+    expect(lines.map((line) => line.msg)).toContain('OCR worker replaced');
   });
 
   it('recycles a worker after recyclePages pages', async () => {
-    const events: string[] = [];
-    const logger = { debug() {}, info: (o: object, msg?: string) => events.push(`${msg} ${JSON.stringify(o)}`), warn() {} };
+    const { log: logger, lines } = memoryLog<{ msg: string; reason?: string }>();
     const engine = await TesseractEngine.create({ poolSize: 1, recyclePages: 2, logger });
     try {
       const image = await renderText(['Hạnh phúc']);
       for (let i = 0; i < 3; i++) expect((await engine.recognize(image, { dpi: DPI })).text).toBe('Hạnh phúc');
-      expect(events.filter((e) => e.includes('recycled after 2 pages'))).toHaveLength(1);
+      expect(lines.filter((line) => line.msg === 'OCR worker replaced' && line.reason === 'recycled after 2 pages')).toHaveLength(1);
     } finally {
       await engine.close();
     }
