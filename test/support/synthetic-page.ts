@@ -1,6 +1,6 @@
 // Synthetic scanned pages for the image and normalize tests: Vietnamese text rendered by Pango, black on white.
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export const fontFile = path.resolve('node_modules/dejavu-fonts-ttf/ttf/DejaVuSerif.ttf');
 
@@ -26,21 +26,10 @@ export function pageText(lineCount = 28): string {
  */
 export async function renderTextPage(options: { widthPx: number; heightPx: number; dpi: number; lineCount?: number }): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
   const marginPx = Math.round(options.widthPx * 0.08);
-  const text = await sharp({
+  const text = sharp({
     text: { text: pageText(options.lineCount), fontfile: fontFile, font: 'DejaVu Serif 11', dpi: options.dpi, width: options.widthPx - 2 * marginPx, spacing: 4 },
-  })
-    .negate()
-    .toColourspace('b-w')
-    .png()
-    .toBuffer({ resolveWithObject: true });
-  const textWidthPx = Math.min(text.info.width, options.widthPx - 2 * marginPx);
-  const textHeightPx = Math.min(text.info.height, options.heightPx - 2 * marginPx);
-  const data = await sharp({ create: { width: options.widthPx, height: options.heightPx, channels: 3, background: '#ffffff' } })
-    .composite([{ input: await sharp(text.data).extract({ left: 0, top: 0, width: textWidthPx, height: textHeightPx }).toBuffer(), left: marginPx, top: marginPx }])
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer();
-  return { data, widthPx: options.widthPx, heightPx: options.heightPx };
+  });
+  return onWhitePage(text, options, marginPx);
 }
 
 /** Rotates a 1-channel raw page counter-clockwise by `skewDeg` (the page.ts sign) on white, keeping its size. */
@@ -97,7 +86,7 @@ export async function renderDocumentPage(options: {
 }): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
   const marginPx = Math.round(options.widthPx * 0.08);
   const serif = options.family === 'serif';
-  const text = await sharp({
+  const text = sharp({
     text: {
       text: options.text,
       fontfile: serif ? fontFile : sansFontFile,
@@ -107,19 +96,8 @@ export async function renderDocumentPage(options: {
       spacing: Math.round((options.fontPt * options.dpi) / 72 / 4),
       wrap: 'word',
     },
-  })
-    .negate()
-    .toColourspace('b-w')
-    .png()
-    .toBuffer({ resolveWithObject: true });
-  const textWidthPx = Math.min(text.info.width, options.widthPx - 2 * marginPx);
-  const textHeightPx = Math.min(text.info.height, options.heightPx - 2 * marginPx);
-  const data = await sharp({ create: { width: options.widthPx, height: options.heightPx, channels: 3, background: '#ffffff' } })
-    .composite([{ input: await sharp(text.data).extract({ left: 0, top: 0, width: textWidthPx, height: textHeightPx }).toBuffer(), left: marginPx, top: marginPx }])
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer();
-  return { data, widthPx: options.widthPx, heightPx: options.heightPx };
+  });
+  return onWhitePage(text, options, marginPx);
 }
 
 /** Turns a 1-channel raw page clockwise by a right angle, as sharp's `rotate(deg)`. */
@@ -131,4 +109,17 @@ export async function turnPage(page: { data: Uint8Array; widthPx: number; height
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { data: out.data, widthPx: out.info.width, heightPx: out.info.height };
+}
+
+/** Pango's text (white on black) as black type on a white page of exactly the asked size, inside the margins. */
+async function onWhitePage(rendered: Sharp, size: { widthPx: number; heightPx: number }, marginPx: number): Promise<{ data: Buffer; widthPx: number; heightPx: number }> {
+  const text = await rendered.negate().toColourspace('b-w').png().toBuffer({ resolveWithObject: true });
+  const textWidthPx = Math.min(text.info.width, size.widthPx - 2 * marginPx);
+  const textHeightPx = Math.min(text.info.height, size.heightPx - 2 * marginPx);
+  const data = await sharp({ create: { width: size.widthPx, height: size.heightPx, channels: 3, background: '#ffffff' } })
+    .composite([{ input: await sharp(text.data).extract({ left: 0, top: 0, width: textWidthPx, height: textHeightPx }).toBuffer(), left: marginPx, top: marginPx }])
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer();
+  return { data, widthPx: size.widthPx, heightPx: size.heightPx };
 }
