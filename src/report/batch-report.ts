@@ -1,8 +1,10 @@
 // The batch report (report.json's content, and report.html beside it), built in one place for sohoa run and the queue.
 import type { Logger } from 'pino';
 import { batchReportSchema, type BatchReport, type DossierReport, type PageReport } from '../domain/record.ts';
+import type { PdfCache } from '../pdf/pdf-cache.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { buildReportHtml, writeReportHtml } from './build-report.ts';
+import type { PageThumbnails } from './page-thumbnails.ts';
 
 /** The batch report from its dossiers' reports, however they were run (one process or many workers). */
 export function buildBatchReport(batchId: string, pipelines: readonly string[], dossiers: DossierReport[], startedAt: Date, finishedAt: Date): BatchReport {
@@ -39,12 +41,12 @@ export function buildBatchReport(batchId: string, pipelines: readonly string[], 
 export async function writeBatchReportHtml(
   store: ObjectStore,
   report: BatchReport,
-  options: { batchRoot: string; lowConfidence: number; softwareVersion: string },
+  options: { batchRoot: string; lowConfidence: number; softwareVersion: string; pdfs?: PdfCache; thumbnails?: PageThumbnails },
   log: Logger,
 ): Promise<void> {
   const started = performance.now();
   try {
-    const built = await buildReportHtml({ store, batchId: report.batchId, report, batchRoot: options.batchRoot, lowConfidence: options.lowConfidence, softwareVersion: options.softwareVersion, log });
+    const built = await buildReportHtml({ store, batchId: report.batchId, report, ...options, log });
     const stored = await writeReportHtml(store, report.batchId, built.html);
     log.info({ event: 'report.written', key: stored.key, sizeBytes: stored.sizeBytes, pages: built.pages, thumbnails: built.thumbnails, durationMs: Math.round(performance.now() - started) }, 'report.written');
   } catch (err) {
