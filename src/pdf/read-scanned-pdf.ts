@@ -9,7 +9,7 @@ import { bytesBesideImages } from './scanned/page-plan.ts';
 export { lexContentOps, type Operand } from './scanned/content-lexer.ts';
 export { applyMatrix, multiply, summarizeContent, type ContentSummary, type Matrix, type PdfRect } from './scanned/content-summary.ts';
 export { buildCcittTiff, type CcittParams } from './scanned/ccitt-tiff.ts';
-export { decodeFlateImage, undoPredictor, type FlateImageParams } from './scanned/flate-image.ts';
+export { decodeFlateImage, type FlateImage, type FlateImageParams } from './scanned/flate-image.ts';
 export type { ExtractedPdfPage, ExtractOptions } from './scanned/extract-page.ts';
 export { findJavaScript } from './scanned/open-pdf.ts';
 export { coversBox, dominantImage, drawnPageBasis, pageInputBytes, type DominantImage } from './scanned/page-plan.ts';
