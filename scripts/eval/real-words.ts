@@ -16,7 +16,7 @@ import { formatScoreTable, scoreFields, type FieldCounts } from '../../src/extra
 import { silentLogger } from '../../src/log.ts';
 import { TesseractEngine } from '../../src/ocr/tesseract-engine.ts';
 import { LocalObjectStore } from '../../src/storage/local-object-store.ts';
-import { openScannedPdf, type ScannedPdf } from '../../src/pdf/read-scanned-pdf.ts';
+import { PdfCache } from '../../src/pdf/pdf-cache.ts';
 import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
 import { readPage } from '../../src/pipeline/run-page.ts';
 import { extractDocumentMetadata } from '../../src/stages/extract.ts';
@@ -67,24 +67,20 @@ async function readAll(): Promise<void> {
     for (const dossier of batch.dossiers) {
       for (const document of dossier.documents) {
         const started = performance.now();
-        const { pages: sources } = await listDocumentPages(batch, dossier, document);
-        const pdfs = new Map<string, Promise<ScannedPdf>>();
-        const openPdf = (source: PageSource) => {
-          let pdf = pdfs.get(source.path);
-          if (!pdf) pdfs.set(source.path, (pdf = openScannedPdf(source.path, { name: source.ref.file })));
-          return pdf;
-        };
+        // As the runner does: the PDF parsed and checked for the page list serves the pages.
+        const cache = new PdfCache();
+        const { pages: sources } = await listDocumentPages(batch, dossier, document, { pdfs: cache });
+        const pdfs = cache.forDocument();
+        const openPdf = (source: PageSource) => pdfs.open(source.path, source.ref.file);
         const workDir = path.join(work, 'pages', dossier.id);
         const pages: RecognizedPage[] = [];
         for (let i = 0; i < sources.length; i += 2) {
           pages.push(...(await Promise.all(sources.slice(i, i + 2).map((s) => readPage(s, { ocr, store, pdfText: 'skip' }, pipeline, workDir, log, openPdf)))));
         }
         const signatures: PdfSignature[] = [];
-        for (const pdf of pdfs.values()) {
-          const opened = await pdf;
-          signatures.push(...opened.signatures);
-          await opened.close();
-        }
+        for (const pdf of pdfs.opened()) signatures.push(...(await pdf).signatures);
+        await pdfs.release();
+        await cache.close();
         const cached: CachedDocument = { id: dossier.id, pages, signatures };
         await writeFile(path.join(cacheDir, `${dossier.id}.json`), JSON.stringify(cached));
         console.log(`${dossier.id}: ${pages.length} pages, ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,46 +1,25 @@
 // Reads back the text a PDF reader would extract, page by page, to check a written PDF against its OCR text.
-import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { openPdfjsDocument, readTextItems, type PdfTextItem } from './pdfjs-document.ts';
 
-/** The fields of a pdf.js text item this module reads. */
-interface PositionedText {
-  str: string;
-  hasEOL: boolean;
-  /** [a, b, c, d, e, f]: e and f are the item's origin in page space. */
-  transform: number[];
-  width: number;
-  height: number;
-}
+/** The fields of a text item joining reads: its font does not matter here. */
+type PositionedText = Omit<PdfTextItem, 'fontName'>;
 
 /**
  * Returns one string per page: lines joined by '\n', words by single spaces, NFC. pdf.js runs in-process (its
  * "fake worker"), fetches nothing and draws nothing, so neither network nor a canvas package is needed.
  */
 export async function extractPdfText(bytes: Uint8Array): Promise<string[]> {
-  const task = getDocument({
-    // pdf.js may take ownership of the buffer it is given; the caller keeps theirs.
-    data: new Uint8Array(bytes),
-    useWorkerFetch: false,
-    useSystemFonts: false,
-    disableFontFace: true,
-    isOffscreenCanvasSupported: false,
-    isImageDecoderSupported: false,
-    stopAtErrors: true,
-    verbosity: VerbosityLevel.ERRORS,
-  });
-  const pdf = await task.promise;
+  const { pdf, destroy } = await openPdfjsDocument(bytes, 'text');
   try {
     const pages: string[] = [];
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       const page = await pdf.getPage(pageNumber);
-      // disableNormalization: keep the characters as written (pdf.js otherwise folds some, e.g. ligatures).
-      const content = await page.getTextContent({ disableNormalization: true });
-      const items = content.items.filter((item): item is typeof item & PositionedText => 'str' in item);
-      pages.push(joinTextItems(items));
+      pages.push(joinTextItems((await readTextItems(page)).items));
       page.cleanup();
     }
     return pages;
   } finally {
-    await task.destroy();
+    await destroy();
   }
 }
 

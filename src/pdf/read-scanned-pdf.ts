@@ -9,13 +9,14 @@ import { bytesBesideImages } from './scanned/page-plan.ts';
 export { lexContentOps, type Operand } from './scanned/content-lexer.ts';
 export { applyMatrix, multiply, summarizeContent, type ContentSummary, type Matrix, type PdfRect } from './scanned/content-summary.ts';
 export { buildCcittTiff, type CcittParams } from './scanned/ccitt-tiff.ts';
-export { decodeFlateImage, undoPredictor, type FlateImageParams } from './scanned/flate-image.ts';
+export { decodeFlateImage, type FlateImage, type FlateImageParams } from './scanned/flate-image.ts';
 export type { ExtractedPdfPage, ExtractOptions } from './scanned/extract-page.ts';
 export { findJavaScript } from './scanned/open-pdf.ts';
 export { coversBox, dominantImage, drawnPageBasis, pageInputBytes, type DominantImage } from './scanned/page-plan.ts';
 export { imageColourMode } from './scanned/pdf-dict.ts';
 export { keepColourFromShare, renderedMode } from './scanned/render-page.ts';
-export { isTextOfTheScan, wordsFromTextItems, type PdfTextItem } from './scanned/text-words.ts';
+export type { PdfTextItem } from './pdfjs-document.ts';
+export { isTextOfTheScan, wordsFromTextItems } from './scanned/text-words.ts';
 export type { ExtractMethod } from './scanned/written-image.ts';
 
 /**
@@ -55,16 +56,20 @@ export interface ScannedPdf {
   close(): Promise<void>;
 }
 
-/** Opens a PDF once for several pages: pdf-lib for its objects, pdf.js (loaded on first need) for text and rendering. */
-export async function openScannedPdf(filePath: string, options: { name?: string } = {}): Promise<ScannedPdf> {
+/**
+ * Opens a PDF once for several pages: pdf-lib for its objects, pdf.js (loaded on first need) for text and rendering.
+ * `checked`: this file, unchanged, already passed `inspectPdf` in this run (see `PdfCache`); it is parsed, not checked again.
+ */
+export async function openScannedPdf(filePath: string, options: { name?: string; checked?: boolean } = {}): Promise<ScannedPdf> {
   const name = options.name ?? filePath;
   const bytes = await readPdfBytes(filePath, name);
-  const doc = await loadPdf(bytes, name);
+  const doc = await loadPdf(bytes, name, { checked: options.checked === true });
   const pageCount = doc.getPageCount();
   let pdfjs: ReturnType<typeof openWithPdfjs> | undefined;
   const pdfjsDocument = async (): Promise<PDFDocumentProxy> => (await (pdfjs ??= openWithPdfjs(bytes, name))).pdf;
   // An encrypted file that opens without a password: its streams are encrypted, so only pdf.js (which decrypts
-  // them) reads its images, by rendering. A file that needs a password is refused here, before any page.
+  // them) reads its images, by rendering. A file that needs a password is refused here, before any page; pdf.js is
+  // needed for its pages anyway, so a checked file opens it here too.
   const encrypted = doc.isEncrypted;
   if (encrypted) await pdfjsDocument();
   let sharedBytes: number | undefined;

@@ -2,6 +2,7 @@
 import type { Batch, DocumentPlan, DossierPlan } from '../domain/batch.ts';
 import { errorReport } from '../domain/errors.ts';
 import type { PageReport } from '../domain/record.ts';
+import type { PdfCache } from '../pdf/pdf-cache.ts';
 import { listDocumentPages, type PageSource } from '../stages/ingest.ts';
 
 export interface PlannedDocument {
@@ -15,13 +16,16 @@ export interface PlannedDossier {
   documents: PlannedDocument[];
 }
 
-/** Lists every page of every document up front, so progress has a total and bad files are known early. */
-export async function planBatch(batch: Batch): Promise<PlannedDossier[]> {
+/**
+ * Lists every page of every document up front, so progress has a total and bad files are known early. `pdfs`: the
+ * run's PDF cache, which keeps what it parsed here for the pages (see `PdfCache`).
+ */
+export async function planBatch(batch: Batch, pdfs?: PdfCache): Promise<PlannedDossier[]> {
   const plan: PlannedDossier[] = [];
   for (const dossier of batch.dossiers) {
     const documents: PlannedDocument[] = [];
     for (const document of dossier.documents) {
-      const listed = await listDocumentPages(batch, dossier, document);
+      const listed = await listDocumentPages(batch, dossier, document, pdfs ? { pdfs } : {});
       documents.push({
         document,
         pages: listed.pages,

@@ -7,7 +7,9 @@
 import type { Batch } from '../domain/batch.ts';
 import { InputError } from '../domain/errors.ts';
 import type { BatchReport, DossierReport, PageReport } from '../domain/record.ts';
+import { PdfCache } from '../pdf/pdf-cache.ts';
 import { buildBatchReport, sortPages, writeBatchReport } from '../report/batch-report.ts';
+import { PageThumbnails } from '../report/page-thumbnails.ts';
 import { objectKeys } from '../storage/keys.ts';
 import { createLimiter, type Limiter } from '../common/limiter.ts';
 import { countPages, planBatch, type PlannedDossier } from './plan-batch.ts';
@@ -17,9 +19,19 @@ import { runDossier } from './run-dossier.ts';
 export type { BatchRunContext } from './run-context.ts';
 
 export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: string[] = []): Promise<BatchReport> {
+  const pdfs = ctx.pdfs ?? new PdfCache();
+  try {
+    return await runPlannedBatch(batch, { ...ctx, pdfs, ...(ctx.htmlReport ? { thumbnails: ctx.thumbnails ?? new PageThumbnails() } : {}) }, warnings);
+  } finally {
+    await pdfs.close();
+  }
+}
+
+/** The batch with the run's PDF cache (and picture store, for report.html) in `ctx`. */
+async function runPlannedBatch(batch: Batch, ctx: BatchRunContext & Required<Pick<BatchRunContext, 'pdfs'>>, warnings: string[]): Promise<BatchReport> {
   const startedAt = new Date();
   const log = ctx.log.child({ batchId: batch.id });
-  const plan = await planBatch(batch);
+  const plan = await planBatch(batch, ctx.pdfs);
   const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
   log.info({ event: 'batch.started', dossiers: plan.length, pages: progress.pagesTotal, store: ctx.store.location }, 'batch.started');
   ctx.onProgress?.(progress);
@@ -47,7 +59,7 @@ export async function runBatch(batch: Batch, ctx: BatchRunContext, warnings: str
   // A run that found every dossier complete writes nothing at all, not even a new report.
   const changed = dossiers.some((d) => d.status !== 'skipped');
   if (changed || !(await ctx.store.exists(objectKeys.batchReport(batch.id)))) {
-    await writeBatchReport(ctx.store, report, ctx.htmlReport ? { ...ctx.htmlReport, softwareVersion: ctx.softwareVersion, log } : undefined);
+    await writeBatchReport(ctx.store, report, ctx.htmlReport ? { ...ctx.htmlReport, softwareVersion: ctx.softwareVersion, log, pdfs: ctx.pdfs, ...(ctx.thumbnails ? { thumbnails: ctx.thumbnails } : {}) } : undefined);
   }
   // maxRSS is the process's peak resident memory so far (KiB on Linux), OCR worker threads included.
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -64,9 +76,14 @@ export async function runBatchDossier(batch: Batch, dossierId: string, ctx: Batc
   if (!dossier) {
     throw new InputError('DOSSIER_NOT_IN_BATCH', `dossier "${dossierId}" is not in batch ${batch.id} (${batch.root}); was the batch changed after it was enqueued? Enqueue it again`);
   }
-  const plan = await planBatch({ ...batch, dossiers: [dossier] });
-  const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
-  return runDossier(batch, plan[0]!, { ...ctx, log: ctx.log.child({ batchId: batch.id }) }, limiter, progress);
+  const pdfs = ctx.pdfs ?? new PdfCache();
+  try {
+    const plan = await planBatch({ ...batch, dossiers: [dossier] }, pdfs);
+    const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
+    return await runDossier(batch, plan[0]!, { ...ctx, pdfs, log: ctx.log.child({ batchId: batch.id }) }, limiter, progress);
+  } finally {
+    await pdfs.close();
+  }
 }
 
 /** What stopped the run: the signal's name when the CLI aborted with one. */

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { DossierPlan } from '../domain/batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import type { PdfCache } from '../pdf/pdf-cache.ts';
+import type { PageThumbnails } from '../report/page-thumbnails.ts';
 import type { StageContext } from '../stages/stage.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Pipeline } from './pipeline-file.ts';
@@ -38,6 +40,10 @@ export interface BatchRunContext {
   metrics?: Metrics;
   /** Writes report.html beside report.json (off for runs that only want the records). */
   htmlReport?: { batchRoot: string; lowConfidence: number };
+  /** The run's open PDFs: each parsed once for the plan, its pages and the report (the batch run makes one when absent). */
+  pdfs?: PdfCache;
+  /** Pictures of PDF pages for report.html, made while the page is taken out (set by the batch run with `htmlReport`). */
+  thumbnails?: PageThumbnails;
 }
 
 /** A stage's context at one step of the run: the run's ports with the stage's options, log and scratch folder. */

@@ -17,7 +17,8 @@ import {
   type SignatureRecord,
   type SourceFileRecord,
 } from '../domain/record.ts';
-import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
+import { PdfCache } from '../pdf/pdf-cache.ts';
+import type { ScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import { sortPages } from '../report/batch-report.ts';
 import { assembleStage } from '../stages/assemble.ts';
 import { extractStage } from '../stages/extract.ts';
@@ -103,12 +104,8 @@ function countInputProblems(planned: PlannedDocument, progress: BatchProgress, c
 
 /** Every page through the page runner, within the OCR budget; each PDF parsed once for all its pages here. */
 async function readPages(planned: PlannedDocument, job: DossierJob, ctx: BatchRunContext, workDir: string, log: Logger): Promise<ReadPages> {
-  const pdfs = new Map<string, Promise<ScannedPdf>>();
-  const openPdf = (source: PageSource) => {
-    let pdf = pdfs.get(source.path);
-    if (!pdf) pdfs.set(source.path, (pdf = openScannedPdf(source.path, { name: source.ref.file })));
-    return pdf;
-  };
+  const pdfs = (ctx.pdfs ?? new PdfCache()).forDocument();
+  const openPdf = (source: PageSource) => pdfs.open(source.path, source.ref.file);
   // No page starts once the run is stopped; the pages already in OCR finish first (see runDossier).
   const outcomes = settledOrThrow(
     await Promise.allSettled(
@@ -118,10 +115,10 @@ async function readPages(planned: PlannedDocument, job: DossierJob, ctx: BatchRu
           return runPage(source, ctx, job.pipeline, workDir, log, job.progress, openPdf);
         }),
       ),
-    ).finally(() => Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined)))),
+    ).finally(() => pdfs.release()),
   );
   ctx.signal?.throwIfAborted();
-  const signatures = await signaturesOf(pdfs.values(), documentFiles(planned));
+  const signatures = await signaturesOf(pdfs.opened(), documentFiles(planned));
   const signatureWarnings = signatures.flatMap(signatureWarning);
   for (const warning of signatureWarnings) log.warn({ event: 'document.warning' }, warning);
   const failed: PageReport[] = [...planned.problems];

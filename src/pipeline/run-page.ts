@@ -7,6 +7,7 @@ import type { RecognizedPage, Word } from '../domain/page.ts';
 import type { PageReport, PageWarning } from '../domain/record.ts';
 import { blankHeadingParts } from '../extract/blank-heading.ts';
 import type { ScannedPdf } from '../pdf/read-scanned-pdf.ts';
+import { pictureTurn } from '../report/page-thumbnails.ts';
 import { findPageCodes } from '../stages/extract.ts';
 import type { PageSource } from '../stages/ingest.ts';
 import { normalizeStage, type NormalizedPageResult } from '../stages/normalize.ts';
@@ -65,7 +66,7 @@ export async function runPage(
  */
 export async function readPage(
   source: PageSource,
-  ctx: Pick<BatchRunContext, 'ocr' | 'store' | 'pdfText'>,
+  ctx: Pick<BatchRunContext, 'ocr' | 'store' | 'pdfText' | 'thumbnails'>,
   pipeline: Pipeline,
   workDir: string,
   log: Logger,
@@ -80,12 +81,15 @@ export async function readPage(
   const normalized = await normalizeStage.run(input.source, stageContext(ctx, options, log, workDir));
   normalized.warnings.unshift(...input.warnings);
   for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage: at.stage }, warning);
+  // A PDF page's picture for report.html, from the page just taken out: the report need not take it out again.
+  const picture = input.source.path === source.path ? undefined : ctx.thumbnails?.add(source.ref.file, source.ref.filePageNumber, input.source.path, pictureTurn(normalized));
   at.stage = 'recognize';
   const codes = pipeline.stages.extract.qr ? findPageCodes(normalized) : Promise.resolve(undefined);
   codes.catch(() => undefined); // awaited below; a rejection must not go unhandled while OCR runs
   const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizeStage.run(normalized, stageContext(ctx, pipeline.stages.recognize, log, workDir));
   at.stage = 'extract';
   const found = await codes;
+  await picture;
   return found ? { ...recognized, codes: found } : recognized;
 }
 

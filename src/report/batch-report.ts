@@ -1,10 +1,12 @@
 // The batch report (report.json's content, and report.html beside it), built in one place for sohoa run and the queue.
 import type { Logger } from 'pino';
 import { batchReportSchema, type BatchReport, type DossierReport, type PageReport } from '../domain/record.ts';
+import type { PdfCache } from '../pdf/pdf-cache.ts';
 import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { contentTypes, encodeJson } from '../storage/stored-json.ts';
 import { buildReportHtml, writeReportHtml } from './build-report.ts';
+import type { PageThumbnails } from './page-thumbnails.ts';
 
 /** The batch report from its dossiers' reports, however they were run (one process or many workers). */
 export function buildBatchReport(batchId: string, pipelines: readonly string[], dossiers: DossierReport[], startedAt: Date, finishedAt: Date): BatchReport {
@@ -39,6 +41,10 @@ export interface ReportHtmlSettings {
   batchRoot: string;
   lowConfidence: number;
   softwareVersion: string;
+  /** The run's open PDFs, for pages the report has no picture of yet. */
+  pdfs?: PdfCache;
+  /** The pictures the page runner made while it had each page's image. */
+  thumbnails?: PageThumbnails;
 }
 
 /** Writes report.json, then (when asked) report.html beside it: the one writer of both, for `sohoa run` and the queue. */
@@ -59,7 +65,7 @@ export async function writeBatchReportHtml(
 ): Promise<void> {
   const started = performance.now();
   try {
-    const built = await buildReportHtml({ store, batchId: report.batchId, report, batchRoot: options.batchRoot, lowConfidence: options.lowConfidence, softwareVersion: options.softwareVersion, log });
+    const built = await buildReportHtml({ store, batchId: report.batchId, report, ...options, log });
     const stored = await writeReportHtml(store, report.batchId, built.html);
     log.info({ event: 'report.written', key: stored.key, sizeBytes: stored.sizeBytes, pages: built.pages, thumbnails: built.thumbnails, durationMs: Math.round(performance.now() - started) }, 'report.written');
   } catch (err) {

@@ -6,11 +6,12 @@ import type { Logger } from 'pino';
 import { InputError } from '../domain/errors.ts';
 import { partialFields } from '../domain/metadata/partial.ts';
 import type { BatchReport, DocumentRecord, DocumentReport, DossierRecord, DossierReport, PageRecord } from '../domain/record.ts';
-import { openScannedPdf, type ScannedPdf } from '../pdf/read-scanned-pdf.ts';
+import { PdfCache, type PdfLease } from '../pdf/pdf-cache.ts';
 import { createLimiter } from '../common/limiter.ts';
 import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore, StoredObject } from '../storage/object-store.ts';
 import { renderReportHtml, type ReportDocument, type ReportDossier, type ReportLang, type ReportPage } from './report-html.ts';
+import { pictureTurn, type PageThumbnails } from './page-thumbnails.ts';
 import { makeThumbnail } from './thumbnails.ts';
 
 /** Where the readable report goes: beside report.json. */
@@ -33,6 +34,10 @@ export interface BuildReportOptions {
   softwareVersion?: string;
   timeZone?: string;
   log?: Logger;
+  /** The run's open PDFs, when the report is built by the run; else the report opens each PDF once itself. */
+  pdfs?: PdfCache;
+  /** Pictures the run made of its PDF pages; pages without one are pictured here. */
+  thumbnails?: PageThumbnails;
 }
 
 export interface BuiltReport {
@@ -112,7 +117,7 @@ export function writeReportHtml(store: ObjectStore, batchId: string, html: strin
 async function addThumbnails(batchRoot: string, jobs: PageJob[], options: BuildReportOptions): Promise<{ thumbnails: number; thumbnailBytes: number; missing: number }> {
   const root = path.resolve(batchRoot);
   const limit = createLimiter(options.concurrency ?? Math.max(1, availableParallelism()));
-  const pdfs = new Map<string, Promise<ScannedPdf>>();
+  const pdfs = filePdfs(options.pdfs ?? new PdfCache(), jobs.map((job) => path.resolve(root, job.file)));
   let workDir: Promise<string> | undefined;
   let thumbnails = 0;
   let thumbnailBytes = 0;
@@ -123,41 +128,75 @@ async function addThumbnails(batchRoot: string, jobs: PageJob[], options: BuildR
           const file = path.resolve(root, job.file);
           // The file names come from our own report, but a report is a file someone could edit: stay in the batch.
           if (!file.startsWith(root + path.sep)) return;
+          // The PDF shows the page upright: turn the picture as normalize did, unless EXIF already did it.
+          const rotateDeg = pictureTurn(job.record);
+          const isPdf = file.toLowerCase().endsWith('.pdf');
           try {
-            let input = file;
-            if (file.toLowerCase().endsWith('.pdf')) {
-              let pdf = pdfs.get(file);
-              if (!pdf) {
-                pdfs.set(file, (pdf = openScannedPdf(file, { name: job.file })));
-                // Awaited below, after the work folder is made: a broken PDF must not reject unobserved meanwhile.
-                pdf.catch(() => undefined);
+            let thumbnail = isPdf ? options.thumbnails?.take(job.file, job.filePageNumber, rotateDeg, options.thumbnailWidthPx) : undefined;
+            if (thumbnail === undefined) {
+              let input = file;
+              if (isPdf) {
+                const dir = await (workDir ??= mkdtemp(path.join(tmpdir(), 'sohoa-report-')));
+                const out = path.join(dir, String(index));
+                await mkdir(out, { recursive: true });
+                input = (await (await pdfs.open(file, job.file)).extractPage(job.filePageNumber - 1, out, { name: job.file })).imagePath;
               }
-              const dir = await (workDir ??= mkdtemp(path.join(tmpdir(), 'sohoa-report-')));
-              const out = path.join(dir, String(index));
-              await mkdir(out, { recursive: true });
-              input = (await (await pdf).extractPage(job.filePageNumber - 1, out, { name: job.file })).imagePath;
+              thumbnail = await makeThumbnail(input, {
+                page: input === file ? job.filePageNumber - 1 : 0,
+                rotateDeg,
+                ...(options.thumbnailWidthPx !== undefined ? { widthPx: options.thumbnailWidthPx } : {}),
+              });
             }
-            // The PDF shows the page upright: turn the picture as normalize did, unless EXIF already did it.
-            const rotateDeg = job.record && job.record.orientation?.source !== 'exif' ? job.record.rotationDeg : 0;
-            const thumbnail = await makeThumbnail(input, {
-              page: input === file ? job.filePageNumber - 1 : 0,
-              rotateDeg,
-              ...(options.thumbnailWidthPx !== undefined ? { widthPx: options.thumbnailWidthPx } : {}),
-            });
             job.target.thumbnail = { dataUri: thumbnail.dataUri, widthPx: thumbnail.widthPx, heightPx: thumbnail.heightPx };
             thumbnails++;
             thumbnailBytes += thumbnail.sizeBytes;
           } catch (err) {
             options.log?.debug({ event: 'report.thumbnail_failed', file: job.file, pageNumber: job.filePageNumber, err }, 'report.thumbnail_failed');
+          } finally {
+            if (isPdf) await pdfs.done(file);
           }
         }),
       ),
     );
   } finally {
-    await Promise.all([...pdfs.values()].map((pdf) => pdf.then((p) => p.close(), () => undefined)));
+    await pdfs.releaseAll();
+    if (!options.pdfs) await pdfs.cache.close();
     if (workDir) await rm(await workDir, { recursive: true, force: true });
   }
   return { thumbnails, thumbnailBytes, missing: jobs.length - thumbnails };
+}
+
+/**
+ * The report's hold on each PDF it pictures pages of: leased on the first page that needs it, released after the
+ * last of the file's pages, so the report has one PDF open per page in flight, not every PDF of the batch.
+ */
+function filePdfs(cache: PdfCache, files: readonly string[]) {
+  const pagesLeft = new Map<string, number>();
+  for (const file of files) pagesLeft.set(file, (pagesLeft.get(file) ?? 0) + 1);
+  const leases = new Map<string, { lease: PdfLease; pdf: ReturnType<PdfLease['pdf']> }>();
+  return {
+    cache,
+    open(file: string, name: string) {
+      let held = leases.get(file);
+      if (held === undefined) {
+        const lease = cache.lease(file, name);
+        held = { lease, pdf: lease.pdf() };
+        leases.set(file, held);
+      }
+      return held.pdf;
+    },
+    async done(file: string) {
+      const left = (pagesLeft.get(file) ?? 1) - 1;
+      pagesLeft.set(file, left);
+      if (left > 0) return;
+      await leases.get(file)?.lease.release();
+      leases.delete(file);
+    },
+    async releaseAll() {
+      await Promise.all([...leases.values()].map((held) => held.lease.release()));
+      leases.clear();
+    },
+  };
 }
 
 function documentReportFromRecord(record: DocumentRecord): DocumentReport {

@@ -21,6 +21,7 @@ import {
 import type { FileReference, FolderListing, ManifestProblem } from '../domain/manifest.ts';
 import type { PageRef, PageSource } from '../domain/page.ts';
 import { readTiffPageBytes } from '../image/tiff.ts';
+import type { PdfCache } from '../pdf/pdf-cache.ts';
 import { inspectPdf } from '../pdf/read-scanned-pdf.ts';
 
 export type { PageSource } from '../domain/page.ts';
@@ -217,13 +218,14 @@ export async function listDocumentPages(
   batch: Batch,
   dossier: DossierPlan,
   document: DocumentPlan,
+  options: { pdfs?: PdfCache } = {},
 ): Promise<{ pages: PageSource[]; problems: PageProblem[] }> {
   const pages: PageSource[] = [];
   const problems: PageProblem[] = [];
   for (const source of document.sources) {
     const shown = source.file.normalize('NFC');
     const filePath = path.join(batch.root, source.file);
-    const probed = fileType(source.file) === 'pdf' ? await probePdf(filePath, shown) : await probe(filePath, shown);
+    const probed = fileType(source.file) === 'pdf' ? await probePdf(filePath, shown, options.pdfs) : await probe(filePath, shown);
     if ('error' in probed) {
       problems.push({ file: shown, error: probed.error });
       continue;
@@ -282,10 +284,13 @@ async function probe(filePath: string, shown: string): Promise<ProbedFile | { er
   }
 }
 
-/** Page count from the PDF's objects; refusals (encrypted, damaged, JavaScript) arrive as InputErrors naming the file. */
-async function probePdf(filePath: string, shown: string): Promise<ProbedFile | { error: InputError }> {
+/**
+ * Page count from the PDF's objects; refusals (encrypted, damaged, JavaScript) arrive as InputErrors naming the file.
+ * Through the run's `pdfs`, the file is not checked again when its pages are taken out.
+ */
+async function probePdf(filePath: string, shown: string, pdfs: PdfCache | undefined): Promise<ProbedFile | { error: InputError }> {
   try {
-    const { pageCount } = await inspectPdf(filePath, { name: shown });
+    const { pageCount } = await (pdfs ? pdfs.inspect(filePath, shown) : inspectPdf(filePath, { name: shown }));
     return { pageCount, sizeBytes: (await stat(filePath)).size };
   } catch (err) {
     if (err instanceof InputError) return { error: err };

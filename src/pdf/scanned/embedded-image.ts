@@ -9,7 +9,7 @@ import type { Jbig2Original } from '../../domain/page.ts';
 import { readJpegFrameInfo } from '../page-image-xobject.ts';
 import { buildCcittTiff, type CcittParams } from './ccitt-tiff.ts';
 import type { Matrix, PdfRect } from './content-summary.ts';
-import { decodeFlateImage, type FlateImageParams } from './flate-image.ts';
+import { decodeFlateImage, flatePredictorProblem, type FlateImageParams } from './flate-image.ts';
 import { damagedFix, pageError, type PageContext } from './page-context.ts';
 import { boolIn, colourSpaceOf, describeSpace, filtersOf, numberIn, numbersIn, type ColourSpace } from './pdf-dict.ts';
 import { imageFileName, type WrittenImage } from './written-image.ts';
@@ -117,6 +117,8 @@ function chooseFlate(facts: ImageFacts): KindChoice {
   if (predictor.predictor !== 1 && predictor.predictor < 10 && !(predictor.predictor === 2 && bitsPerComponent === 8)) {
     return { reason: `the image uses predictor ${predictor.predictor}` };
   }
+  const predictorProblem = flatePredictorProblem({ bitsPerComponent, colourSpace, predictor });
+  if (predictorProblem !== undefined) return { reason: predictorProblem };
   const invert = facts.isInvertDecode && !facts.isDefaultDecode;
   return { kind: 'flate', data: facts.data, image: { widthPx: facts.widthPx, heightPx: facts.heightPx, bitsPerComponent, colourSpace, predictor, invert, dpi: 0 } };
 }
@@ -190,7 +192,7 @@ export async function writeEmbeddedImage(
     if (image.kind === 'jbig2') return { renderBecause: 'the image is JBIG2, which only a renderer decodes' };
     const raw = decodeFlateImage(image.data, image.image);
     const imagePath = path.join(outDir, imageFileName(context, 'png'));
-    const input = sharp(raw.pixels, { raw: { width: widthPx, height: heightPx, channels: raw.channels } });
+    const { input } = raw;
     // An intermediate in the work folder: fast compression, 1-bit stays 1-bit.
     await (raw.bitonal
       ? input.toColourspace('b-w').withDensity(dpi).png({ colours: 2, palette: false, compressionLevel: 1 })

@@ -1,12 +1,10 @@
 // Opens a PDF for reading its scans, refusing what must not be read: damage, a password to open, JavaScript.
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFStream } from 'pdf-lib';
 import type { PDFObject } from 'pdf-lib';
-import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describeError, type InputError } from '../../domain/errors.ts';
+import { openPdfjsDocument, type PdfjsDocument } from '../pdfjs-document.ts';
 import { damagedFix, fileError, pageError, type PageContext } from './page-context.ts';
 
 export async function readPdfBytes(filePath: string, name: string): Promise<Uint8Array> {
@@ -23,11 +21,14 @@ export async function readPdfBytes(filePath: string, name: string): Promise<Uint
 /**
  * pdf-lib parses the objects (it recovers what it can, like a reader). The checks that follow refuse what must
  * not go on: a file cut short, encryption (pdf-lib would hand out encrypted image bytes), JavaScript.
+ * `checked`: these very bytes (the same file, size and modification time) passed the checks earlier in the run,
+ * so only the parse is done again.
  */
-export async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocument> {
-  if (!startsLikePdf(bytes)) throw fileError('PDF_NOT_PDF', name, `is not a PDF (no %PDF header); ${damagedFix}`);
+export async function loadPdf(bytes: Uint8Array, name: string, options: { checked?: boolean } = {}): Promise<PDFDocument> {
+  const checked = options.checked === true;
+  if (!checked && !startsLikePdf(bytes)) throw fileError('PDF_NOT_PDF', name, `is not a PDF (no %PDF header); ${damagedFix}`);
   // Readers require %%EOF near the end too; without it the file was cut short and its last pages or images are gone.
-  if (!endsLikePdf(bytes)) throw fileError('PDF_TRUNCATED', name, `the PDF is damaged: it ends without %%EOF, so it was cut short; ${damagedFix}`);
+  if (!checked && !endsLikePdf(bytes)) throw fileError('PDF_TRUNCATED', name, `the PDF is damaged: it ends without %%EOF, so it was cut short; ${damagedFix}`);
   let doc: PDFDocument;
   try {
     doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, parseSpeed: Number.POSITIVE_INFINITY });
@@ -42,6 +43,7 @@ export async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocum
   } catch (err) {
     throw fileError('PDF_DAMAGED', name, `the PDF is damaged: its page list cannot be read (${describeError(err)}); ${damagedFix}`, err);
   }
+  if (checked) return doc;
   if (pageCount === 0) throw fileError('PDF_NO_PAGES', name, `the PDF has no pages; ${damagedFix}`);
   const script = findJavaScript(doc);
   if (script !== undefined) {
@@ -62,7 +64,6 @@ function encryptedError(name: string, cause?: unknown): InputError {
     cause,
   );
 }
-
 
 function startsLikePdf(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).includes('%PDF-');
@@ -108,28 +109,11 @@ function containsJavaScript(object: PDFObject, depth: number): boolean {
   return false;
 }
 
-function pdfjsAssetUrl(folder: string): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), folder) + path.sep;
-}
-
-export async function openWithPdfjs(bytes: Uint8Array, name: string): Promise<{ pdf: PDFDocumentProxy; destroy(): Promise<void> }> {
-  const task = getDocument({
-    // pdf.js may take ownership of the buffer it is given; pdf-lib keeps reading ours.
-    data: new Uint8Array(bytes),
-    useWorkerFetch: false,
-    useSystemFonts: false,
-    isOffscreenCanvasSupported: false,
-    isImageDecoderSupported: false,
-    // Fonts a PDF names without embedding (Helvetica…) and the JBIG2/JPEG 2000 decoders, from the package.
-    standardFontDataUrl: pdfjsAssetUrl('standard_fonts'),
-    wasmUrl: pdfjsAssetUrl('wasm'),
-    verbosity: VerbosityLevel.ERRORS,
-  });
+/** pdf.js's copy of a scanned input; a file that needs a password, or that pdf.js cannot parse, is refused naming it. */
+export async function openWithPdfjs(bytes: Uint8Array, name: string): Promise<PdfjsDocument> {
   try {
-    return { pdf: await task.promise, destroy: () => task.destroy() };
+    return await openPdfjsDocument(bytes, 'scan');
   } catch (err) {
-    await task.destroy();
     // pdf.js tries the empty user password itself; this one needs a real one.
     if ((err as { name?: unknown }).name === 'PasswordException') throw encryptedError(name, err);
     throw fileError('PDF_DAMAGED', name, `the PDF is damaged and cannot be read (${describeError(err)}); ${damagedFix}`, err);

@@ -1,6 +1,7 @@
 // Reads a page's text layer with pdf.js as words with pixel boxes on the page image, and tells a scan's text from an overlay.
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Word } from '../../domain/page.ts';
+import { readTextItems, type PdfFontStyle, type PdfTextItem } from '../pdfjs-document.ts';
 import { applyMatrix, type Matrix } from './content-summary.ts';
 
 /**
@@ -18,24 +19,8 @@ export function isTextOfTheScan(words: readonly Word[], widthPx: number, heightP
   return widthPx > 0 && heightPx > 0 && area >= scanTextMinAreaShare * widthPx * heightPx;
 }
 
-/** The fields of a pdf.js text item this module reads. */
-export interface PdfTextItem {
-  str: string;
-  hasEOL: boolean;
-  /** Text space → user space: [a b c d e f], e and f the origin on the baseline. */
-  transform: number[];
-  /** Advance along the baseline, user space units. */
-  width: number;
-  /** Font size along the up direction, user space units. */
-  height: number;
-  fontName: string;
-}
-
-
 export async function readTextLayer(page: PDFPageProxy, toPixels: Matrix, widthPx: number, heightPx: number): Promise<{ hasText: boolean; words: Word[] }> {
-  const content = await page.getTextContent({ disableNormalization: true });
-  const items = content.items.filter((item): item is typeof item & PdfTextItem => 'str' in item);
-  const styles = content.styles as Record<string, { ascent?: number; descent?: number } | undefined>;
+  const { items, styles } = await readTextItems(page);
   const words = wordsFromTextItems(items, (fontName) => styles[fontName], toPixels, { widthPx, heightPx });
   return { hasText: items.some((item) => item.str.trim() !== ''), words };
 }
@@ -43,7 +28,7 @@ export async function readTextLayer(page: PDFPageProxy, toPixels: Matrix, widthP
 /** Word boxes along the item's baseline, from descent to ascent; within an item, split in proportion to characters. */
 export function wordsFromTextItems(
   items: readonly PdfTextItem[],
-  styleOf: (fontName: string) => { ascent?: number; descent?: number } | undefined,
+  styleOf: (fontName: string) => PdfFontStyle,
   toPixels: Matrix,
   image: { widthPx: number; heightPx: number },
 ): Word[] {
@@ -94,7 +79,7 @@ interface ItemGeometry {
   heightPx: number;
 }
 
-function itemGeometry(item: PdfTextItem, style: { ascent?: number; descent?: number } | undefined, toPixels: Matrix): ItemGeometry {
+function itemGeometry(item: PdfTextItem, style: PdfFontStyle, toPixels: Matrix): ItemGeometry {
   const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = item.transform;
   const chars = [...item.str];
   // Fonts that state no metrics get a typical Latin ascent and descent.
