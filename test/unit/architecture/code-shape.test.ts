@@ -100,4 +100,21 @@ describe('the code keeps its shape', () => {
     }
     expect(long).toEqual([]);
   });
+
+  it('keeps src/ free of scripts/ and test/, and scripts/ free of test/', () => {
+    const root = path.resolve(src, '..');
+    const reaching: string[] = [];
+    for (const folder of ['src', 'scripts']) {
+      for (const entry of readdirSync(path.join(root, folder), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        for (const [, target] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+          const top = path.relative(root, path.resolve(path.dirname(file), target!)).split('/')[0];
+          if (top === 'test' || (folder === 'src' && top === 'scripts')) reaching.push(`${path.relative(root, file)} imports ${target}`);
+        }
+      }
+    }
+    expect(reaching).toEqual([]);
+  });
 });
+
