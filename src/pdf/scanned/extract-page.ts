@@ -8,21 +8,10 @@ import type { PageContext } from './page-context.ts';
 import { planEncryptedPage, planPage, renderedInputBytes, type PagePlan } from './page-plan.ts';
 import { defaultRenderDpi, renderPage } from './render-page.ts';
 import { isTextOfTheScan, readTextLayer } from './text-words.ts';
-import type { ExtractMethod, WrittenImage } from './written-image.ts';
+import type { WrittenImage } from './written-image.ts';
 
-export interface ExtractedPdfPage {
-  /** The page image in `outDir`: `.jpg` (the embedded JPEG as is), `.tif` (CCITT, 1-bit) or `.png`. */
-  imagePath: string;
-  method: ExtractMethod;
-  /**
-   * Resolution of the image on the page. PNG and TIFF files carry it too; the JPEG keeps its own header
-   * untouched (often 72 or no unit), so take the resolution from here, not from the file.
-   */
-  dpi: number;
-  widthPx: number;
-  heightPx: number;
-  /** What the page holds in the input PDF, as `pageInputBytes` counts it; the output page is compared with it. */
-  inputBytes: number;
+/** A page taken out: its written image (see `WrittenImage`), its text layer, and what a person should know. */
+export interface ExtractedPdfPage extends Omit<WrittenImage, 'toPixels' | 'notes'> {
   text: {
     /** The page already has text (an earlier OCR layer or a born-digital page). */
     hasText: boolean;
@@ -31,8 +20,6 @@ export interface ExtractedPdfPage {
   };
   /** Why the page was rendered rather than taken out, or what was dropped (a mask); each names the page. */
   warnings: string[];
-  /** Store the page bitonal although its image is gray (drawn type, rendered with its anti-aliasing for OCR). */
-  storeAs?: 'bitonal';
   /** The page's scan as the PDF coded it, JBIG2, of `imagePath`'s size: the output can carry it as it was. */
   jbig2?: Jbig2Original;
 }

@@ -5,11 +5,17 @@ import type { PageContext } from './page-context.ts';
 export type ExtractMethod = 'embedded-jpeg' | 'embedded-ccitt' | 'embedded-flate' | 'rendered';
 
 export interface WrittenImage {
+  /** The page image in the work folder: `.jpg` (the embedded JPEG as is), `.tif` (CCITT, 1-bit) or `.png`. */
   imagePath: string;
   method: ExtractMethod;
+  /**
+   * Resolution of the image on the page. PNG and TIFF files carry it too; the JPEG keeps its own header
+   * untouched (often 72 or no unit), so take the resolution from here, not from the file.
+   */
   dpi: number;
   widthPx: number;
   heightPx: number;
+  /** What the page holds in the input PDF, as `pageInputBytes` counts it; the output page is compared with it. */
   inputBytes: number;
   /** PDF user space → pixels of the written image. */
   toPixels: Matrix;
