@@ -9,7 +9,7 @@ import { resolveRunConfig, softwareVersion, storeOptions } from './config.ts';
 import { ConfigError, ExitCode, SohoaError } from './domain/errors.ts';
 import type { BatchReport } from './domain/record.ts';
 import { createLogger, type Logger } from './log.ts';
-import type { TesseractEngine } from './ocr/tesseract-engine.ts';
+import type { OcrEngine } from './ocr/ocr-engine.ts';
 import { runBatch } from './pipeline/run-batch.ts';
 import { loadBatch } from './stages/ingest.ts';
 import { openObjectStore, parseStoreLocation } from './storage/store-location.ts';
@@ -58,7 +58,7 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
   const workDir = path.join(config.workDir, `run-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
   const interruption = interruptOnSignals(log);
-  let ocr: TesseractEngine | undefined;
+  let ocr: OcrEngine | undefined;
   try {
     const input = await openBatch(config, workDir, log);
     const { batch, warnings } = await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {});

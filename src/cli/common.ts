@@ -7,6 +7,7 @@ import { Metrics } from '../metrics/metrics.ts';
 import { readinessChecks, startMetricsServer, type MetricsServer, type ReadinessCheck } from '../metrics/metrics-server.ts';
 import { toSafeId } from '../domain/batch.ts';
 import type { Logger } from '../log.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { TesseractEngine } from '../ocr/tesseract-engine.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
 import { stageBatch } from '../stages/stage-batch.ts';
@@ -49,7 +50,7 @@ export function withStoreOptions(command: Command): Command {
 
 
 /** The process's OCR pool, made once: the languages and segmentation of the pipelines it serves. */
-export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePages' | 'langData'>, pipeline: Pipeline, log: Logger): Promise<TesseractEngine> {
+export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePages' | 'langData'>, pipeline: Pipeline, log: Logger): Promise<OcrEngine> {
   sharp.cache(false);
   return TesseractEngine.create({
     languages: pipeline.stages.recognize.languages,

@@ -6,14 +6,17 @@ import type { JobQueue } from '../queue/job-queue.ts';
 
 export type PipelineLoader = (nameOrPath: string) => Promise<Pipeline>;
 
-/** Loads each named pipeline once; a file that failed to load fails every job naming it with the same reason. */
+/**
+ * Loads each named pipeline once. A file that failed to load is read again by the next job that names it, so a
+ * fixed file serves the jobs retried after the fix (`sohoa retry`) without restarting the worker.
+ */
 export function jobPipelineLoader(load: PipelineLoader = loadPipeline): PipelineLoader {
   const loaded = new Map<string, Promise<Pipeline>>();
   return (name) => {
     let pipeline = loaded.get(name);
     if (!pipeline) {
       loaded.set(name, (pipeline = load(name)));
-      pipeline.catch(() => undefined); // awaited by the check and by each job; never unhandled
+      pipeline.catch(() => loaded.delete(name)); // awaited by the check and by each job; never unhandled
     }
     return pipeline;
   };
@@ -35,7 +38,7 @@ export async function checkQueuedPipelines(queue: Pick<JobQueue, 'namedPipelines
     } catch (err) {
       invalid.push(name);
       const { code, message } = errorReport(err);
-      log.error({ event: 'pipeline.invalid', pipeline: name, code, reason: message }, `pipeline.invalid: queued jobs name "${name}", which this worker cannot use; they will fail until it is fixed and they are retried (sohoa retry)`);
+      log.error({ event: 'pipeline.invalid', pipeline: name, code, reason: message }, `pipeline.invalid: queued jobs name "${name}", which this worker cannot use; they fail with its reason until it is fixed; then retry them (sohoa retry)`);
     }
   }
   return { valid, invalid };

@@ -11,7 +11,7 @@ import type { Batch } from '../domain/batch.ts';
 import { ConfigError, ExitCode } from '../domain/errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { TesseractEngine } from '../ocr/tesseract-engine.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { createLimiter } from '../common/limiter.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
 import { dossierJobHandler, writeQueuedBatchReport } from '../pipeline/run-dossier-job.ts';
@@ -104,7 +104,7 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
   queue = openQueue(config, log, () => metrics.queueError());
   const jobs = queue;
   metrics.observeJobs(() => jobs.jobCounts());
-  let ocr: TesseractEngine | undefined;
+  let ocr: OcrEngine | undefined;
   try {
     await queue.start();
     await checkQueuedPipelines(queue, loadNamed, log);

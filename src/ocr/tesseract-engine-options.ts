@@ -36,8 +36,7 @@ export const tesseractEngineDefaults = {
   workerStartTimeoutMs: 60_000,
 } as const;
 
-/** Modes that need no OSD data in the recognition folder (0, 1 and 12 do, 2 recognizes nothing). */
-/** The same list the pipeline file is checked against (recognize's options). */
+/** Modes that need no OSD data in the recognition folder (0, 1 and 12 do, 2 recognizes nothing): the list the pipeline file is checked against. */
 const SUPPORTED_PAGE_SEG_MODES: ReadonlySet<number> = new Set(readingPageSegModes);
 
 /** The options that have defaults, resolved. */

@@ -133,7 +133,7 @@ export class WorkerPool<W extends PoolWorker> {
       job.reject(err);
       if (!this.#options.keepsWorker(err)) {
         brokeWorker = true;
-        this.#options.events?.workerFailed?.({ worker, err });
+        this.#tell(() => this.#options.events?.workerFailed?.({ worker, err }));
       }
     }
     slot.jobsDone++;
@@ -149,12 +149,22 @@ export class WorkerPool<W extends PoolWorker> {
     }
   }
 
+  /** Events are for the log: one that throws must not leave a slot busy or a rejection unhandled. */
+  #tell(event: () => void): void {
+    try {
+      event();
+    } catch {
+      // ignored on purpose, see above
+    }
+  }
+
   /** Stops the slot's worker and starts another; the slot stays busy until then, and is broken if none starts. */
   #replace(slot: Slot<W>, old: W, reason: ReplaceReason): void {
     slot.worker = undefined;
     const jobsDone = slot.jobsDone;
     const replacing = (async () => {
-      await old.stop();
+      // A worker that fails to stop is gone all the same; the slot must not stay busy for it.
+      await old.stop().catch(() => undefined);
       if (this.#closed && this.#queue.length === 0) return;
       const worker = await this.#startWithRetries(slot);
       if (worker === undefined) {
@@ -163,7 +173,7 @@ export class WorkerPool<W extends PoolWorker> {
       }
       slot.worker = worker;
       slot.jobsDone = 0;
-      this.#options.events?.workerReplaced?.({ slot: slot.index, old, worker, reason, jobsDone });
+      this.#tell(() => this.#options.events?.workerReplaced?.({ slot: slot.index, old, worker, reason, jobsDone }));
     })();
     this.#replacing.add(replacing);
     void replacing.finally(() => {
@@ -182,7 +192,7 @@ export class WorkerPool<W extends PoolWorker> {
       try {
         return await this.#options.start();
       } catch (err) {
-        this.#options.events?.restartFailed?.({ slot: slot.index, attempt, err });
+        this.#tell(() => this.#options.events?.restartFailed?.({ slot: slot.index, attempt, err }));
         // A start that failed for lack of memory may succeed once other work has let go of some.
         await sleep(this.#restartBackoffMs * attempt);
       }

@@ -179,7 +179,13 @@ function entryKey(filePath: string, name: string): string {
   return `${filePath}\u0000${name}`;
 }
 
-/** What tells a file from a changed copy at the same path without reading it: its size and modification time. */
+/**
+ * What tells a file from a changed copy at the same path without reading it: its size and modification time. A
+ * reopen of a file with the same identity skips the checks ingest made (%PDF, %%EOF, pages, JavaScript): a copy
+ * swapped in with the same size and time would escape them for the run. Hashing the file again would close that
+ * gap at the cost of a second read of every PDF; the dossier's checksums, taken at the start, still name the
+ * bytes the records were made from, and with originals kept the store refuses one whose bytes changed (FILE_CHANGED).
+ */
 async function identityOf(filePath: string): Promise<{ identity: string; sizeBytes: number } | undefined> {
   const info = await stat(filePath).catch(() => undefined);
   return info === undefined ? undefined : { identity: `${info.size}:${info.mtimeMs}`, sizeBytes: info.size };

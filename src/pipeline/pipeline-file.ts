@@ -12,8 +12,6 @@ import { stageOrder, stageSchemas, type PipelineStage, type StageName } from './
 /** Folder of the pipelines shipped with sohoa. */
 export const builtInPipelineDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
 
-export { stageOrder, stageSchemas, type StageName } from './stage-registry.ts';
-
 export interface Pipeline {
   name: string;
   description: string;

@@ -40,7 +40,10 @@ export interface BatchRunContext {
   metrics?: Metrics;
   /** Writes report.html beside report.json (off for runs that only want the records). */
   htmlReport?: { batchRoot: string; lowConfidence: number };
-  /** The run's open PDFs: each parsed once for the plan, its pages and the report (the batch run makes one when absent). */
+  /**
+   * The run's open PDFs, each parsed once for the plan, its pages and the report. Give the one ingest used, so its
+   * parses are handed on; the batch run makes one when absent, and closes it (given or made) when it ends.
+   */
   pdfs?: PdfCache;
   /** Pictures of PDF pages for report.html, made while the page is taken out (set by the batch run with `htmlReport`). */
   thumbnails?: PageThumbnails;

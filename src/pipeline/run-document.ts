@@ -39,7 +39,7 @@ export interface DocumentOutcome {
 }
 
 /** What a dossier's documents share: the plan, the pipeline, the records' provenance and dates, the OCR budget. */
-export interface DossierJob {
+export interface DossierRun {
   batch: Batch;
   dossier: DossierPlan;
   pipeline: Pipeline;
@@ -64,7 +64,7 @@ interface ReadPages {
  * Runs one document: its pages, then (when every page was read) its fields, PDF/A, text and record, stored. A
  * document with a failed page, or an input error on the way, fails whole with the reasons; nothing of it is stored.
  */
-export async function runDocument(planned: PlannedDocument, job: DossierJob, ctx: BatchRunContext): Promise<DocumentOutcome> {
+export async function runDocument(planned: PlannedDocument, job: DossierRun, ctx: BatchRunContext): Promise<DocumentOutcome> {
   const { document } = planned;
   const log = ctx.log.child({ documentId: document.id });
   const started = performance.now();
@@ -103,7 +103,7 @@ function countInputProblems(planned: PlannedDocument, progress: BatchProgress, c
 }
 
 /** Every page through the page runner, within the OCR budget; each PDF parsed once for all its pages here. */
-async function readPages(planned: PlannedDocument, job: DossierJob, ctx: BatchRunContext, workDir: string, log: Logger): Promise<ReadPages> {
+async function readPages(planned: PlannedDocument, job: DossierRun, ctx: BatchRunContext, workDir: string, log: Logger): Promise<ReadPages> {
   const pdfs = (ctx.pdfs ?? new PdfCache()).forDocument();
   const openPdf = (source: PageSource) => pdfs.open(source.path, source.ref.file);
   // No page starts once the run is stopped; the pages already in OCR finish first (see runDossier).
@@ -144,7 +144,7 @@ function failedDocument(planned: PlannedDocument, pages: ReadPages, errors: Erro
 }
 
 /** Fields, PDF/A and text from the read pages, the record drafted, everything stored (originals too, when kept). */
-async function publishDocument(planned: PlannedDocument, pages: ReadPages, job: DossierJob, ctx: BatchRunContext, log: Logger, started: number): Promise<DocumentOutcome> {
+async function publishDocument(planned: PlannedDocument, pages: ReadPages, job: DossierRun, ctx: BatchRunContext, log: Logger, started: number): Promise<DocumentOutcome> {
   const { document } = planned;
   const { batch, dossier, pipeline } = job;
   const { recognized, signatures } = pages;

@@ -7,7 +7,7 @@ import type { BatchReport, DossierReport } from '../domain/record.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import type { Limiter } from '../common/limiter.ts';
 import type { Pipeline } from './pipeline-file.ts';
-import { buildBatchReport, writeBatchReport } from '../report/batch-report.ts';
+import { buildBatchReport, writeBatchReport, writeBatchReportHtml } from '../report/batch-report.ts';
 import { runBatchDossier } from './run-batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -118,16 +118,16 @@ export async function writeQueuedBatchReport(
   const report = buildBatchReport(batchId, pipelines, parts.map((p) => p.report), startedAt, finishedAt);
   const store = storeFor(first.job.outUri);
   signal?.throwIfAborted();
-  if (!html) {
-    await writeBatchReport(store, report);
-    return report;
+  // report.json first: the batch may have to be fetched for the thumbnails, and the records' report must not wait.
+  await writeBatchReport(store, report);
+  if (html) {
+    const log = html.log.child({ batchId });
+    const batchRoot = await html.batchRootOf(first.job.batchUri).catch((err: unknown) => {
+      log.warn({ event: 'report.failed', err }, 'report.failed: the batch could not be opened for thumbnails');
+      return undefined;
+    });
+    signal?.throwIfAborted();
+    if (batchRoot !== undefined) await writeBatchReportHtml(store, report, { batchRoot, lowConfidence: html.lowConfidence, softwareVersion: html.softwareVersion }, log);
   }
-  const log = html.log.child({ batchId });
-  const batchRoot = await html.batchRootOf(first.job.batchUri).catch((err: unknown) => {
-    log.warn({ event: 'report.failed', err }, 'report.failed: the batch could not be opened for thumbnails; report.json is written without report.html');
-    return undefined;
-  });
-  signal?.throwIfAborted();
-  await writeBatchReport(store, report, batchRoot === undefined ? undefined : { batchRoot, lowConfidence: html.lowConfidence, softwareVersion: html.softwareVersion, log });
   return report;
 }

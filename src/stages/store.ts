@@ -18,7 +18,6 @@ export const storeOptions = z
 
 export type StoreOptions = z.output<typeof storeOptions>;
 
-export { contentTypes, encodeJson } from '../storage/stored-json.ts';
 
 const originalTypes: Record<string, string> = {
   pdf: 'application/pdf',
