@@ -136,3 +136,9 @@ export interface RecognizedPage extends NormalizedPage {
   meanConfidence: number;
   ocrDurationMs: number;
 }
+
+/** An even split of a file's bytes over its pages, the first pages taking the remainder. */
+export function shareOfBytes(sizeBytes: number, pageCount: number, pageIndex: number): number {
+  const base = Math.floor(sizeBytes / pageCount);
+  return base + (pageIndex < sizeBytes % pageCount ? 1 : 0);
+}

@@ -1,6 +1,6 @@
 // The JobQueue port: one job per dossier, shared by every worker; the queue owns claims, retries and stalls.
 import type { ErrorCode } from '../domain/error-codes.ts';
-import { errorCode, errorKind, InputError, SohoaError, type ErrorKind } from '../domain/errors.ts';
+import { describeError, errorCode, errorKind, InputError, SohoaError, type ErrorKind } from '../domain/errors.ts';
 
 /** What one job carries: enough for any worker on any machine to find the dossier and its outputs. */
 export interface DossierJob {
@@ -175,7 +175,7 @@ export const jobQueueDefaults = {
 export function failureOf(err: unknown): FailureReason {
   const kind = errorKind(err);
   const code = errorCode(err);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = describeError(err);
   if (err instanceof DossierFailed) return { kind, code, message, outcome: err.outcome };
   if (kind === 'internal') {
     const name = err instanceof Error ? err.name : typeof err;

@@ -1,5 +1,5 @@
 // PostgreSQL error classification for the queue: which faults of pg and pg-boss are passing, which are bad settings.
-import { ConfigError, SohoaError, TransientError } from '../domain/errors.ts';
+import { ConfigError, describeError, SohoaError, TransientError } from '../domain/errors.ts';
 
 /** SQLSTATE classes and codes that mean "the database is unreachable or busy for now". */
 const transientSqlStates = /^(08|53|57P0[1-3]|57014|40001|40P01|55P03)/;
@@ -44,7 +44,7 @@ export function describeConnection(connectionString: string): string {
 export function classifyPgError(err: unknown, action: string, where: string): unknown {
   if (err instanceof SohoaError) return err;
   const code = typeof (err as ErrorShape | null)?.code === 'string' ? String((err as ErrorShape).code) : undefined;
-  const said = err instanceof Error ? err.message : String(err);
+  const said = describeError(err);
   if (isConnectionError(err)) {
     return new TransientError('QUEUE_UNAVAILABLE', `queue: could not ${action} at PostgreSQL ${where}: ${said}; check that the database is up and reachable, then retry`, {}, { cause: err });
   }

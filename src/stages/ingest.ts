@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { toSafeId } from '../domain/batch.ts';
 import type { Batch, DocumentPlan, DossierPlan } from '../domain/batch.ts';
 import type { ErrorCode } from '../domain/error-codes.ts';
-import { ConfigError, InputError } from '../domain/errors.ts';
+import { ConfigError, describeError, InputError } from '../domain/errors.ts';
 import {
   fileType,
   manifestFileNames,
@@ -19,12 +19,13 @@ import {
   withResolvedFiles,
 } from '../domain/manifest.ts';
 import type { FileReference, FolderListing, ManifestProblem } from '../domain/manifest.ts';
-import type { PageRef, PageSource } from '../domain/page.ts';
+import { shareOfBytes, type PageRef, type PageSource } from '../domain/page.ts';
 import { readTiffPageBytes } from '../image/tiff.ts';
 import type { PdfCache } from '../pdf/pdf-cache.ts';
 import { inspectPdf } from '../pdf/read-scanned-pdf.ts';
 
 export type { PageSource } from '../domain/page.ts';
+export { shareOfBytes } from '../domain/page.ts';
 
 /** A file or page of a document that cannot be used; the document fails, the batch goes on. */
 export interface PageProblem {
@@ -279,7 +280,7 @@ async function probe(filePath: string, shown: string): Promise<ProbedFile | { er
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === 'ENOENT') return { error: fileError('FILE_MISSING', shown, 'the file is no longer in the batch folder; put it back or remove it from the manifest') };
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = describeError(err);
     return { error: fileError('IMAGE_UNREADABLE', shown, `could not be read as an image (${reason}); re-scan it or export it again as JPEG, PNG or TIFF`) };
   }
 }
@@ -298,11 +299,6 @@ async function probePdf(filePath: string, shown: string, pdfs: PdfCache | undefi
   }
 }
 
-/** An even split of a file's bytes over its pages, the first pages taking the remainder. */
-export function shareOfBytes(sizeBytes: number, pageCount: number, pageIndex: number): number {
-  const base = Math.floor(sizeBytes / pageCount);
-  return base + (pageIndex < sizeBytes % pageCount ? 1 : 0);
-}
 
 /** SHA-256 of a file, hex, read as a stream so large TIFFs never sit in memory whole. */
 export async function sha256File(filePath: string): Promise<string> {

@@ -2,7 +2,7 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import type { PDFDocument, PDFObject, PDFPageLeaf } from 'pdf-lib';
 import { describeError } from '../../domain/errors.ts';
-import type { ColourMode } from '../../domain/page.ts';
+import { shareOfBytes, type ColourMode } from '../../domain/page.ts';
 import {
   contentStreams,
   identity,
@@ -285,6 +285,5 @@ export function renderedInputBytes(plan: PagePlan, context: PageContext): number
 
 /** Share of a file's bytes for one page, the same even split as ingest's page list. */
 function shareOfFile(context: PageContext): number {
-  const base = Math.floor(context.fileSizeBytes / context.pageCount);
-  return base + (context.pageNumber - 1 < context.fileSizeBytes % context.pageCount ? 1 : 0);
+  return shareOfBytes(context.fileSizeBytes, context.pageCount, context.pageNumber - 1);
 }
