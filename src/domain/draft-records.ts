@@ -1,5 +1,16 @@
-// A document's record as drafted from what its run found, before storage adds its outputs: a pure builder.
-import { documentRecordSchema, type DocumentRecord, type PageRecord, type ProvenanceRecord, type SignatureRecord, type SourceFileRecord } from './record.ts';
+// Records as drafted from what a run found, before storage adds their outputs: pure builders of the published bytes.
+import type { DossierPlan } from './batch.ts';
+import {
+  documentRecordSchema,
+  dossierRecordSchema,
+  type DocumentRecord,
+  type DossierDocumentEntry,
+  type DossierRecord,
+  type PageRecord,
+  type ProvenanceRecord,
+  type SignatureRecord,
+  type SourceFileRecord,
+} from './record.ts';
 
 export interface DocumentDraftInput {
   ids: { batchId: string; dossierId: string; documentId: string };
@@ -32,6 +43,36 @@ export function draftDocumentRecord(input: DocumentDraftInput): Omit<DocumentRec
     provenance: input.provenance,
     ...(signatures.length > 0 ? { signatures } : {}),
     warnings: [...input.signatureWarnings, ...assembled.warnings],
+    createdAt: input.createdAt.toISOString(),
+  };
+}
+
+export interface DossierDraftInput {
+  batchId: string;
+  dossier: DossierPlan;
+  /** The dossier's settled metadata (see `dossierMetadata`). */
+  settled: { fields: DossierRecord['metadata']; conflicts: DossierRecord['conflicts'] };
+  fingerprint: DossierRecord['fingerprint'];
+  provenance: ProvenanceRecord;
+  documents: DossierDocumentEntry[];
+  createdAt: Date;
+}
+
+/** A dossier's record before its exports are stored; its key order is part of the published bytes too. */
+export function draftDossierRecord(input: DossierDraftInput): Omit<DossierRecord, 'exports'> {
+  const { dossier } = input;
+  return {
+    schema: dossierRecordSchema,
+    batchId: input.batchId,
+    dossierId: dossier.id,
+    ...(dossier.code ? { code: dossier.code } : {}),
+    ...(dossier.title ? { title: dossier.title } : {}),
+    kind: dossier.kind,
+    metadata: input.settled.fields,
+    conflicts: input.settled.conflicts,
+    fingerprint: input.fingerprint,
+    provenance: input.provenance,
+    documents: input.documents,
     createdAt: input.createdAt.toISOString(),
   };
 }

@@ -5,14 +5,13 @@
  * report/batch-report.ts builds the report for both this runner and the queue's workers.
  */
 import type { Batch } from '../domain/batch.ts';
-import { InputError } from '../domain/errors.ts';
-import type { BatchReport, DossierReport, PageReport } from '../domain/record.ts';
+import type { BatchReport, DossierReport } from '../domain/record.ts';
 import { PdfCache } from '../pdf/pdf-cache.ts';
-import { buildBatchReport, sortPages, writeBatchReport } from '../report/batch-report.ts';
+import { buildBatchReport, writeBatchReport } from '../report/batch-report.ts';
 import { PageThumbnails } from '../report/page-thumbnails.ts';
 import { objectKeys } from '../storage/keys.ts';
-import { createLimiter, type Limiter } from '../common/limiter.ts';
-import { countPages, planBatch, type PlannedDossier } from './plan-batch.ts';
+import { createLimiter } from '../common/limiter.ts';
+import { countPages, notStartedDossier, planBatch } from './plan-batch.ts';
 import type { BatchProgress, BatchRunContext } from './run-context.ts';
 import { runDossier } from './run-dossier.ts';
 
@@ -67,46 +66,8 @@ async function runPlannedBatch(batch: Batch, ctx: BatchRunContext & Required<Pic
   return report;
 }
 
-/**
- * Runs one dossier of a batch, as a queue job does: the same stages, records and skip rule as `runBatch`, for that
- * dossier only, with its own page limiter over the shared OCR pool.
- */
-export async function runBatchDossier(batch: Batch, dossierId: string, ctx: BatchRunContext, limiter: Limiter = createLimiter(ctx.pageConcurrency)): Promise<DossierReport> {
-  const dossier = batch.dossiers.find((d) => d.id === dossierId);
-  if (!dossier) {
-    throw new InputError('DOSSIER_NOT_IN_BATCH', `dossier "${dossierId}" is not in batch ${batch.id} (${batch.root}); was the batch changed after it was enqueued? Enqueue it again`);
-  }
-  const pdfs = ctx.pdfs ?? new PdfCache();
-  try {
-    const plan = await planBatch({ ...batch, dossiers: [dossier] }, pdfs);
-    const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
-    return await runDossier(batch, plan[0]!, { ...ctx, pdfs, log: ctx.log.child({ batchId: batch.id }) }, limiter, progress);
-  } finally {
-    await pdfs.close();
-  }
-}
-
 /** What stopped the run: the signal's name when the CLI aborted with one. */
 function interruptionOf(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'stopped';
-}
-
-/** A dossier an interrupted run did not publish, with every planned page listed as not started. */
-function notStartedDossier(planned: PlannedDossier, reason: string): DossierReport {
-  return {
-    dossierId: planned.dossier.id,
-    status: 'not-started',
-    reason,
-    documents: planned.documents.map((doc) => ({
-      documentId: doc.document.id,
-      status: 'not-started',
-      pages: sortPages([
-        ...doc.problems,
-        ...doc.pages.map((source): PageReport => ({ pageNumber: source.ref.pageNumber, file: source.ref.file, filePageNumber: source.ref.filePageNumber, status: 'not-started', flags: [] })),
-      ]),
-      errors: [],
-    })),
-    durationMs: 0,
-  };
 }

@@ -5,10 +5,14 @@ import type { Logger } from 'pino';
 import type { Batch, DossierPlan } from '../domain/batch.ts';
 import type { BatchReport, DossierReport } from '../domain/record.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
-import type { Limiter } from '../common/limiter.ts';
+import { createLimiter, type Limiter } from '../common/limiter.ts';
+import { InputError } from '../domain/errors.ts';
+import { PdfCache } from '../pdf/pdf-cache.ts';
 import type { Pipeline } from './pipeline-file.ts';
+import { countPages, planBatch } from './plan-batch.ts';
+import type { BatchProgress, BatchRunContext } from './run-context.ts';
+import { runDossier } from './run-dossier.ts';
 import { buildBatchReport, writeBatchReport, writeBatchReportHtml } from '../report/batch-report.ts';
-import { runBatchDossier } from './run-batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { DossierFailed, failureCode, type DossierHandler, type DossierJob, type DossierOutcome, type JobQueue } from '../queue/job-queue.ts';
@@ -130,4 +134,23 @@ export async function writeQueuedBatchReport(
     if (batchRoot !== undefined) await writeBatchReportHtml(store, report, { batchRoot, lowConfidence: html.lowConfidence, softwareVersion: html.softwareVersion }, log);
   }
   return report;
+}
+
+/**
+ * Runs one dossier of a batch, as a queue job does: the same stages, records and skip rule as `runBatch`, for that
+ * dossier only, with its own page limiter over the shared OCR pool.
+ */
+export async function runBatchDossier(batch: Batch, dossierId: string, ctx: BatchRunContext, limiter: Limiter = createLimiter(ctx.pageConcurrency)): Promise<DossierReport> {
+  const dossier = batch.dossiers.find((d) => d.id === dossierId);
+  if (!dossier) {
+    throw new InputError('DOSSIER_NOT_IN_BATCH', `dossier "${dossierId}" is not in batch ${batch.id} (${batch.root}); was the batch changed after it was enqueued? Enqueue it again`);
+  }
+  const pdfs = ctx.pdfs ?? new PdfCache();
+  try {
+    const plan = await planBatch({ ...batch, dossiers: [dossier] }, pdfs);
+    const progress: BatchProgress = { pagesTotal: countPages(plan), pagesDone: 0, pagesFailed: 0, pagesSkipped: 0 };
+    return await runDossier(batch, plan[0]!, { ...ctx, pdfs, log: ctx.log.child({ batchId: batch.id }) }, limiter, progress);
+  } finally {
+    await pdfs.close();
+  }
 }

@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Batch, DossierPlan } from '../domain/batch.ts';
+import { draftDossierRecord } from '../domain/draft-records.ts';
 import { dossierMetadata } from '../domain/metadata/dossier-metadata.ts';
-import { dossierRecordSchema, type DossierRecord, type DossierReport, type ProvenanceRecord, type SourceFileRecord } from '../domain/record.ts';
+import { type DossierRecord, type DossierReport, type ProvenanceRecord, type SourceFileRecord } from '../domain/record.ts';
 import { parseRetention, retainUntil } from '../domain/retention.ts';
 import { buildDossierXml } from '../export/dossier-xml.ts';
 import { manifestCandidates } from '../stages/extract.ts';
@@ -76,20 +77,7 @@ export async function runDossier(batch: Batch, planned: PlannedDossier, ctx: Bat
   ctx.signal?.throwIfAborted();
   const manifest = manifestCandidates({ ...dossier.metadata, ...(dossier.code ? { code: dossier.code } : {}), ...(dossier.title ? { title: dossier.title } : {}), kind: dossier.kind });
   const settled = dossierMetadata(manifest, results, languageOf(pipeline));
-  const draft: Omit<DossierRecord, 'exports'> = {
-    schema: dossierRecordSchema,
-    batchId: batch.id,
-    dossierId: dossier.id,
-    ...(dossier.code ? { code: dossier.code } : {}),
-    ...(dossier.title ? { title: dossier.title } : {}),
-    kind: dossier.kind,
-    metadata: settled.fields,
-    conflicts: settled.conflicts,
-    fingerprint,
-    provenance,
-    documents: results.map((r) => r.entry),
-    createdAt: createdAt.toISOString(),
-  };
+  const draft = draftDossierRecord({ batchId: batch.id, dossier, settled, fingerprint, provenance, documents: results.map((r) => r.entry), createdAt });
   const xml = buildDossierXml(draft, results.flatMap((r) => (r.record ? [r.record] : [])));
   const exported = await storeDossierExport(ctx.store, batch.id, dossier.id, xml, lock);
   const record: DossierRecord = { ...draft, exports: [exported] };
