@@ -173,7 +173,7 @@ export class PgBossQueue implements JobQueue {
   async retryFailed(batchId: string, dossierId?: string): Promise<number> {
     const boss = await this.boss();
     return this.run('retry failed dossiers', async () => {
-      const ids = await failedJobIds(boss.getDb(), this.jobTable, batchId, dossierId);
+      const ids = await failedJobIds(boss, this.jobTable, batchId, dossierId);
       if (ids.length === 0) return 0;
       // Each gets one more attempt (pg-boss raises its retry limit by one) and the batch a new completion.
       const result = await boss.retry(this.options.queueName, ids);
@@ -185,12 +185,12 @@ export class PgBossQueue implements JobQueue {
   async status(batchId: string): Promise<BatchStatus> {
     const boss = await this.boss();
     const db = boss.getDb();
-    return this.run('read the batch status', () => readStatus(db, this.jobTable, batchId, () => this.completion.isReported(db, batchId)));
+    return this.run('read the batch status', () => readStatus(boss, this.jobTable, batchId, () => this.completion.isReported(db, batchId)));
   }
 
   async outcomes(batchId: string): Promise<DossierOutcome[]> {
     const boss = await this.boss();
-    return this.run('read the batch outcomes', () => readOutcomes(boss.getDb(), this.jobTable, batchId));
+    return this.run('read the batch outcomes', () => readOutcomes(boss, this.jobTable, batchId));
   }
 
   async ping(): Promise<void> {

@@ -1,14 +1,14 @@
-// Reads of pg-boss's job table for the queue: a batch's status and outcomes, failed jobs, and the queue's counts.
+// Reads of the queue's jobs: a batch's status, outcomes and failed jobs, and the queue's counts.
 /*
- * These read `<bossSchema>.job` (name, state, data, output, retry_count, completed_on) in SQL, which pg-boss
- * documents for use from SQL. Its API is not used here on purpose: `findJobs` returns at most 100,000 rows a
- * page, oldest first, and its paging throws when the page's last job was deleted meanwhile, so a batch would no
- * longer be read in one statement nor in dossier order as the database sorts it; `getQueueStats` serves counts
- * cached by the last monitor pass, while `hasOpenJobs` must see a job the moment it is created or retried.
+ * A batch's jobs are read through pg-boss's own `findJobs` (by the batch id in their data), page by page. Three
+ * reads stay SQL on `<bossSchema>.job`, which pg-boss documents for use from SQL, because its API has no
+ * equivalent: `getQueueStats` serves counts cached by the last monitor pass, while the metrics and `hasOpenJobs`
+ * must see a job the moment it is created or retried; and no call lists the pipelines the open jobs name.
  */
 import { isErrorCode } from '../domain/error-codes.ts';
 import type { ErrorKind } from '../domain/errors.ts';
 import { emptyCounts, type BatchStatus, type DossierJob, type DossierOutcome, type FailedDossier, type FailureReason, type JobState } from './job-queue.ts';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import { openStates, type SqlRunner } from './pg-batch-completion.ts';
 
 export interface JobTable {
@@ -27,70 +27,74 @@ const pgBossStates: Record<string, JobState> = {
 const errorKinds = new Set<string>(['input', 'transient', 'config', 'internal']);
 const cancelled = { kind: 'internal' as const, message: 'cancelled by an operator' };
 
-interface JobRow {
-  dossierId: string;
-  state: string;
-  output: unknown;
-  retryCount: number;
-  completedOn: Date | string | null;
+/** Jobs a page of `findJobs` returns; a batch has one job per dossier, so most batches are one page. */
+const jobsPerPage = 10_000;
+
+/**
+ * Every job of a batch, oldest first. A page is continued after its last job; if that job was deleted in the
+ * meantime (pg-boss's retention), `findJobs` refuses to go on, and the batch is read again from the start, once.
+ */
+async function batchJobs(boss: Pick<PgBoss, 'findJobs'>, queueName: string, batchId: string, retried = false): Promise<JobWithMetadata<DossierJob>[]> {
+  const jobs: JobWithMetadata<DossierJob>[] = [];
+  try {
+    for (let after: string | undefined; ; ) {
+      const page = await boss.findJobs<DossierJob>(queueName, { data: { batchId }, limit: jobsPerPage, ...(after ? { after } : {}) });
+      jobs.push(...page);
+      if (page.length < jobsPerPage) return jobs;
+      after = page[page.length - 1]!.id;
+    }
+  } catch (err) {
+    if (retried || jobs.length === 0) throw err;
+    return batchJobs(boss, queueName, batchId, true);
+  }
 }
 
 /** The jobs' part of a batch status; `reported` comes from the batch-completion table. */
-export async function readStatus(db: SqlRunner, table: JobTable, batchId: string, reported: () => Promise<boolean>): Promise<BatchStatus> {
-  const { rows } = await db.executeSql(
-    `SELECT data->>'dossierId' AS "dossierId", state, output, retry_count AS "retryCount", completed_on AS "completedOn"
-         FROM ${table.bossSchema}.job WHERE name = $1 AND data->>'batchId' = $2`,
-    [table.queueName, batchId],
-  );
+export async function readStatus(boss: Pick<PgBoss, 'findJobs'>, table: JobTable, batchId: string, reported: () => Promise<boolean>): Promise<BatchStatus> {
+  const jobs = await batchJobs(boss, table.queueName, batchId);
   const isReported = await reported();
   const counts = emptyCounts();
   const failed: FailedDossier[] = [];
-  for (const row of rows as JobRow[]) {
-    const state = pgBossStates[row.state] ?? 'failed';
+  for (const job of jobs) {
+    const state = pgBossStates[job.state] ?? 'failed';
     counts[state] += 1;
     if (state === 'failed') {
-      const reason = row.state === 'cancelled' ? cancelled : reasonOf(row.output);
+      const reason = job.state === 'cancelled' ? cancelled : reasonOf(job.output);
       failed.push({
-        dossierId: row.dossierId,
+        dossierId: job.data.dossierId,
         ...reason,
-        attempts: Number(row.retryCount) + 1,
-        ...(row.completedOn ? { failedAt: new Date(row.completedOn).toISOString() } : {}),
+        attempts: Number(job.retryCount) + 1,
+        ...(job.completedOn ? { failedAt: new Date(job.completedOn).toISOString() } : {}),
       });
     }
   }
   failed.sort((a, b) => a.dossierId.localeCompare(b.dossierId));
-  const total = rows.length;
+  const total = jobs.length;
   const open = counts.waiting + counts.active + counts.retrying;
   return { batchId, total, counts, failed, complete: total > 0 && open === 0, reported: isReported };
 }
 
-export async function readOutcomes(db: SqlRunner, table: JobTable, batchId: string): Promise<DossierOutcome[]> {
-  const { rows } = await db.executeSql(
-    `SELECT data, state, output, retry_count AS "retryCount" FROM ${table.bossSchema}.job
-         WHERE name = $1 AND data->>'batchId' = $2 ORDER BY data->>'dossierId'`,
-    [table.queueName, batchId],
-  );
-  return (rows as { data: DossierJob; state: string; output: unknown; retryCount: number }[]).map((row) => {
-    const state = pgBossStates[row.state] ?? 'failed';
-    const output = typeof row.output === 'string' ? safeJson(row.output) : row.output;
+export async function readOutcomes(boss: Pick<PgBoss, 'findJobs'>, table: JobTable, batchId: string): Promise<DossierOutcome[]> {
+  const jobs = await batchJobs(boss, table.queueName, batchId);
+  // Dossier order, as the failed list of a status is sorted, whatever the database's collation.
+  jobs.sort((a, b) => a.data.dossierId.localeCompare(b.data.dossierId));
+  return jobs.map((job) => {
+    const state = pgBossStates[job.state] ?? 'failed';
+    const output: unknown = typeof job.output === 'string' ? safeJson(job.output) : job.output;
     return {
-      job: row.data,
+      job: job.data,
       state,
-      attempts: Number(row.retryCount) + 1,
+      attempts: Number(job.retryCount) + 1,
       ...(state === 'done' && output !== null && output !== undefined ? { result: output } : {}),
-      ...(state === 'failed' ? { failure: row.state === 'cancelled' ? cancelled : reasonOf(output) } : {}),
+      ...(state === 'failed' ? { failure: job.state === 'cancelled' ? cancelled : reasonOf(output) } : {}),
     };
   });
 }
 
 /** Ids of the failed jobs of a batch, or of one of its dossiers. */
-export async function failedJobIds(db: SqlRunner, table: JobTable, batchId: string, dossierId?: string): Promise<string[]> {
-  const filter = dossierId === undefined ? '' : `AND data->>'dossierId' = $3`;
-  const { rows } = await db.executeSql(
-    `SELECT id FROM ${table.bossSchema}.job WHERE name = $1 AND data->>'batchId' = $2 ${filter} AND state = 'failed'`,
-    dossierId === undefined ? [table.queueName, batchId] : [table.queueName, batchId, dossierId],
-  );
-  return (rows as { id: string }[]).map((row) => row.id);
+export async function failedJobIds(boss: Pick<PgBoss, 'findJobs'>, table: JobTable, batchId: string, dossierId?: string): Promise<string[]> {
+  const jobs = await batchJobs(boss, table.queueName, batchId);
+  return jobs.filter((job) => job.state === 'failed' && (dossierId === undefined || job.data.dossierId === dossierId)).map((job) => job.id);
 }
 
 export async function countJobs(db: SqlRunner, table: JobTable): Promise<{ waiting: number; active: number }> {
