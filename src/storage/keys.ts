@@ -12,6 +12,9 @@ export function assertSafeKey(key: string): void {
 }
 
 /** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<documentId>.original.<ext>`, `<batchId>/<dossierId>/dossier.{xml,json}`, `<batchId>/report.{json,html}`. */
+/** Where `sohoa watch` keeps what it has taken and finished, beside the outputs (it refuses an inbox batch named `_watch`). */
+export const watchPrefix = '_watch/';
+
 export const objectKeys = {
   dossierPrefix: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/`,
   document: (batchId: string, dossierId: string, documentId: string, extension: 'pdf' | 'txt' | 'json') =>
@@ -23,4 +26,6 @@ export const objectKeys = {
   dossierXml: (batchId: string, dossierId: string) => `${batchId}/${dossierId}/dossier.xml`,
   batchReport: (batchId: string) => `${batchId}/report.json`,
   batchReportHtml: (batchId: string) => `${batchId}/report.html`,
+  /** The watcher's record of one inbox batch (`sohoa watch`), by a hash of its name: names may be anything. */
+  watchRecord: (nameHash: string) => `${watchPrefix}${nameHash}.json`,
 };

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { dossierRecordSchema, type DocumentRecord, type DossierRecord, type OutputRecord } from '../domain/record.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
+import { watchPrefix } from '../storage/keys.ts';
 
 export type VerifyProblemKind = 'missing' | 'corrupt' | 'extra' | 'incomplete' | 'unreadable-record';
 
@@ -131,7 +132,7 @@ export async function verifyRecords(store: ObjectStore): Promise<VerifyResult> {
   }
 
   for (const key of present.keys()) {
-    if (named.has(key) || isBatchReport(key, dossierFolders)) continue;
+    if (named.has(key) || isBatchReport(key, dossierFolders) || key.startsWith(watchPrefix)) continue;
     if (dossierFolders.has(folderOf(key))) {
       result.problems.push({ kind: 'extra', key, detail: 'in a dossier folder but named by no record' });
     } else {

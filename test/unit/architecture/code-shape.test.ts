@@ -26,7 +26,7 @@ const mayImport: Record<string, readonly string[]> = {
   queue: ['log', 'common', 'domain'],
   metrics: ['storage', 'domain'],
   verify: ['storage', 'domain'],
-  watch: ['domain'],
+  watch: ['storage', 'common', 'domain'],
   storage: ['common', 'domain'],
   common: ['domain'],
   log: [],

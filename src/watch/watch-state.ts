@@ -1,0 +1,50 @@
+// The watcher's memory of each inbox batch, kept in the output store: what it took, with which files, and how it ended.
+import { createHash } from 'node:crypto';
+import { objectKeys } from '../storage/keys.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { contentTypes, encodeJson } from '../storage/stored-json.ts';
+
+/** One batch as the watcher last left it. `taken` is written before the run starts, `done` or `bad` after it. */
+export interface WatchRecord {
+  /** The batch's folder or prefix name in the inbox. */
+  batch: string;
+  fingerprint: string;
+  state: 'taken' | 'done' | 'bad';
+  at: string;
+  /** Why a bad batch was not run (its manifest's problems), for the log and the report. */
+  reasons?: string[];
+}
+
+/**
+ * What to do with a ready batch, given what the store remembers. A batch taken but never finished was cut short
+ * (the watcher was killed): it is run again, and the run's skip rule keeps the dossiers that were completed, so
+ * nothing is lost and nothing is published twice. Changed files, a new fingerprint, run it again the same way.
+ */
+export function nextStep(record: WatchRecord | undefined, fingerprint: string): 'take' | 'resume' | 'skip' {
+  if (!record || record.fingerprint !== fingerprint) return 'take';
+  return record.state === 'taken' ? 'resume' : 'skip';
+}
+
+export class WatchState {
+  readonly #store: ObjectStore;
+
+  constructor(store: ObjectStore) {
+    this.#store = store;
+  }
+
+  async get(batch: string): Promise<WatchRecord | undefined> {
+    const body = await this.#store.get(keyOf(batch));
+    if (!body) return undefined;
+    const record = JSON.parse(new TextDecoder().decode(body)) as WatchRecord;
+    // Two names could share a hash only by design of an attacker; the name inside settles it.
+    return record.batch === batch ? record : undefined;
+  }
+
+  async mark(record: WatchRecord): Promise<void> {
+    await this.#store.put(keyOf(record.batch), encodeJson(record), { contentType: contentTypes.json, metadata: { watchBatch: record.batch } });
+  }
+}
+
+function keyOf(batch: string): string {
+  return objectKeys.watchRecord(createHash('sha256').update(batch).digest('hex').slice(0, 32));
+}
