@@ -19,6 +19,7 @@ import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOpti
 import { MeteredObjectStore } from './metrics/metered-object-store.ts';
 import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
+import { addWatchCommand } from './cli/watch-command.ts';
 import { interruptOnSignals } from './cli/interrupt.ts';
 import { answering, exitCodeOfError, jsonOffTerminal, reportError, runSummary, verifySummary, writeSummary } from './cli/summary.ts';
 import { verifyProblemCodes } from './domain/error-codes.ts';
@@ -172,6 +173,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     setExit(await answering('verify', flags, () => verifyCommand(location, flags)));
   });
   addQueueCommands(program, setExit);
+  addWatchCommand(program, setExit);
   return program;
 }
 

@@ -230,6 +230,11 @@ export const errorCatalog = {
     vi: { reason: 'Kho S3 từ chối vì cấu hình (tên bucket, vùng, quyền truy cập hoặc khóa lưu giữ).', action: 'Kiểm tra tên bucket, vùng, thông tin đăng nhập và quyền của chúng.' },
     en: { reason: 'The S3 store refused for a configuration reason (bucket, region, permissions, object lock).', action: 'Check the bucket name and region, the credentials and their permissions.' },
   },
+  WATCH_CONFIG_INVALID: {
+    kind: config,
+    vi: { reason: 'Cấu hình theo dõi thư mục không hợp lệ (thư mục nhận trùng với nơi lưu kết quả, hoặc thời gian không hợp lệ).', action: 'Chọn nơi lưu kết quả nằm ngoài thư mục nhận, và cho số giây ≥ 0.' },
+    en: { reason: 'The watch settings are not valid (the inbox and the output overlap, or a time is not valid).', action: 'Give an output outside the inbox, and times in seconds ≥ 0.' },
+  },
   OBJECT_LOCK_UNSUPPORTED: {
     kind: config,
     vi: { reason: 'Khóa lưu giữ (object lock) chỉ dùng được với bucket S3 đã bật tính năng này.', action: 'Lưu vào một bucket S3 có bật object lock, hoặc bỏ --object-lock.' },
