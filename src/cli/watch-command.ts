@@ -115,6 +115,8 @@ function embeddedActions(deps: {
         },
         warnings,
       );
+      // Stopped part-way (SIGTERM): the batch must stay taken, so the next start runs it to the end.
+      if (deps.signal.aborted) throw new Error(`the watcher was stopped while ${name} was running; it finishes the batch when it starts again`);
     },
     reportBad: async (name, reasons) => {
       const now = new Date();
