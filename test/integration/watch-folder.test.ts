@@ -52,4 +52,38 @@ describe('sohoa watch on a hot folder', () => {
     expect(run.code).toBe(2);
     expect(run.stderr + run.stdout).toMatch(/overlap/);
   });
+
+  it('finishes a batch its watcher was SIGKILLed in, when started again: one complete output, nothing twice', async () => {
+    const killInbox = path.join(work, 'kill-inbox');
+    const killOut = path.join(work, 'kill-out');
+    cpSync(sampleBatch, path.join(killInbox, 'B3'), { recursive: true });
+    // Killed at the first document stored: the batch is taken, part of it published, its dossiers not all done.
+    const watcher = startCli(['watch', killInbox, '--out', killOut, '--settle', '0', '--poll', '1', '--log-level', 'info']);
+    await new Promise<void>((resolve, reject) => {
+      let buffered = '';
+      watcher.child.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        if (/"event":"document\.stored"/u.test(buffered)) {
+          watcher.child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      watcher.done.then(() => reject(new Error('the watcher ended before it stored a document')), reject);
+    });
+    const killed = await watcher.done;
+    expect(killed.code).toBeNull();
+    expect(killed.events.some((e) => e['event'] === 'batch.finished')).toBe(false);
+
+    const restarted = await startCli(['watch', killInbox, '--out', killOut, '--once', '--settle', '0', '--log-level', 'info']).done;
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.events.filter((e) => e['event'] === 'watch.taken')).toEqual([expect.objectContaining({ batch: 'B3', resumed: true })]);
+    const report = JSON.parse(readFileSync(path.join(killOut, 'samples-2024-03', 'report.json'), 'utf8'));
+    expect(report.totals).toMatchObject({ dossiers: 2, documentsFailed: 0 });
+    const verified = await startCli(['verify', killOut, '--json']).done;
+    expect(verified.code, verified.stdout).toBe(0);
+
+    const third = await startCli(['watch', killInbox, '--out', killOut, '--once', '--settle', '0', '--log-level', 'info']).done;
+    expect(third.events.filter((e) => e['event'] === 'watch.taken')).toEqual([]);
+  });
 });
+
