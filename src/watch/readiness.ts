@@ -43,7 +43,7 @@ export function judgeReadiness(listed: readonly InboxFile[], rules: ReadinessRul
     return { state: 'waiting', reason: `no ${rules.readyMarker} marker yet` };
   }
   const unsettled = rules.source === 's3' ? [] : files.filter((f) => !isSettled(f, memory, rules.settleMs, nowMs)).map((f) => f.path);
-  const manifest = files.find((f) => !f.path.includes('/') && (manifestFileNames as readonly string[]).includes(f.path.toLowerCase()));
+  const manifest = manifestOf(files);
   if (!manifest) {
     // A folder-layout batch has no list of its files: it is ready once nothing in it changes for the settle time.
     return unsettled.length === 0 ? { state: 'ready', files } : { state: 'waiting', reason: 'files are still changing', missing: unsettled };
@@ -68,4 +68,9 @@ function isSettled(file: InboxFile, memory: SettleMemory, settleMs: number, nowM
   const seen = memory.get(file.path);
   if (!seen || seen.sizeBytes !== file.sizeBytes || seen.modifiedMs !== file.modifiedMs) return false;
   return nowMs - seen.sinceMs >= settleMs;
+}
+
+/** The batch's manifest, if it has one: `manifest.json` or `manifest.csv` at its top, any case. */
+export function manifestOf(files: readonly InboxFile[]): InboxFile | undefined {
+  return files.find((f) => !f.path.includes('/') && (manifestFileNames as readonly string[]).includes(f.path.toLowerCase()));
 }

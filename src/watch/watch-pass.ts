@@ -1,8 +1,8 @@
 // One look at the inbox: every batch judged, the ready ones taken once, a bad one reported, the rest left to settle.
 import type { Logger } from 'pino';
 import { ConfigError, describeError } from '../domain/errors.ts';
-import { batchFingerprint, type InboxFile } from './inbox-batch.ts';
-import { judgeReadiness, rememberSettling, type ReadinessRules, type SettleMemory } from './readiness.ts';
+import { batchFiles, batchFingerprint, type InboxFile } from './inbox-batch.ts';
+import { judgeReadiness, manifestOf, rememberSettling, type ReadinessRules, type SettleMemory } from './readiness.ts';
 import { nextStep, type WatchState } from './watch-state.ts';
 
 export interface WatchInbox {
@@ -36,7 +36,7 @@ export async function watchPass(inbox: WatchInbox, state: WatchState, actions: W
     const record = await state.get(batch);
     const step = nextStep(record, fingerprint);
     if (step === 'skip') continue;
-    const manifest = files.find((f) => /^manifest\.(json|csv)$/i.test(f.path));
+    const manifest = manifestOf(batchFiles(files));
     const text = manifest ? await inbox.readText(batch, manifest.path).catch(() => undefined) : undefined;
     const judged = judgeReadiness(files, rules, settling, nowMs, text);
     if (judged.state === 'waiting') {

@@ -27,12 +27,24 @@ export function nextStep(record: WatchRecord | undefined, fingerprint: string): 
 
 export class WatchState {
   readonly #store: ObjectStore;
+  /**
+   * Records read or written by this watcher. It is the only writer of its store's records, so after the first
+   * look a poll costs no request per finished batch; the store stays the truth for the next start.
+   */
+  readonly #known = new Map<string, WatchRecord | undefined>();
 
   constructor(store: ObjectStore) {
     this.#store = store;
   }
 
   async get(batch: string): Promise<WatchRecord | undefined> {
+    if (this.#known.has(batch)) return this.#known.get(batch);
+    const record = await this.#read(batch);
+    this.#known.set(batch, record);
+    return record;
+  }
+
+  async #read(batch: string): Promise<WatchRecord | undefined> {
     const body = await this.#store.get(keyOf(batch));
     if (!body) return undefined;
     const record = JSON.parse(new TextDecoder().decode(body)) as WatchRecord;
@@ -42,6 +54,7 @@ export class WatchState {
 
   async mark(record: WatchRecord): Promise<void> {
     await this.#store.put(keyOf(record.batch), encodeJson(record), { contentType: contentTypes.json, metadata: { watchBatch: record.batch } });
+    this.#known.set(record.batch, record);
   }
 }
 
