@@ -14,6 +14,11 @@ export interface DossierJob {
   pipeline?: string;
   /** Redo the dossier even when its record says it is complete with the same inputs. */
   force?: boolean;
+  /**
+   * The dossier's input fingerprint, set by `sohoa watch`: a re-scanned dossier is a new job, an unchanged one is
+   * not. Absent for `sohoa enqueue`, whose dossiers are one job each whatever their files.
+   */
+  revision?: string;
 }
 
 export type JobState = 'waiting' | 'active' | 'retrying' | 'done' | 'failed';
@@ -21,7 +26,7 @@ export const jobStates: readonly JobState[] = ['waiting', 'active', 'retrying', 
 
 /** Which attempt of a job a handler is running. */
 export interface JobAttempt {
-  /** The queue's id for the job: the same for every attempt, derived from batchId and dossierId. */
+  /** The queue's id for the job: the same for every attempt, derived from batchId, dossierId and revision. */
   jobId: string;
   /** 1 for the first run; takeovers after a lost worker and shutdown releases count as attempts too. */
   attempt: number;
@@ -54,7 +59,7 @@ export interface WorkOptions {
 export interface EnqueueResult {
   /** Jobs new in the queue. */
   created: number;
-  /** Jobs that were already there (same batchId and dossierId), left as they were. */
+  /** Jobs that were already there (same batchId, dossierId and revision), left as they were. */
   existing: number;
 }
 
@@ -126,7 +131,10 @@ export interface BatchClaim {
 export interface JobQueue {
   /** A batch-completion claim neither renewed nor confirmed within this is offered again. */
   readonly reportLeaseMs: number;
-  /** One job per dossier; a dossier already in the queue (same batchId + dossierId) is left alone. */
+  /**
+   * One job per dossier and revision; a job already in the queue (same batchId + dossierId + revision) is left
+   * alone. A new revision of a dossier supersedes the older ones: status and outcomes show only its newest job.
+   */
   enqueueDossiers(jobs: readonly DossierJob[]): Promise<EnqueueResult>;
   /** Takes jobs and runs `handler` until `options.signal` aborts (or the queue is idle with `stopWhenIdle`). */
   work(handler: QueueHandler, options: WorkOptions): Promise<void>;
@@ -212,15 +220,18 @@ export function assertDossierJob(job: DossierJob, index: number): void {
   if (job.pipeline !== undefined && (typeof job.pipeline !== 'string' || job.pipeline === '')) {
     throw new TypeError(`jobs[${index}].pipeline: expected a pipeline name or path but received ${JSON.stringify(job.pipeline)}`);
   }
+  if (job.revision !== undefined && (typeof job.revision !== 'string' || job.revision === '')) {
+    throw new TypeError(`jobs[${index}].revision: expected a non-empty string (the dossier's input fingerprint) or none but received ${JSON.stringify(job.revision)}`);
+  }
 }
 
-/** The jobs of one call without repeats (same batchId + dossierId): the first one wins. */
+/** The jobs of one call without repeats (same batchId + dossierId + revision): the first one wins. */
 export function uniqueJobs(jobs: readonly DossierJob[]): DossierJob[] {
   const seen = new Set<string>();
   const out: DossierJob[] = [];
   jobs.forEach((job, index) => {
     assertDossierJob(job, index);
-    const key = JSON.stringify([job.batchId, job.dossierId]);
+    const key = JSON.stringify([job.batchId, job.dossierId, job.revision ?? null]);
     if (seen.has(key)) return;
     seen.add(key);
     out.push(job);

@@ -67,7 +67,11 @@ export class PgBatchCompletion {
     return Boolean((rows[0] as { reported_at?: unknown } | undefined)?.reported_at);
   }
 
-  /** One atomic UPDATE: the row changes only if the batch is complete and unclaimed (or its claim lapsed). */
+  /**
+   * One atomic UPDATE: the row changes only if the batch is complete and unclaimed (or its claim lapsed). Every
+   * job of the batch counts, superseded revisions too: one that is finished is not open, and one still waiting
+   * or running holds the report back until it ends, so the report never races a dossier still being written.
+   */
   async claim(db: SqlRunner, batchId: string | undefined): Promise<BatchClaim[]> {
     const { schema, bossSchema, queueName, reportLeaseMs } = this.options;
     const { rows } = await db.executeSql(

@@ -1,7 +1,7 @@
-// The settings of PgBossQueue, their defaults, the bound they put on a takeover, and the job id of a dossier.
+// The settings of PgBossQueue, their defaults, the bound they put on a takeover, and how a dossier becomes a pg-boss job.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { jobQueueDefaults } from './job-queue.ts';
+import { jobQueueDefaults, type DossierJob } from './job-queue.ts';
 
 export interface PgBossQueueOptions {
   /** `postgres://user:password@host:5432/database` */
@@ -69,13 +69,45 @@ export function takeoverBoundMs(options: Pick<PgBossQueueOptions, 'heartbeatSeco
   return (options.heartbeatSeconds + 2 * options.superviseIntervalSeconds + 2 * retryDelaySeconds + options.pollingIntervalSeconds) * 1000;
 }
 
-/** The job id of a dossier: the same on every machine and every enqueue, so a second enqueue finds it. */
-export function dossierJobId(batchId: string, dossierId: string): string {
-  // JSON keeps the two ids apart whatever characters they hold.
-  const hash = createHash('sha256').update(JSON.stringify(['sohoa-dossier', batchId, dossierId])).digest();
+/**
+ * The job id of a dossier: the same on every machine and every enqueue, so a second enqueue finds it. A revision
+ * (the dossier's input fingerprint, set by the watcher) makes a re-scanned dossier a new job; without one the id
+ * is exactly what it was before revisions existed, so jobs already in a queue are still found.
+ */
+export function dossierJobId(batchId: string, dossierId: string, revision?: string): string {
+  // JSON keeps the ids apart whatever characters they hold.
+  const parts = revision === undefined ? ['sohoa-dossier', batchId, dossierId] : ['sohoa-dossier', batchId, dossierId, revision];
+  const hash = createHash('sha256').update(JSON.stringify(parts)).digest();
   // RFC 9562 version 8 (custom) with the RFC variant bits, so it is a well-formed UUID.
   hash[6] = (hash[6]! & 0x0f) | 0x80;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The data a dossier's job stores: only the known fields, so a caller's extra properties never reach the queue. */
+export function jobData(job: DossierJob): DossierJob {
+  return {
+    batchId: job.batchId,
+    dossierId: job.dossierId,
+    batchUri: job.batchUri,
+    outUri: job.outUri,
+    ...(job.pipeline !== undefined ? { pipeline: job.pipeline } : {}),
+    ...(job.force ? { force: true } : {}),
+    ...(job.revision !== undefined ? { revision: job.revision } : {}),
+  };
+}
+
+/** pg-boss's per-job settings from ours: its retry delays are in whole seconds. */
+export function bossJobOptions(o: PgBossQueueOptions) {
+  return {
+    retryLimit: o.retryLimit,
+    retryDelay: Math.max(1, Math.round(o.retryDelayMs / 1000)),
+    retryDelayMax: Math.max(1, Math.round(o.retryDelayMaxMs / 1000)),
+    retryBackoff: true,
+    expireInSeconds: o.expireInSeconds,
+    deleteAfterSeconds: o.deleteAfterSeconds,
+    retentionSeconds: o.retentionSeconds,
+    heartbeatSeconds: o.heartbeatSeconds,
+  };
 }

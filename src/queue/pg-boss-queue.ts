@@ -1,8 +1,8 @@
 // PgBossQueue: the JobQueue port on PostgreSQL through pg-boss 12, shared by every worker on every machine.
 /*
  * How the queue's promises are kept, and by what:
- * - One job per dossier, its id a UUID derived from batchId + dossierId, inserted with ON CONFLICT DO NOTHING:
- *   enqueueing a batch twice creates nothing the second time.
+ * - One job per dossier, its id a UUID derived from batchId + dossierId (+ revision, from the watcher), inserted
+ *   with ON CONFLICT DO NOTHING: enqueueing a batch twice creates nothing the second time.
  * - A worker claims a job with SELECT … FOR UPDATE SKIP LOCKED (pg-boss), so two workers never hold one job.
  * - Dead workers: each job has a heartbeat (`heartbeatSeconds`, pg-boss's minimum is 10) that the worker holding
  *   it refreshes every `heartbeatRefreshSeconds`. Every worker also supervises: every `superviseIntervalSeconds`
@@ -23,6 +23,7 @@
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { Logger } from 'pino';
 import { ConfigError } from '../domain/errors.ts';
+import type { WatchLedger } from '../domain/watch-ledger.ts';
 import { silentLogger } from '../log.ts';
 import {
   failureOf,
@@ -41,10 +42,11 @@ import {
   type QueueHandler,
   type WorkOptions,
 } from './job-queue.ts';
-import { PgBatchCompletion } from './pg-batch-completion.ts';
+import { PgBatchCompletion, type SqlRunner } from './pg-batch-completion.ts';
 import { classifyPgError, describeConnection, isConnectionError } from './pg-errors.ts';
-import { dossierJobId, pgBossQueueDefaults, type PgBossQueueOptions } from './pg-boss-options.ts';
+import { bossJobOptions, dossierJobId, jobData, pgBossQueueDefaults, type PgBossQueueOptions } from './pg-boss-options.ts';
 import { anyOpenJob, countJobs, failedJobIds, pipelinesOfOpenJobs, readOutcomes, readStatus, type JobTable } from './pg-job-state.ts';
+import { PgWatchLedger } from './pg-watch-ledger.ts';
 
 export { dossierJobId, pgBossQueueDefaults, takeoverBoundMs, type PgBossQueueOptions } from './pg-boss-options.ts';
 
@@ -107,8 +109,8 @@ export class PgBossQueue implements JobQueue {
     await this.run('enqueue dossiers', async () => {
       for (let start = 0; start < unique.length; start += insertChunkSize) {
         const chunk = unique.slice(start, start + insertChunkSize);
-        const byId = new Map(chunk.map((job) => [dossierJobId(job.batchId, job.dossierId), job]));
-        const ids = await boss.insert(this.options.queueName, [...byId].map(([id, job]) => ({ id, data: jobData(job), ...this.jobOptions() })), { returnId: true });
+        const byId = new Map(chunk.map((job) => [dossierJobId(job.batchId, job.dossierId, job.revision), job]));
+        const ids = await boss.insert(this.options.queueName, [...byId].map(([id, job]) => ({ id, data: jobData(job), ...bossJobOptions(this.options) })), { returnId: true });
         for (const id of ids ?? []) createdBatches.add(byId.get(id)!.batchId);
         created += ids?.length ?? 0;
       }
@@ -206,6 +208,16 @@ export class PgBossQueue implements JobQueue {
   async namedPipelines(): Promise<string[]> {
     const boss = await this.boss();
     return this.run('list the pipelines named by open jobs', () => pipelinesOfOpenJobs(boss.getDb(), this.jobTable));
+  }
+
+  /** The watchers' ledger of one inbox (`sohoa watch --queue`), in our schema; creates its table if missing. */
+  async watchLedger(inbox: string, options: { leaseMs?: number } = {}): Promise<WatchLedger> {
+    const boss = await this.boss();
+    // Its statements fail as our error classes too (TransientError while the database is away), like the queue's.
+    const db: SqlRunner = { executeSql: (text, values) => this.run('use the watch ledger', () => boss.getDb().executeSql(text, values)) };
+    const ledger = new PgWatchLedger(db, { schema: this.options.schema, inbox, ...options });
+    await PgWatchLedger.createTable(db, this.options.schema);
+    return ledger;
   }
 
   async claimBatchCompletion(batchId: string): Promise<BatchClaim | undefined> {
@@ -313,20 +325,6 @@ export class PgBossQueue implements JobQueue {
     }
   }
 
-  private jobOptions() {
-    const o = this.options;
-    return {
-      retryLimit: o.retryLimit,
-      retryDelay: Math.max(1, Math.round(o.retryDelayMs / 1000)),
-      retryDelayMax: Math.max(1, Math.round(o.retryDelayMaxMs / 1000)),
-      retryBackoff: true,
-      expireInSeconds: o.expireInSeconds,
-      deleteAfterSeconds: o.deleteAfterSeconds,
-      retentionSeconds: o.retentionSeconds,
-      heartbeatSeconds: o.heartbeatSeconds,
-    };
-  }
-
   private boss(): Promise<PgBoss> {
     if (this.closed) return Promise.reject(new Error('PgBossQueue: used after close()'));
     this.starting ??= this.startBoss().catch((err: unknown) => {
@@ -355,7 +353,7 @@ export class PgBossQueue implements JobQueue {
     boss.on('warning', (warning) => this.log.warn({ event: 'queue.warning', message: warning.message }, 'queue.warning'));
     await this.run('connect', () => boss.start({ attempts: o.startAttempts }));
     await this.run('prepare the queue', async () => {
-      const queueOptions = this.jobOptions();
+      const queueOptions = bossJobOptions(o);
       await boss.createQueue(o.queueName, queueOptions);
       await this.completion.createTable(boss.getDb());
     });
@@ -384,15 +382,4 @@ export class PgBossQueue implements JobQueue {
       throw classifyPgError(err, action, this.where);
     }
   }
-}
-
-function jobData(job: DossierJob): DossierJob {
-  return {
-    batchId: job.batchId,
-    dossierId: job.dossierId,
-    batchUri: job.batchUri,
-    outUri: job.outUri,
-    ...(job.pipeline !== undefined ? { pipeline: job.pipeline } : {}),
-    ...(job.force ? { force: true } : {}),
-  };
 }

@@ -4,6 +4,8 @@
  * reads stay SQL on `<bossSchema>.job`, which pg-boss documents for use from SQL, because its API has no
  * equivalent: `getQueueStats` serves counts cached by the last monitor pass, while the metrics and `hasOpenJobs`
  * must see a job the moment it is created or retried; and no call lists the pipelines the open jobs name.
+ * A dossier enqueued again with a new revision (re-scanned files) has a job per revision: status, outcomes and
+ * retries see only its newest, so a superseded revision neither counts as a second dossier nor stays failed.
  */
 import { isErrorCode } from '../domain/error-codes.ts';
 import type { ErrorKind } from '../domain/errors.ts';
@@ -49,9 +51,29 @@ async function batchJobs(boss: Pick<PgBoss, 'findJobs'>, queueName: string, batc
   }
 }
 
+/** The newest job of each dossier (by creation, then id), so an older revision of a dossier drops out. */
+export function newestPerDossier<T extends Pick<JobWithMetadata<DossierJob>, 'id' | 'createdOn' | 'data'>>(jobs: readonly T[]): T[] {
+  const newest = new Map<string, T>();
+  for (const job of jobs) {
+    const kept = newest.get(job.data.dossierId);
+    if (!kept || isNewer(job, kept)) newest.set(job.data.dossierId, job);
+  }
+  return [...newest.values()];
+}
+
+function isNewer(a: Pick<JobWithMetadata, 'id' | 'createdOn'>, b: Pick<JobWithMetadata, 'id' | 'createdOn'>): boolean {
+  const byTime = new Date(a.createdOn).getTime() - new Date(b.createdOn).getTime();
+  return byTime !== 0 ? byTime > 0 : a.id > b.id;
+}
+
+/** The current job of every dossier of a batch. */
+async function currentJobs(boss: Pick<PgBoss, 'findJobs'>, queueName: string, batchId: string): Promise<JobWithMetadata<DossierJob>[]> {
+  return newestPerDossier(await batchJobs(boss, queueName, batchId));
+}
+
 /** The jobs' part of a batch status; `reported` comes from the batch-completion table. */
 export async function readStatus(boss: Pick<PgBoss, 'findJobs'>, table: JobTable, batchId: string, reported: () => Promise<boolean>): Promise<BatchStatus> {
-  const jobs = await batchJobs(boss, table.queueName, batchId);
+  const jobs = await currentJobs(boss, table.queueName, batchId);
   const isReported = await reported();
   const counts = emptyCounts();
   const failed: FailedDossier[] = [];
@@ -75,7 +97,7 @@ export async function readStatus(boss: Pick<PgBoss, 'findJobs'>, table: JobTable
 }
 
 export async function readOutcomes(boss: Pick<PgBoss, 'findJobs'>, table: JobTable, batchId: string): Promise<DossierOutcome[]> {
-  const jobs = await batchJobs(boss, table.queueName, batchId);
+  const jobs = await currentJobs(boss, table.queueName, batchId);
   // Dossier order, as the failed list of a status is sorted, whatever the database's collation.
   jobs.sort((a, b) => a.data.dossierId.localeCompare(b.data.dossierId));
   return jobs.map((job) => {
@@ -91,9 +113,9 @@ export async function readOutcomes(boss: Pick<PgBoss, 'findJobs'>, table: JobTab
   });
 }
 
-/** Ids of the failed jobs of a batch, or of one of its dossiers. */
+/** Ids of the failed jobs of a batch, or of one of its dossiers; a superseded revision is not retried. */
 export async function failedJobIds(boss: Pick<PgBoss, 'findJobs'>, table: JobTable, batchId: string, dossierId?: string): Promise<string[]> {
-  const jobs = await batchJobs(boss, table.queueName, batchId);
+  const jobs = await currentJobs(boss, table.queueName, batchId);
   return jobs.filter((job) => job.state === 'failed' && (dossierId === undefined || job.data.dossierId === dossierId)).map((job) => job.id);
 }
 

@@ -148,6 +148,24 @@ export function putObjectInput(request: PutRequest): PutObjectCommandInput {
   return input;
 }
 
+/** The SDK client's settings from ours: also used by the S3 inbox, so both talk to a server the same way. */
+export function s3ClientConfig(options: Omit<S3ObjectStoreOptions, 'bucket'>): S3ClientConfig {
+  const settings = { ...s3StoreDefaults, ...withoutUndefined(options) };
+  const config: S3ClientConfig = {
+    forcePathStyle: settings.forcePathStyle,
+    maxAttempts: settings.maxAttempts,
+    retryMode: 'standard',
+    // An options object (not a NodeHttpHandler instance) so we need no direct dependency on @smithy packages.
+    // `socketTimeout` is the idle limit that throws; the handler's `requestTimeout` only logs a warning unless
+    // `throwOnRequestTimeout` is set, and it bounds the whole request, which large uploads must not hit.
+    requestHandler: { socketTimeout: settings.requestTimeoutMs, connectionTimeout: settings.connectionTimeoutMs },
+  };
+  if (settings.region) config.region = settings.region;
+  if (options.endpoint) config.endpoint = options.endpoint;
+  if (options.credentials) config.credentials = options.credentials;
+  return config;
+}
+
 export class S3ObjectStore implements ObjectStore {
   readonly location: string;
   readonly bucket: string;
@@ -170,19 +188,7 @@ export class S3ObjectStore implements ObjectStore {
     this.partSizeBytes = settings.partSizeBytes;
     this.partConcurrency = settings.partConcurrency;
     this.log = options.logger?.child({ component: 's3-object-store', store: this.location });
-    const config: S3ClientConfig = {
-      forcePathStyle: settings.forcePathStyle,
-      maxAttempts: settings.maxAttempts,
-      retryMode: 'standard',
-      // An options object (not a NodeHttpHandler instance) so we need no direct dependency on @smithy packages.
-      // `socketTimeout` is the idle limit that throws; the handler's `requestTimeout` only logs a warning unless
-      // `throwOnRequestTimeout` is set, and it bounds the whole request, which large uploads must not hit.
-      requestHandler: { socketTimeout: settings.requestTimeoutMs, connectionTimeout: settings.connectionTimeoutMs },
-    };
-    if (settings.region) config.region = settings.region;
-    if (options.endpoint) config.endpoint = options.endpoint;
-    if (options.credentials) config.credentials = options.credentials;
-    this.client = new S3Client(config);
+    this.client = new S3Client(s3ClientConfig(options));
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions): Promise<StoredObject> {

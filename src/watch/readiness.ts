@@ -7,7 +7,11 @@ export interface ReadinessRules {
   settleMs: number;
   /** Take the batch only once this file exists (written by the upload script after the last file). */
   readyMarker?: string;
-  /** Objects of a store are complete once listed; local files must settle. */
+  /**
+   * Objects of a store are complete once listed, so the files a manifest names need not settle there. A batch
+   * without a manifest has no list of its files, so on either source it is ready only once no file has been
+   * added or changed for the settle time.
+   */
   source: 'folder' | 's3';
 }
 
@@ -42,8 +46,9 @@ export function judgeReadiness(listed: readonly InboxFile[], rules: ReadinessRul
   if (rules.readyMarker !== undefined && !files.some((f) => f.path === rules.readyMarker)) {
     return { state: 'waiting', reason: `no ${rules.readyMarker} marker yet` };
   }
-  const unsettled = rules.source === 's3' ? [] : files.filter((f) => !isSettled(f, memory, rules.settleMs, nowMs)).map((f) => f.path);
+  const changingNow = files.filter((f) => !isSettled(f, memory, rules.settleMs, nowMs)).map((f) => f.path);
   const manifest = manifestOf(files);
+  const unsettled = manifest && rules.source === 's3' ? [] : changingNow;
   if (!manifest) {
     // A folder-layout batch has no list of its files: it is ready once nothing in it changes for the settle time.
     return unsettled.length === 0 ? { state: 'ready', files } : { state: 'waiting', reason: 'files are still changing', missing: unsettled };

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { ConfigError, describeError } from '../domain/errors.ts';
 import { batchFiles, batchFingerprint, type InboxFile } from './inbox-batch.ts';
 import { judgeReadiness, manifestOf, rememberSettling, type ReadinessRules, type SettleMemory } from './readiness.ts';
-import { nextStep, type WatchState } from './watch-state.ts';
+import type { WatchLedger } from '../domain/watch-ledger.ts';
+import { nextStep } from './watch-state.ts';
 
 export interface WatchInbox {
   list(): Promise<Map<string, InboxFile[]>>;
@@ -24,11 +25,13 @@ export interface PassResult {
   waiting: string[];
   /** Taken but not finished (a fault of the moment); tried again on the next look. */
   failed: string[];
+  /** Ready, but held by another watcher of the same inbox (distributed mode). */
+  elsewhere: string[];
 }
 
 /** Looks once. `memory` holds each batch's settling from the looks before; the result holds it for the next. */
-export async function watchPass(inbox: WatchInbox, state: WatchState, actions: WatchActions, rules: ReadinessRules, memory: ReadonlyMap<string, SettleMemory>, log: Logger, nowMs: number): Promise<PassResult> {
-  const result: PassResult = { memory: new Map(), taken: [], bad: [], waiting: [], failed: [] };
+export async function watchPass(inbox: WatchInbox, state: WatchLedger, actions: WatchActions, rules: ReadinessRules, memory: ReadonlyMap<string, SettleMemory>, log: Logger, nowMs: number): Promise<PassResult> {
+  const result: PassResult = { memory: new Map(), taken: [], bad: [], waiting: [], failed: [], elsewhere: [] };
   for (const [batch, files] of await inbox.list()) {
     const settling = rememberSettling(memory.get(batch) ?? new Map(), files, nowMs);
     result.memory.set(batch, settling);
@@ -53,7 +56,11 @@ export async function watchPass(inbox: WatchInbox, state: WatchState, actions: W
       continue;
     }
     // Written before the run, so a watcher killed during it finds the batch taken and runs it again to the end.
-    await state.mark({ batch, fingerprint, state: 'taken', at });
+    if (!(await state.take(batch, fingerprint, at))) {
+      // Another watcher on the same queue holds it, or has just handed it over: nothing to do here.
+      result.elsewhere.push(batch);
+      continue;
+    }
     log.info({ event: 'watch.taken', batch, files: judged.files.length, resumed: step === 'resume' }, 'watch.taken');
     try {
       await actions.take(batch);

@@ -3,17 +3,9 @@ import { createHash } from 'node:crypto';
 import { objectKeys } from '../storage/keys.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { contentTypes, encodeJson } from '../storage/stored-json.ts';
+import type { WatchLedger, WatchRecord } from '../domain/watch-ledger.ts';
 
-/** One batch as the watcher last left it. `taken` is written before the run starts, `done` or `bad` after it. */
-export interface WatchRecord {
-  /** The batch's folder or prefix name in the inbox. */
-  batch: string;
-  fingerprint: string;
-  state: 'taken' | 'done' | 'bad';
-  at: string;
-  /** Why a bad batch was not run (its manifest's problems), for the log and the report. */
-  reasons?: string[];
-}
+export type { WatchRecord } from '../domain/watch-ledger.ts';
 
 /**
  * What to do with a ready batch, given what the store remembers. A batch taken but never finished was cut short
@@ -25,7 +17,8 @@ export function nextStep(record: WatchRecord | undefined, fingerprint: string): 
   return record.state === 'taken' ? 'resume' : 'skip';
 }
 
-export class WatchState {
+/** The ledger of embedded mode, in the output store: one watcher per inbox, so a take is never contested. */
+export class WatchState implements WatchLedger {
   readonly #store: ObjectStore;
   /**
    * Records read or written by this watcher. It is the only writer of its store's records, so after the first
@@ -50,6 +43,11 @@ export class WatchState {
     const record = JSON.parse(new TextDecoder().decode(body)) as WatchRecord;
     // Two names could share a hash only by design of an attacker; the name inside settles it.
     return record.batch === batch ? record : undefined;
+  }
+
+  async take(batch: string, fingerprint: string, at: string): Promise<boolean> {
+    await this.mark({ batch, fingerprint, state: 'taken', at });
+    return true;
   }
 
   async mark(record: WatchRecord): Promise<void> {

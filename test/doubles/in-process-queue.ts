@@ -79,7 +79,7 @@ export class InProcessQueue implements JobQueue {
     let created = 0;
     const unique = uniqueJobs(jobs);
     for (const job of unique) {
-      const key = keyOf(job.batchId, job.dossierId);
+      const key = keyOf(job.batchId, job.dossierId, job.revision);
       if (this.entries.has(key)) continue;
       this.entries.set(key, { id: `job-${this.nextId++}`, job: { ...job }, state: 'waiting', attempts: 0, retryLimit: this.options.retryLimit, availableAt: 0 });
       // New dossiers in a batch open a new completion, as in PgBossQueue.
@@ -124,8 +124,8 @@ export class InProcessQueue implements JobQueue {
 
   async retryFailed(batchId: string, dossierId?: string): Promise<number> {
     let retried = 0;
-    for (const entry of this.entries.values()) {
-      if (entry.job.batchId !== batchId || entry.state !== 'failed') continue;
+    for (const entry of this.current(batchId)) {
+      if (entry.state !== 'failed') continue;
       if (dossierId !== undefined && entry.job.dossierId !== dossierId) continue;
       entry.state = 'retrying';
       entry.retryLimit += 1;
@@ -143,8 +143,7 @@ export class InProcessQueue implements JobQueue {
     const counts = emptyCounts();
     const failed: FailedDossier[] = [];
     let total = 0;
-    for (const entry of this.entries.values()) {
-      if (entry.job.batchId !== batchId) continue;
+    for (const entry of this.current(batchId)) {
       total += 1;
       counts[entry.state] += 1;
       if (entry.state === 'failed') {
@@ -174,8 +173,7 @@ export class InProcessQueue implements JobQueue {
   }
 
   async outcomes(batchId: string): Promise<DossierOutcome[]> {
-    return [...this.entries.values()]
-      .filter((entry) => entry.job.batchId === batchId)
+    return this.current(batchId)
       .sort((a, b) => a.job.dossierId.localeCompare(b.job.dossierId))
       .map((entry) => ({
         job: entry.job,
@@ -207,19 +205,26 @@ export class InProcessQueue implements JobQueue {
   }
 
   async renewBatchClaim(claim: BatchClaim): Promise<boolean> {
-    const completion = this.current(claim);
+    const completion = this.currentClaim(claim);
     if (completion) completion.claimedAt = this.options.clock();
     return completion !== undefined;
   }
 
   async markBatchReported(claim: BatchClaim): Promise<boolean> {
-    const completion = this.current(claim);
+    const completion = this.currentClaim(claim);
     if (completion) completion.reportedAt = this.options.clock();
     return completion !== undefined;
   }
 
+  /** The newest job of each dossier of a batch (entries keep enqueue order), as PgBossQueue reads them. */
+  private current(batchId: string): Entry[] {
+    const newest = new Map<string, Entry>();
+    for (const entry of this.entries.values()) if (entry.job.batchId === batchId) newest.set(entry.job.dossierId, entry);
+    return [...newest.values()];
+  }
+
   /** The batch's completion if `claim` is still its current, unreported claim. */
-  private current(claim: BatchClaim): Completion | undefined {
+  private currentClaim(claim: BatchClaim): Completion | undefined {
     const completion = this.batches.get(claim.batchId);
     if (!completion || completion.token !== claim.token || completion.claimedAt === undefined || completion.reportedAt !== undefined) return undefined;
     return completion;
@@ -316,8 +321,8 @@ export class InProcessQueue implements JobQueue {
   }
 }
 
-function keyOf(batchId: string, dossierId: string): string {
-  return JSON.stringify([batchId, dossierId]);
+function keyOf(batchId: string, dossierId: string, revision: string | undefined): string {
+  return JSON.stringify([batchId, dossierId, revision ?? null]);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,7 +1,8 @@
 // The pure parts of the queue layer: job ids, error classification, retry delays, the takeover bound.
 import { describe, expect, it } from 'vitest';
 import { InputError, TransientError } from '../../../src/domain/errors.ts';
-import { failureOf, isRetryable, jobQueueDefaults, retryDelayMs } from '../../../src/queue/job-queue.ts';
+import { failureOf, isRetryable, jobQueueDefaults, retryDelayMs, uniqueJobs, type DossierJob } from '../../../src/queue/job-queue.ts';
+import { jobData } from '../../../src/queue/pg-boss-options.ts';
 import { dossierJobId, pgBossQueueDefaults, PgBossQueue, takeoverBoundMs } from '../../../src/queue/pg-boss-queue.ts';
 import { describeConnection, isConnectionError } from '../../../src/queue/pg-errors.ts';
 
@@ -14,6 +15,36 @@ describe('dossierJobId', () => {
     // Ids holding the separator of a naive concatenation stay apart.
     expect(dossierJobId('a', 'b\nc')).not.toBe(dossierJobId('a\nb', 'c'));
     expect(dossierJobId('a', 'b\u0000c')).not.toBe(dossierJobId('a\u0000b', 'c'));
+  });
+
+  it('keeps the id of a job without a revision exactly as before revisions existed, so queued jobs are still found', () => {
+    // Computed by the code before revisions were added.
+    expect(dossierJobId('2026-11-28-ubnd-phuong-1', 'HS-000123')).toBe('809a380b-4d80-8908-a1b4-85d447dfd10d');
+    expect(dossierJobId('2026-11-28-ubnd-phuong-1', 'HS-000123', undefined)).toBe('809a380b-4d80-8908-a1b4-85d447dfd10d');
+  });
+
+  it('gives each revision of a dossier its own id', () => {
+    const r1 = dossierJobId('b', 'HS-1', 'r1');
+    expect(r1).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(dossierJobId('b', 'HS-1', 'r1')).toBe(r1);
+    expect(dossierJobId('b', 'HS-1', 'r2')).not.toBe(r1);
+    expect(r1).not.toBe(dossierJobId('b', 'HS-1'));
+  });
+});
+
+describe('job revisions', () => {
+  const job: DossierJob = { batchId: 'b', dossierId: 'HS-1', batchUri: '/inbox/b', outUri: '/out' };
+
+  it('keeps one job per dossier and revision in a call, and stores the revision with the job', () => {
+    const unique = uniqueJobs([job, { ...job, revision: 'r1' }, { ...job, revision: 'r1' }, { ...job, revision: 'r2' }, job]);
+    expect(unique.map((j) => j.revision)).toEqual([undefined, 'r1', 'r2']);
+    expect(jobData({ ...job, revision: 'r1' })).toEqual({ ...job, revision: 'r1' });
+    expect(jobData(job)).not.toHaveProperty('revision');
+  });
+
+  it('refuses an empty or non-string revision, naming the job', () => {
+    expect(() => uniqueJobs([job, { ...job, revision: '' }])).toThrow(/^jobs\[1\]\.revision: expected a non-empty string/);
+    expect(() => uniqueJobs([{ ...job, revision: 7 as unknown as string }])).toThrow(/^jobs\[0\]\.revision: .* but received 7$/);
   });
 });
 

@@ -68,7 +68,7 @@ describe('a batch with a manifest', () => {
     const s3: ReadinessRules = { settleMs: 5_000, source: 's3' };
     const text = manifest('a.tif');
     expect(judgeReadiness([file('manifest.json')], s3, new Map(), 0, text)).toMatchObject({ state: 'waiting', missing: ['a.tif'] });
-    expect(judgeReadiness([file('a.tif')], s3, new Map(), 0)).toMatchObject({ state: 'ready' });
+    expect(judgeReadiness([file('a.tif'), file('manifest.json')], s3, new Map(), 0, manifest('a.tif')).state).toBe('ready');
     expect(judgeReadiness([file('a.tif'), file('manifest.json')], s3, new Map(), 0, text).state).toBe('ready');
   });
 
@@ -88,6 +88,16 @@ describe('a batch without a manifest, or with a marker', () => {
     expect(lookAt(files, [0, 4_000]).state).toBe('waiting');
     expect(lookAt(files, [0, 5_000]).state).toBe('ready');
     expect(lookAt([], [0, 60_000]).state).toBe('waiting');
+  });
+
+  it('lets a folder-layout batch on a store settle too, since nothing lists its files: one more object restarts the wait', () => {
+    const s3: ReadinessRules = { settleMs: 5_000, source: 's3' };
+    const first = [file('HS-001/a.tif')];
+    expect(lookAt(first, [0], s3).state).toBe('waiting');
+    const grown = [...first, file('HS-001/b.tif')];
+    const memory = rememberSettling(rememberSettling(new Map(), first, 0), grown, 5_000);
+    expect(judgeReadiness(grown, s3, memory, 5_000)).toMatchObject({ state: 'waiting', missing: ['HS-001/b.tif'] });
+    expect(lookAt(first, [0, 5_000], s3).state).toBe('ready');
   });
 
   it('waits for the ready marker when one is asked for', () => {
