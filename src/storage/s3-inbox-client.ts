@@ -6,7 +6,7 @@
  */
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { classifyS3Error } from './s3-errors.ts';
-import { normalizePrefix, s3ClientConfig, type S3ObjectStoreOptions } from './s3-object-store.ts';
+import { deleteBatchSize, normalizePrefix, s3ClientConfig, type S3ObjectStoreOptions } from './s3-object-store.ts';
 
 /** One object of a batch, by its key below the batch prefix. */
 export interface InboxObject {
@@ -17,9 +17,6 @@ export interface InboxObject {
 }
 
 export type S3InboxOptions = Pick<S3ObjectStoreOptions, 'bucket' | 'prefix' | 'endpoint' | 'region' | 'forcePathStyle' | 'credentials' | 'maxAttempts' | 'requestTimeoutMs' | 'connectionTimeoutMs'>;
-
-/** DeleteObjects takes at most 1000 keys per request. */
-const deleteBatchSize = 1000;
 
 export class S3InboxClient {
   readonly location: string;

@@ -67,7 +67,7 @@ export const s3StoreDefaults = {
 } as const;
 
 /** DeleteObjects takes at most 1000 keys per request. */
-const deleteBatchSize = 1000;
+export const deleteBatchSize = 1000;
 
 /** `/a/b/` → `a/b`; every segment must be a safe key segment, so the prefix cannot climb out of itself. */
 export function normalizePrefix(prefix: string): string {
