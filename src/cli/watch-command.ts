@@ -1,175 +1,163 @@
-// `sohoa watch <inbox> --out <location>`: takes every batch a scanner station drops into a hot folder, exactly once.
+// `sohoa watch <inbox> --out <location>`: takes every batch a scanner station drops into a hot folder or an S3 inbox, once.
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { resolveRunConfig, softwareVersion, storeOptions, type RunConfig } from '../config.ts';
-import { toSafeId } from '../domain/batch.ts';
+import { resolveRunConfig, storeOptions, type RunConfig } from '../config.ts';
 import { ConfigError, ExitCode } from '../domain/errors.ts';
+import type { WatchLedger } from '../domain/watch-ledger.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { storeCheck } from '../metrics/metrics-server.ts';
+import { WatchMetrics } from '../metrics/watch-metrics.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
-import type { Pipeline } from '../pipeline/pipeline-file.ts';
-import { runBatch } from '../pipeline/run-batch.ts';
-import { buildBatchReport, writeBatchReport } from '../report/batch-report.ts';
-import { loadBatch } from '../stages/ingest.ts';
+import { PgBossQueue } from '../queue/pg-boss-queue.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
-import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
-import { listFolderInbox, readInboxText } from '../watch/folder-inbox.ts';
-import type { SettleMemory } from '../watch/readiness.ts';
-import { watchPass, type WatchActions } from '../watch/watch-pass.ts';
+import { openObjectStore, parseStoreLocation, type StoreLocation } from '../storage/store-location.ts';
+import { FolderInbox } from '../watch/folder-inbox.ts';
+import type { Inbox } from '../watch/inbox.ts';
+import { parseOnDone, type OnDone } from '../watch/on-done.ts';
+import { S3Inbox } from '../watch/s3-inbox.ts';
+import type { WatchActions } from '../watch/watch-pass.ts';
 import { WatchState } from '../watch/watch-state.ts';
-import { createOcrEngine, pipelinesFor, withStoreOptions } from './common.ts';
-import { interruptOnSignals } from './interrupt.ts';
+import { Watcher } from '../watch/watcher.ts';
+import { createOcrEngine, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './common.ts';
+import { distributedActions, embeddedActions, type ActionDeps } from './watch-actions.ts';
+import { stopOnSignals } from './watch-signals.ts';
+
+/** The watcher's own metrics port, next to the workers' 9464, so both can run on one machine. */
+export const watchMetricsPort = 9463;
 
 interface WatchSettings {
-  inbox: string;
   settleMs: number;
   pollMs: number;
+  rescanMs: number;
+  giveUpMs: number;
   readyMarker?: string;
   once: boolean;
+  onDone: OnDone;
 }
 
 async function watchCommand(inboxArgument: string, flags: Record<string, unknown>): Promise<number> {
   const config = resolveRunConfig({ ...flags, batch: inboxArgument });
-  const settings = watchSettings(inboxArgument, flags);
+  const settings = watchSettings(flags);
   const log = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) });
-  refuseOverlap(settings.inbox, config.out);
+  const inboxLocation = parseStoreLocation(inboxArgument);
+  refuseOverlap(inboxLocation, parseStoreLocation(config.out));
+  if (config.queue && settings.onDone.kind !== 'keep') {
+    throw new ConfigError('WATCH_CONFIG_INVALID', '--on-done moves or deletes a batch once it is done, but with --queue the workers finish it later: keep the originals (the default), or run the watcher without --queue');
+  }
   const pipelineFor = await pipelinesFor(config);
+  const inbox: Inbox = inboxLocation.kind === 'local' ? new FolderInbox(inboxLocation.path) : new S3Inbox({ ...storeOptions(config), bucket: inboxLocation.bucket, prefix: inboxLocation.prefix });
   const store = openObjectStore(config.out, { ...storeOptions(config), logger: log });
   const workDir = path.join(config.workDir, `watch-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
-  const interruption = interruptOnSignals(log);
-  let ocr: OcrEngine | undefined;
+  const stopping = stopOnSignals(log, config.drainTimeout * 1000);
+  const closing: Array<() => Promise<unknown>> = [() => inbox.close(), () => store.close(), () => rm(workDir, { recursive: true, force: true })];
   try {
-    ocr = await createOcrEngine(config, pipelineFor('component'), log);
-    const actions = embeddedActions({ config, store, ocr, pipelineFor, workDir, log, signal: interruption.signal, inbox: settings.inbox });
-    log.info({ event: 'watch.started', inbox: settings.inbox, store: store.location, settleMs: settings.settleMs, pollMs: settings.pollMs, mode: 'embedded' }, 'watch.started');
-    await lookUntilStopped(settings, new WatchState(store), actions, log, interruption.signal);
-    return interruption.exitCode() ?? ExitCode.ok;
+    const deps: ActionDeps = { config, inbox, store, pipelineFor, workDir, log };
+    const { ledger, actions, mode } = await modeOf(config, deps, settings, stopping.run, closing, log);
+    const metrics = settings.once ? undefined : await serveWatchMetrics(config, store, log, closing);
+    const watcher = new Watcher({
+      inbox,
+      ledger,
+      actions,
+      rules: { settleMs: settings.settleMs, source: inbox.source, giveUpMs: settings.giveUpMs, ...(settings.readyMarker ? { readyMarker: settings.readyMarker } : {}) },
+      pollMs: settings.pollMs,
+      rescanMs: settings.rescanMs,
+      log,
+      ...(metrics ? { observer: metrics } : {}),
+    });
+    log.info({ event: 'watch.started', inbox: inbox.location, store: store.location, mode, settleMs: settings.settleMs, pollMs: settings.pollMs, rescanMs: settings.rescanMs, onDone: settings.onDone.kind }, 'watch.started');
+    await watcher.run(stopping.looking, { once: settings.once });
+    log.info({ event: 'watch.stopped' }, 'watch.stopped');
+    return stopping.exitCode() ?? ExitCode.ok;
   } finally {
-    interruption.dispose();
-    await ocr?.close();
-    await store.close();
-    await rm(workDir, { recursive: true, force: true });
+    stopping.dispose();
+    for (const close of closing.reverse()) await close().catch(() => {});
   }
 }
 
-/** Looks at the inbox every poll until stopped; with --once, looks twice, the settle time apart, and stops. */
-async function lookUntilStopped(settings: WatchSettings, state: WatchState, actions: WatchActions, log: Logger, signal: AbortSignal): Promise<void> {
-  const inbox = { list: () => listFolderInbox(settings.inbox), readText: (batch: string, file: string) => readInboxText(settings.inbox, batch, file) };
-  const rules = { settleMs: settings.settleMs, source: 'folder' as const, ...(settings.readyMarker ? { readyMarker: settings.readyMarker } : {}) };
-  let memory: ReadonlyMap<string, SettleMemory> = new Map();
-  for (let look = 1; !signal.aborted; look++) {
-    const started = performance.now();
-    const result = await watchPass(inbox, state, actions, rules, memory, log, Date.now());
-    memory = result.memory;
-    log.info({ event: 'watch.looked', batches: memory.size, taken: result.taken.length, waiting: result.waiting.length, bad: result.bad.length, failed: result.failed.length, durationMs: Math.round(performance.now() - started) }, 'watch.looked');
-    if (settings.once && (look >= 2 || result.waiting.length === 0)) return;
-    await pause(settings.once ? settings.settleMs : settings.pollMs, signal);
+/** Embedded (the OCR pool here, the ledger in the store) or distributed (jobs and the ledger in PostgreSQL). */
+async function modeOf(
+  config: RunConfig,
+  deps: ActionDeps,
+  settings: WatchSettings,
+  runSignal: AbortSignal,
+  closing: Array<() => Promise<unknown>>,
+  log: Logger,
+): Promise<{ ledger: WatchLedger; actions: WatchActions; mode: 'embedded' | 'distributed' }> {
+  if (config.queue) {
+    const queue = new PgBossQueue({ connectionString: config.queue, log });
+    closing.push(() => queue.close());
+    await queue.start();
+    const ledger = await queue.watchLedger(deps.inbox.location);
+    const outUri = parseStoreLocation(config.out).kind === 'local' ? path.resolve(config.out) : config.out;
+    return { ledger, actions: distributedActions({ ...deps, queue, outUri }), mode: 'distributed' };
   }
+  const ocr: OcrEngine = await createOcrEngine(config, deps.pipelineFor('component'), log);
+  closing.push(() => ocr.close());
+  return { ledger: new WatchState(deps.store), actions: embeddedActions({ ...deps, ocr, signal: runSignal, onDone: settings.onDone }), mode: 'embedded' };
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+async function serveWatchMetrics(config: RunConfig, store: ObjectStore, log: Logger, closing: Array<() => Promise<unknown>>): Promise<WatchMetrics> {
+  const port = config.metricsPort >= 0 ? config.metricsPort : watchMetricsPort;
+  const served = await serveMetrics(port, config.metricsHost, { store: storeCheck(store) }, log, { fallback: config.metricsPort < 0 });
+  closing.push(() => served.server.close());
+  return new WatchMetrics(served.metrics.registry);
 }
 
-/** Embedded mode: each ready batch goes through today's runner, into the output store, with its report. */
-function embeddedActions(deps: {
-  config: RunConfig;
-  store: ObjectStore;
-  ocr: OcrEngine;
-  pipelineFor: (kind: 'component' | 'result') => Pipeline;
-  workDir: string;
-  log: Logger;
-  signal: AbortSignal;
-  inbox: string;
-}): WatchActions {
-  const { config, store, ocr, pipelineFor, log } = deps;
-  const lowConfidence = pipelineFor('component').stages.assemble.lowConfidence;
-  return {
-    take: async (name) => {
-      const root = path.join(deps.inbox, name);
-      const { batch, warnings } = await loadBatch(root);
-      await runBatch(
-        batch,
-        {
-          store,
-          ocr,
-          workDir: path.join(deps.workDir, 'pages'),
-          log,
-          pipelineFor: (dossier) => pipelineFor(dossier.kind),
-          softwareVersion,
-          pageConcurrency: config.poolSize + 1,
-          force: false,
-          pdfText: config.pdfText,
-          htmlReport: { batchRoot: root, lowConfidence },
-          signal: deps.signal,
-        },
-        warnings,
-      );
-      // Stopped part-way (SIGTERM): the batch must stay taken, so the next start runs it to the end.
-      if (deps.signal.aborted) throw new Error(`the watcher was stopped while ${name} was running; it finishes the batch when it starts again`);
-    },
-    reportBad: async (name, reasons) => {
-      const now = new Date();
-      const report = { ...buildBatchReport(toSafeId(name), [], [], now, now), warnings: reasons };
-      await writeBatchReport(store, report, { batchRoot: path.join(deps.inbox, name), lowConfidence, softwareVersion, log });
-    },
-  };
-}
-
-function watchSettings(inbox: string, flags: Record<string, unknown>): WatchSettings {
-  if (parseStoreLocation(inbox).kind !== 'local') {
-    throw new ConfigError('WATCH_CONFIG_INVALID', `sohoa watch reads a folder inbox for now; ${inbox} is a bucket: sync it to a folder, or use sohoa enqueue per batch`);
-  }
+function watchSettings(flags: Record<string, unknown>): WatchSettings {
   const seconds = (name: string, fallback: number): number => {
     const value = flags[name] === undefined ? fallback : Number(flags[name]);
     if (!Number.isFinite(value) || value < 0) throw new ConfigError('WATCH_CONFIG_INVALID', `--${name} expects seconds ≥ 0 but received ${JSON.stringify(flags[name])}`);
     return value * 1000;
   };
   return {
-    inbox: path.resolve(inbox),
     settleMs: seconds('settle', 5),
-    pollMs: seconds('poll', 10),
+    pollMs: Math.max(100, seconds('poll', 10)),
+    rescanMs: seconds('rescan', 300),
+    giveUpMs: seconds('giveUp', 3600),
     once: Boolean(flags['once']),
+    onDone: parseOnDone(typeof flags['onDone'] === 'string' ? flags['onDone'] : undefined),
     ...(typeof flags['readyMarker'] === 'string' ? { readyMarker: flags['readyMarker'] } : {}),
   };
 }
 
 /** The watcher must never read its own outputs as new batches, nor write into what it watches. */
-function refuseOverlap(inbox: string, out: string): void {
-  const location = parseStoreLocation(out);
-  if (location.kind !== 'local') return;
-  const output = path.resolve(location.path);
-  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}${path.sep}`);
-  if (inside(output, inbox) || inside(inbox, output)) {
-    throw new ConfigError('WATCH_CONFIG_INVALID', `the output ${output} and the inbox ${inbox} overlap: the watcher would take its own outputs for batches; give --out a folder outside the inbox`);
+function refuseOverlap(inbox: StoreLocation, out: StoreLocation): void {
+  const inside = (a: string, b: string, sep: string) => a === b || b === '' || a.startsWith(`${b}${sep}`);
+  const overlap = (a: string, b: string, sep: string) => inside(a, b, sep) || inside(b, a, sep);
+  let clash: string | undefined;
+  if (inbox.kind === 'local' && out.kind === 'local') {
+    const [i, o] = [path.resolve(inbox.path), path.resolve(out.path)];
+    if (overlap(i, o, path.sep)) clash = `the output ${o} and the inbox ${i} overlap`;
+  } else if (inbox.kind === 's3' && out.kind === 's3' && inbox.bucket === out.bucket) {
+    const [i, o] = [inbox.prefix.replace(/\/+$/, ''), out.prefix.replace(/\/+$/, '')];
+    if (overlap(i, o, '/')) clash = `the output s3://${out.bucket}/${o} and the inbox s3://${inbox.bucket}/${i} overlap`;
   }
+  if (clash) throw new ConfigError('WATCH_CONFIG_INVALID', `${clash}: the watcher would take its own outputs for batches; give --out a location outside the inbox`);
 }
 
 export function addWatchCommand(program: Command, setExit: (code: number) => void): void {
   const watch = program
     .command('watch')
-    .description('take every batch dropped into a hot folder (one sub-folder per batch), once it is complete, exactly once')
-    .argument('<inbox>', 'folder whose sub-folders are batches')
+    .description('take every batch dropped into a hot folder or an S3 inbox (one sub-folder or prefix per batch), once it is complete, exactly once')
+    .argument('<inbox>', 'folder or s3://bucket/prefix whose children are batches')
     .option('-o, --out <location>', 'output folder or s3://bucket/prefix', './out')
+    .option('--queue <url>', 'enqueue the batches for workers (postgres://…) instead of running them here (env SOHOA_QUEUE_URL)')
     .option('--settle <seconds>', 'a file is complete once its size and time have not changed for this long', '5')
-    .option('--poll <seconds>', 'time between looks at the inbox', '10')
+    .option('--poll <seconds>', 'time between cheap looks at the inbox (S3, and folders on SMB/NFS mounts without events)', '10')
+    .option('--rescan <seconds>', 'time between full rescans, which also see a finished batch that changed', '300')
+    .option('--give-up <seconds>', 'report a batch whose manifest names files that have not arrived after this long', '3600')
     .option('--ready-marker <name>', 'take a batch only once this file exists in it (written by the upload after the last file)')
+    .option('--on-done <what>', 'once a batch is done with no failed page: keep, move:<folder or prefix>, or delete its originals', 'keep')
     .option('--once', 'take what is ready and exit (for cron and tests)')
     .option('-p, --pipeline <name>', 'pipeline name or .yaml path; default: by dossier kind')
     .option('--pool-size <n>', 'OCR workers (default: one per core)', (v) => Number(v))
+    .option('--drain-timeout <seconds>', 'on SIGTERM, time the running batch has to finish before it is stopped (env SOHOA_DRAIN_TIMEOUT)', (v) => Number(v))
     .option('--work-dir <folder>', 'scratch folder for page intermediates')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
-  withStoreOptions(watch).action(async (inbox: string, options: Record<string, unknown>) => {
+  withMetricsOptions(withStoreOptions(watch), String(watchMetricsPort)).action(async (inbox: string, options: Record<string, unknown>) => {
     setExit(await watchCommand(inbox, options));
   });
 }

@@ -1,16 +1,83 @@
 // A hot folder as an inbox: each direct sub-folder is one batch, listed with its files' sizes and times.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { watch, type FSWatcher } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isJunk, type InboxFile } from './inbox-batch.ts';
+import type { Inbox } from './inbox.ts';
 
-/** Batches by folder name; a batch's files by their path inside it. Loose files in the inbox root are no batch. */
-export async function listFolderInbox(root: string): Promise<Map<string, InboxFile[]>> {
-  const batches = new Map<string, InboxFile[]>();
-  for (const entry of await readdir(root, { withFileTypes: true })) {
-    if (!entry.isDirectory() || isJunk(entry.name)) continue;
-    batches.set(entry.name, await listFiles(path.join(root, entry.name)));
+export class FolderInbox implements Inbox {
+  readonly location: string;
+  readonly source = 'folder' as const;
+
+  constructor(root: string) {
+    this.location = path.resolve(root);
   }
-  return batches;
+
+  /** Sub-folders only: loose files in the inbox root are no batch. */
+  async batchNames(): Promise<string[]> {
+    const entries = await readdir(this.location, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory() && !isJunk(entry.name)).map((entry) => entry.name).sort();
+  }
+
+  batchFiles(batch: string): Promise<InboxFile[]> {
+    return listFiles(path.join(this.location, batch));
+  }
+
+  async everything(): Promise<Map<string, InboxFile[]>> {
+    const batches = new Map<string, InboxFile[]>();
+    for (const name of await this.batchNames()) batches.set(name, await this.batchFiles(name));
+    return batches;
+  }
+
+  readText(batch: string, file: string): Promise<string> {
+    return readFile(this.#path(batch, file), 'utf8');
+  }
+
+  batchLocation(batch: string): string {
+    return path.join(this.location, batch);
+  }
+
+  async remove(batch: string, files: readonly string[]): Promise<void> {
+    for (const file of files) await rm(this.#path(batch, file), { force: true });
+    await removeEmptyFolders(this.batchLocation(batch));
+  }
+
+  async move(batch: string, files: readonly string[], target: string): Promise<void> {
+    const destination = path.join(path.resolve(target), batch);
+    // Copied first, all of them, then removed: a move cut short leaves the originals, never a batch in neither place.
+    for (const file of files) {
+      const to = path.join(destination, ...file.split('/'));
+      await mkdir(path.dirname(to), { recursive: true });
+      await copyFile(this.#path(batch, file), to);
+    }
+    await this.remove(batch, files);
+  }
+
+  /** Linux, macOS and Windows report events for the whole tree; SMB and NFS mounts often report none (hence --poll). */
+  watchChanges(onChange: (batch: string | undefined) => void, onError: (err: Error) => void): () => void {
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(this.location, { recursive: true, persistent: false }, (_event, name) => {
+        const batch = name ? String(name).split(path.sep)[0] : undefined;
+        onChange(batch && !isJunk(batch) ? batch : undefined);
+      });
+    } catch (err) {
+      onError(err as Error);
+      return () => {};
+    }
+    watcher.on('error', onError);
+    return () => watcher.close();
+  }
+
+  listRequests(): number {
+    return 0;
+  }
+
+  async close(): Promise<void> {}
+
+  #path(batch: string, file: string): string {
+    return path.join(this.location, batch, ...file.split('/'));
+  }
 }
 
 async function listFiles(batchRoot: string): Promise<InboxFile[]> {
@@ -28,6 +95,13 @@ async function listFiles(batchRoot: string): Promise<InboxFile[]> {
   return files;
 }
 
-export function readInboxText(root: string, batch: string, file: string): Promise<string> {
-  return readFile(path.join(root, batch, ...file.split('/')), 'utf8');
+/** Removes the batch's folders left empty, deepest first. Junk alone (Thumbs.db, .DS_Store) does not keep a batch. */
+async function removeEmptyFolders(root: string): Promise<void> {
+  if ((await listFiles(root)).length === 0) {
+    await rm(root, { recursive: true, force: true });
+    return;
+  }
+  const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(() => []);
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath, e.name));
+  for (const folder of [...folders.sort((a, b) => b.length - a.length), root]) await rmdir(folder).catch(() => {});
 }

@@ -13,6 +13,11 @@ export interface ReadinessRules {
    * added or changed for the settle time.
    */
   source: 'folder' | 's3';
+  /**
+   * A batch whose manifest names files that have not arrived, with nothing in it changing for this long, is given
+   * up on: it gets a report naming the missing files, and a corrected upload is taken as a new batch.
+   */
+  giveUpMs?: number;
 }
 
 /** How long each file has kept its current size and mtime, as the watcher saw it on earlier looks. */
@@ -58,11 +63,19 @@ export function judgeReadiness(listed: readonly InboxFile[], rules: ReadinessRul
   if (plan.problems.length > 0) {
     // A manifest still being written parses badly too: it is judged only once it has settled.
     if (unsettled.includes(manifest.path)) return { state: 'waiting', reason: `${manifest.path} is still changing` };
-    return { state: 'bad', manifest: manifest.path, problems: plan.problems.map((p) => formatProblem(manifest.path, p)) };
+    return { state: 'bad', manifest: manifest.path, problems: plan.problems.map((p) => `${p.code ?? 'MANIFEST_INVALID'}: ${formatProblem(manifest.path, p)}`) };
   }
   const present = new Set(files.map((f) => f.path));
   const missing = [...new Set(plan.references.map((r) => r.file))].filter((file) => !present.has(file));
-  if (missing.length > 0) return { state: 'waiting', reason: `${missing.length} file(s) the manifest names have not arrived`, missing };
+  if (missing.length > 0) {
+    const quietMs = nowMs - Math.max(...files.map((f) => memory.get(f.path)?.sinceMs ?? nowMs));
+    if (rules.giveUpMs !== undefined && quietMs >= rules.giveUpMs) {
+      const waited = Math.round(quietMs / 1000);
+      const problems = missing.map((file) => `MANIFEST_FILE_MISSING: ${manifest.path} names ${file}, which has not arrived after ${waited} s with nothing else changing; upload it, or correct the manifest`);
+      return { state: 'bad', manifest: manifest.path, problems };
+    }
+    return { state: 'waiting', reason: `${missing.length} file(s) the manifest names have not arrived`, missing };
+  }
   const named = new Set([manifest.path, ...plan.references.map((r) => r.file)]);
   const changing = unsettled.filter((path) => named.has(path));
   if (changing.length > 0) return { state: 'waiting', reason: 'files the manifest names are still changing', missing: changing };

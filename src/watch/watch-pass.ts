@@ -1,24 +1,45 @@
-// One look at the inbox: every batch judged, the ready ones taken once, a bad one reported, the rest left to settle.
+// One look at the inbox: every batch listed judged, the ready ones taken once, a bad one reported, the rest left to settle.
 import type { Logger } from 'pino';
-import { ConfigError, describeError } from '../domain/errors.ts';
+import { ConfigError, describeError, InputError } from '../domain/errors.ts';
+import type { WatchLedger } from '../domain/watch-ledger.ts';
 import { batchFiles, batchFingerprint, type InboxFile } from './inbox-batch.ts';
 import { judgeReadiness, manifestOf, rememberSettling, type ReadinessRules, type SettleMemory } from './readiness.ts';
-import type { WatchLedger } from '../domain/watch-ledger.ts';
 import { nextStep } from './watch-state.ts';
 
-export interface WatchInbox {
-  list(): Promise<Map<string, InboxFile[]>>;
-  readText(batch: string, file: string): Promise<string>;
+/** What a taken batch came to. `clean`: every page done, nothing failed, not interrupted (only then --on-done acts). */
+export interface TakeOutcome {
+  clean: boolean;
 }
 
 export interface WatchActions {
   /** Runs (or enqueues) one ready batch. A ConfigError stops the watcher; any other error leaves it to the next look. */
-  take(batch: string): Promise<void>;
+  take(batch: string, files: readonly InboxFile[]): Promise<TakeOutcome>;
   /** Writes the report of a batch that cannot be run, with its reasons. */
   reportBad(batch: string, reasons: string[]): Promise<void>;
+  /** After a clean take is recorded done: what --on-done says to do with the originals. */
+  finish?(batch: string, files: readonly InboxFile[], fingerprint: string): Promise<void>;
+}
+
+export interface PassInput {
+  /** The batches this look lists, with their files. */
+  listing: ReadonlyMap<string, readonly InboxFile[]>;
+  readText(batch: string, file: string): Promise<string>;
+  /** Each batch's settling from the looks before. */
+  memory: ReadonlyMap<string, SettleMemory>;
+  nowMs: number;
+}
+
+export interface PassDeps {
+  ledger: WatchLedger;
+  actions: WatchActions;
+  rules: ReadinessRules;
+  log: Logger;
+  /** Aborted when the watcher is stopping: no batch is taken after it. */
+  stop?: AbortSignal;
 }
 
 export interface PassResult {
+  /** The settling of each batch listed, for the next look. */
   memory: Map<string, SettleMemory>;
   taken: string[];
   bad: string[];
@@ -27,52 +48,84 @@ export interface PassResult {
   failed: string[];
   /** Ready, but held by another watcher of the same inbox (distributed mode). */
   elsewhere: string[];
+  /** Finished with the files listed (done or bad, now or before): a cheap look need not list them again. */
+  settled: string[];
 }
 
-/** Looks once. `memory` holds each batch's settling from the looks before; the result holds it for the next. */
-export async function watchPass(inbox: WatchInbox, state: WatchLedger, actions: WatchActions, rules: ReadinessRules, memory: ReadonlyMap<string, SettleMemory>, log: Logger, nowMs: number): Promise<PassResult> {
-  const result: PassResult = { memory: new Map(), taken: [], bad: [], waiting: [], failed: [], elsewhere: [] };
-  for (const [batch, files] of await inbox.list()) {
-    const settling = rememberSettling(memory.get(batch) ?? new Map(), files, nowMs);
-    result.memory.set(batch, settling);
+export async function watchPass(input: PassInput, deps: PassDeps): Promise<PassResult> {
+  const { ledger, actions, rules, log } = deps;
+  const result: PassResult = { memory: new Map(), taken: [], bad: [], waiting: [], failed: [], elsewhere: [], settled: [] };
+  for (const [batch, files] of input.listing) {
+    if (deps.stop?.aborted) break;
     const fingerprint = batchFingerprint(files);
-    const record = await state.get(batch);
-    const step = nextStep(record, fingerprint);
-    if (step === 'skip') continue;
+    const step = nextStep(await ledger.get(batch), fingerprint);
+    if (step === 'skip') {
+      result.settled.push(batch);
+      continue;
+    }
+    const settling = rememberSettling(input.memory.get(batch) ?? new Map(), files, input.nowMs);
+    result.memory.set(batch, settling);
     const manifest = manifestOf(batchFiles(files));
-    const text = manifest ? await inbox.readText(batch, manifest.path).catch(() => undefined) : undefined;
-    const judged = judgeReadiness(files, rules, settling, nowMs, text);
+    const text = manifest ? await input.readText(batch, manifest.path).catch(() => undefined) : undefined;
+    const judged = judgeReadiness(files, rules, settling, input.nowMs, text);
     if (judged.state === 'waiting') {
       result.waiting.push(batch);
       log.debug({ event: 'watch.waiting', batch, reason: judged.reason, missing: judged.missing?.slice(0, 10) }, 'watch.waiting');
       continue;
     }
-    const at = new Date(nowMs).toISOString();
+    const at = new Date(input.nowMs).toISOString();
     if (judged.state === 'bad') {
       log.warn({ event: 'watch.bad', batch, manifest: judged.manifest, problems: judged.problems.length }, `watch.bad: ${batch}: ${judged.problems[0] ?? ''}`);
       await actions.reportBad(batch, judged.problems);
-      await state.mark({ batch, fingerprint, state: 'bad', at, reasons: judged.problems });
+      await ledger.mark({ batch, fingerprint, state: 'bad', at, reasons: judged.problems });
       result.bad.push(batch);
+      result.settled.push(batch);
       continue;
     }
     // Written before the run, so a watcher killed during it finds the batch taken and runs it again to the end.
-    if (!(await state.take(batch, fingerprint, at))) {
+    if (!(await ledger.take(batch, fingerprint, at))) {
       // Another watcher on the same queue holds it, or has just handed it over: nothing to do here.
       result.elsewhere.push(batch);
       continue;
     }
     log.info({ event: 'watch.taken', batch, files: judged.files.length, resumed: step === 'resume' }, 'watch.taken');
-    try {
-      await actions.take(batch);
-    } catch (err) {
-      // A fault of the moment (the store, the queue): the batch stays taken and the next look runs it again.
-      if (err instanceof ConfigError) throw err;
-      log.error({ event: 'watch.failed', batch, reason: describeError(err) }, 'watch.failed: the batch stays taken and is tried again on the next look');
-      result.failed.push(batch);
-      continue;
+    const ended = await takeOne(batch, judged.files, fingerprint, deps);
+    if (ended === 'failed') result.failed.push(batch);
+    else {
+      (ended === 'done' ? result.taken : result.bad).push(batch);
+      result.settled.push(batch);
+      result.memory.delete(batch);
     }
-    await state.mark({ batch, fingerprint, state: 'done', at: new Date().toISOString() });
-    result.taken.push(batch);
   }
   return result;
+}
+
+/** Runs one taken batch. `failed`: it must be tried again (the batch stays taken). */
+async function takeOne(batch: string, files: readonly InboxFile[], fingerprint: string, deps: PassDeps): Promise<'done' | 'bad' | 'failed'> {
+  const { ledger, actions, log } = deps;
+  let outcome: TakeOutcome;
+  try {
+    outcome = await actions.take(batch, files);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    if (err instanceof InputError) {
+      // The batch itself is wrong (what only loading it finds: two dossiers with one id, a file type it cannot read).
+      const reasons = [`${err.code}: ${err.message}`];
+      log.warn({ event: 'watch.bad', batch, code: err.code }, `watch.bad: ${batch}: ${reasons[0]}`);
+      await actions.reportBad(batch, reasons);
+      await ledger.mark({ batch, fingerprint, state: 'bad', at: new Date().toISOString(), reasons });
+      return 'bad';
+    }
+    // A fault of the moment (the store, the queue): the batch stays taken and the next look runs it again.
+    log.error({ event: 'watch.failed', batch, reason: describeError(err) }, 'watch.failed: the batch stays taken and is tried again on the next look');
+    return 'failed';
+  }
+  // Done before the originals are moved: a watcher killed in between finds the batch finished, never runs it twice.
+  await ledger.mark({ batch, fingerprint, state: 'done', at: new Date().toISOString() });
+  if (outcome.clean && actions.finish) {
+    await actions.finish(batch, files, fingerprint).catch((err: unknown) => {
+      log.error({ event: 'watch.on_done_failed', batch, reason: describeError(err) }, 'watch.on_done_failed: the originals stay in the inbox; move or delete them by hand');
+    });
+  }
+  return 'done';
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/log.ts';
 import { LocalObjectStore } from '../../../src/storage/local-object-store.ts';
-import { listFolderInbox, readInboxText } from '../../../src/watch/folder-inbox.ts';
+import { FolderInbox } from '../../../src/watch/folder-inbox.ts';
 import type { SettleMemory } from '../../../src/watch/readiness.ts';
 import { watchPass, type WatchActions } from '../../../src/watch/watch-pass.ts';
 import { WatchState } from '../../../src/watch/watch-state.ts';
@@ -33,14 +33,16 @@ function harness(fail: Set<string> = new Set()) {
     take: async (batch) => {
       if (fail.has(batch)) throw new Error('the store did not answer');
       taken.push(batch);
+      return { clean: true };
     },
     reportBad: async (batch, reasons) => void bad.push({ batch, reasons }),
   };
-  const inbox = { list: () => listFolderInbox(inboxRoot), readText: (batch: string, file: string) => readInboxText(inboxRoot, batch, file) };
+  const inbox = new FolderInbox(inboxRoot);
   let memory: ReadonlyMap<string, SettleMemory> = new Map();
   // The clock is the test's: each look is given its time, so nothing here waits on the real one.
   const look = async (nowMs: number) => {
-    const result = await watchPass(inbox, state, actions, { settleMs: 5_000, source: 'folder' }, memory, silentLogger, nowMs);
+    const listing = await inbox.everything();
+    const result = await watchPass({ listing, readText: (batch, file) => inbox.readText(batch, file), memory, nowMs }, { ledger: state, actions, rules: { settleMs: 5_000, source: 'folder' }, log: silentLogger });
     memory = result.memory;
     return result;
   };
