@@ -104,21 +104,22 @@ export class Watcher {
 
   async #list(full: boolean, nowMs: number): Promise<{ listing: Map<string, InboxFile[]>; names: Set<string> }> {
     const { inbox } = this.#options;
+    // Taken before listing: an event that arrives while the listing runs marks the batch for the next look.
+    const dirty = new Set(this.#dirty);
+    const everythingDirty = this.#everythingDirty;
+    this.#dirty.clear();
+    this.#everythingDirty = false;
     if (full) {
       const listing = await inbox.everything();
       this.#lastFullMs = nowMs;
-      this.#everythingDirty = false;
-      this.#dirty.clear();
       return { listing, names: new Set(listing.keys()) };
     }
     const names = new Set(await inbox.batchNames());
     const listing = new Map<string, InboxFile[]>();
     for (const name of names) {
-      if (this.#settled.has(name) && !this.#everythingDirty && !this.#dirty.has(name)) continue;
-      this.#dirty.delete(name);
+      if (this.#settled.has(name) && !everythingDirty && !dirty.has(name)) continue;
       listing.set(name, await inbox.batchFiles(name));
     }
-    this.#everythingDirty = false;
     return { listing, names };
   }
 
@@ -194,6 +195,7 @@ export class Watcher {
 
   #sleep(ms: number, stop: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (stop.aborted) return resolve();
       let debounce: NodeJS.Timeout | undefined;
       const timer = setTimeout(done, ms);
       const pending = this.#everythingDirty || this.#dirty.size > 0;
