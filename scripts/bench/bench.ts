@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     overhead: { type: 'boolean', default: false },
     /** The 500-page report in headless chromium (SOHOA_CHROMIUM or /usr/bin/chromium). */
     report: { type: 'boolean', default: false },
+    /** `sohoa watch`: start latency (folder events, S3 polls on fauxqs) and the idle cost of 5,000 finished batches. */
+    watch: { type: 'boolean', default: false },
   },
 });
 const runs = Number(args.runs);
@@ -130,7 +132,7 @@ async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
-/** --scale, --overhead, --report: the operational figures, each on its own (the OCR bench is not run then). */
+/** --scale, --overhead, --report, --watch: the operational figures, each on its own (the OCR bench is not run then). */
 async function operations(): Promise<void> {
   console.log(`sohoa operations bench: ${runs} runs, ${os.availableParallelism()} cores, node ${process.version}`);
   if (args.overhead) await benchOverhead({ runs, batch: args.batch });
@@ -147,10 +149,14 @@ async function operations(): Promise<void> {
     }
   }
   if (args.report) await benchReport({ runs: Math.max(runs, 5), chromium: process.env['SOHOA_CHROMIUM'] || '/usr/bin/chromium' });
+  if (args.watch) {
+    const { benchWatch } = await import('./watch-bench.ts');
+    await benchWatch({ runs: Math.max(runs, 5), batches: 5_000, idleSeconds: 25 });
+  }
 }
 
 async function main(): Promise<void> {
-  if (args.scale || args.overhead || args.report) return operations();
+  if (args.scale || args.overhead || args.report || args.watch) return operations();
   const truth = loadGroundTruth();
   const haveTesseract = !args['no-tesseract'] && spawnSync('tesseract', ['--version']).status === 0;
   if (haveTesseract && args['anchor-tessdata']) anchorTessdata = args['anchor-tessdata'] === 'npm' ? await npmTessdata() : args['anchor-tessdata'];

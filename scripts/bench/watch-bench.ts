@@ -13,7 +13,7 @@
  *    Then the cost of one full rescan. The same classes as src/cli/watch-command.ts: Watcher, FolderInbox,
  *    S3Inbox, WatchState.
  *
- * `node scripts/bench/watch-bench.ts [--runs 5] [--batches 5000] [--idle-seconds 25]`, or `npm run bench -- --watch`.
+ * `node scripts/bench/watch-bench.ts [--runs 5] [--batches 5000] [--idle-seconds 25]` (`npm run bench:watch`), or `npm run bench -- --watch`.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
