@@ -283,7 +283,7 @@ const list = (values: number[]) => values.map((v) => (v / 1000).toFixed(2)).join
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
 function row(figure: string, value: string, target = '', ok?: boolean): void {
-  console.log(`  ${figure.padEnd(52)} ${value.padEnd(30)} ${target.padEnd(14)} ${ok === undefined ? '' : verdict(ok)}`);
+  console.log(`  ${figure.padEnd(48)} ${value.padEnd(40)} ${target.padEnd(14)} ${ok === undefined ? '' : verdict(ok)}`);
 }
 
 interface LatencyFigures {

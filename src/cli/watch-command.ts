@@ -1,17 +1,16 @@
 // `sohoa watch <inbox> --out <location>`: takes every batch a scanner station drops into a hot folder or an S3 inbox, once.
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { resolveRunConfig, storeOptions, type RunConfig } from '../config.ts';
 import { ConfigError, ExitCode } from '../domain/errors.ts';
 import type { WatchLedger } from '../domain/watch-ledger.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { storeCheck } from '../metrics/metrics-server.ts';
+import { storeCheck, type ReadinessCheck } from '../metrics/metrics-server.ts';
 import { WatchMetrics } from '../metrics/watch-metrics.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { PgBossQueue } from '../queue/pg-boss-queue.ts';
-import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore, parseStoreLocation, type StoreLocation } from '../storage/store-location.ts';
 import { FolderInbox } from '../watch/folder-inbox.ts';
 import type { Inbox } from '../watch/inbox.ts';
@@ -19,7 +18,7 @@ import { parseOnDone, type OnDone } from '../watch/on-done.ts';
 import { S3Inbox } from '../watch/s3-inbox.ts';
 import type { WatchActions } from '../watch/watch-pass.ts';
 import { WatchState } from '../watch/watch-state.ts';
-import { Watcher } from '../watch/watcher.ts';
+import { Watcher, type WatchObserver } from '../watch/watcher.ts';
 import { createOcrEngine, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './common.ts';
 import { distributedActions, embeddedActions, type ActionDeps } from './watch-actions.ts';
 import { stopOnSignals } from './watch-signals.ts';
@@ -43,6 +42,9 @@ async function watchCommand(inboxArgument: string, flags: Record<string, unknown
   const log = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) });
   const inboxLocation = parseStoreLocation(inboxArgument);
   refuseOverlap(inboxLocation, parseStoreLocation(config.out));
+  if (inboxLocation.kind === 'local' && !(await stat(inboxLocation.path).catch(() => undefined))?.isDirectory()) {
+    throw new ConfigError('WATCH_CONFIG_INVALID', `the inbox ${path.resolve(inboxLocation.path)} is not a folder: create it (or mount the share) before starting the watcher`);
+  }
   if (config.queue && settings.onDone.kind !== 'keep') {
     throw new ConfigError('WATCH_CONFIG_INVALID', '--on-done moves or deletes a batch once it is done, but with --queue the workers finish it later: keep the originals (the default), or run the watcher without --queue');
   }
@@ -55,8 +57,8 @@ async function watchCommand(inboxArgument: string, flags: Record<string, unknown
   const closing: Array<() => Promise<unknown>> = [() => inbox.close(), () => store.close(), () => rm(workDir, { recursive: true, force: true })];
   try {
     const deps: ActionDeps = { config, inbox, store, pipelineFor, workDir, log };
-    const { ledger, actions, mode } = await modeOf(config, deps, settings, stopping.run, closing, log);
-    const metrics = settings.once ? undefined : await serveWatchMetrics(config, store, log, closing);
+    const { ledger, actions, mode, ping } = await modeOf(config, deps, settings, stopping.run, closing, log);
+    const metrics = settings.once ? undefined : await serveWatchMetrics(config, { store: storeCheck(store), ...(ping ? { queue: ping } : {}) }, log, closing);
     const watcher = new Watcher({
       inbox,
       ledger,
@@ -85,25 +87,43 @@ async function modeOf(
   runSignal: AbortSignal,
   closing: Array<() => Promise<unknown>>,
   log: Logger,
-): Promise<{ ledger: WatchLedger; actions: WatchActions; mode: 'embedded' | 'distributed' }> {
+): Promise<{ ledger: WatchLedger; actions: WatchActions; mode: 'embedded' | 'distributed'; ping?: () => Promise<void> }> {
   if (config.queue) {
     const queue = new PgBossQueue({ connectionString: config.queue, log });
     closing.push(() => queue.close());
     await queue.start();
     const ledger = await queue.watchLedger(deps.inbox.location);
     const outUri = parseStoreLocation(config.out).kind === 'local' ? path.resolve(config.out) : config.out;
-    return { ledger, actions: distributedActions({ ...deps, queue, outUri }), mode: 'distributed' };
+    return { ledger, actions: distributedActions({ ...deps, queue, outUri }), mode: 'distributed', ping: () => queue.ping() };
   }
   const ocr: OcrEngine = await createOcrEngine(config, deps.pipelineFor('component'), log);
   closing.push(() => ocr.close());
   return { ledger: new WatchState(deps.store), actions: embeddedActions({ ...deps, ocr, signal: runSignal, onDone: settings.onDone }), mode: 'embedded' };
 }
 
-async function serveWatchMetrics(config: RunConfig, store: ObjectStore, log: Logger, closing: Array<() => Promise<unknown>>): Promise<WatchMetrics> {
+/**
+ * /readyz names what a watcher needs: the output store, the queue in distributed mode, and an inbox it could list
+ * at its last look (an unmounted share or an unreachable bucket makes it unready, by name).
+ */
+async function serveWatchMetrics(config: RunConfig, checks: Record<string, ReadinessCheck>, log: Logger, closing: Array<() => Promise<unknown>>): Promise<WatchObserver> {
+  let lastLook: { ok: true } | { ok: false; at: string } = { ok: true };
+  const inbox: ReadinessCheck = async () => {
+    if (!lastLook.ok) throw new Error(`the inbox could not be listed at ${lastLook.at}; see watch.look_failed in the log`);
+  };
   const port = config.metricsPort >= 0 ? config.metricsPort : watchMetricsPort;
-  const served = await serveMetrics(port, config.metricsHost, { store: storeCheck(store) }, log, { fallback: config.metricsPort < 0 });
+  const served = await serveMetrics(port, config.metricsHost, { ...checks, inbox }, log, { fallback: config.metricsPort < 0 });
   closing.push(() => served.server.close());
-  return new WatchMetrics(served.metrics.registry);
+  const metrics = new WatchMetrics(served.metrics.registry);
+  return {
+    looked: (summary) => {
+      lastLook = { ok: true };
+      metrics.looked(summary);
+    },
+    lookFailed: () => {
+      lastLook = { ok: false, at: new Date().toISOString() };
+      metrics.lookFailed();
+    },
+  };
 }
 
 function watchSettings(flags: Record<string, unknown>): WatchSettings {

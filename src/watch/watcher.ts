@@ -19,8 +19,8 @@ export interface WatcherOptions {
   log: Logger;
   /** The test's clock, or Date.now. */
   clock?: () => number;
-  /** Told of every look (the metrics). */
-  observer?: { looked(summary: LookSummary): void; lookFailed(): void };
+  /** Told of every look (the metrics, the readiness probe). */
+  observer?: WatchObserver;
 }
 
 /** What one look found, for the log, the metrics and the loop's next wake-up. */
@@ -44,6 +44,11 @@ export interface LookSummary {
   listRequests: number;
   /** When a waiting batch may become ready (a file's settle time ends, or the wait for a missing file). */
   nextDeadlineMs?: number;
+}
+
+export interface WatchObserver {
+  looked(summary: LookSummary): void;
+  lookFailed(): void;
 }
 
 /** Events arrive in bursts (one per block written); one look after the burst is enough. */

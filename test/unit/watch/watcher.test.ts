@@ -202,4 +202,34 @@ describe('the watcher', () => {
       await running;
     }
   }, 30_000);
+
+  it('goes on after a look that cannot list the inbox (a share unmounted for a moment), and says so to its observer', async () => {
+    const root = tempDir();
+    const inbox = new FolderInbox(path.join(root, 'share'));
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const watcher = new Watcher({
+      inbox,
+      ledger: new WatchState(new LocalObjectStore(tempDir())),
+      actions: { take: async () => ({ clean: true }), reportBad: async () => {} },
+      rules: { settleMs: 0, source: 'folder' },
+      pollMs: 10,
+      rescanMs: 0,
+      log: silentLogger,
+      observer: {
+        lookFailed: () => {
+          seen.push('failed');
+          // The share comes back: the next look lists it.
+          mkdirSync(path.join(root, 'share', 'B1'), { recursive: true });
+        },
+        looked: (summary) => {
+          seen.push(`looked:${summary.seen}`);
+          stop.abort();
+        },
+      },
+    });
+    await watcher.run(stop.signal);
+    expect(seen).toEqual(['failed', 'looked:1']);
+  });
 });
+
