@@ -232,8 +232,8 @@ export const errorCatalog = {
   },
   WATCH_CONFIG_INVALID: {
     kind: config,
-    vi: { reason: 'Cấu hình theo dõi thư mục không hợp lệ (thư mục nhận trùng với nơi lưu kết quả, hoặc thời gian không hợp lệ).', action: 'Chọn nơi lưu kết quả nằm ngoài thư mục nhận, và cho số giây ≥ 0.' },
-    en: { reason: 'The watch settings are not valid (the inbox and the output overlap, or a time is not valid).', action: 'Give an output outside the inbox, and times in seconds ≥ 0.' },
+    vi: { reason: 'Cấu hình theo dõi thư mục nhận không hợp lệ (thư mục nhận không có hoặc trùng với nơi lưu kết quả, thời gian không hợp lệ, hoặc --on-done sai hay dùng cùng --queue).', action: 'Tạo thư mục nhận, chọn nơi lưu kết quả nằm ngoài nó, cho số giây ≥ 0, và dùng --on-done keep, move:<nơi> hoặc delete (chỉ khi không có --queue).' },
+    en: { reason: 'The watch settings are not valid (the inbox is missing or overlaps the output, a time is not valid, or --on-done is unknown or given with --queue).', action: 'Create the inbox, give an output outside it, times in seconds ≥ 0, and --on-done keep, move:<location> or delete (only without --queue).' },
   },
   OBJECT_LOCK_UNSUPPORTED: {
     kind: config,
