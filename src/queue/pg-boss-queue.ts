@@ -45,7 +45,7 @@ import {
 import { PgBatchCompletion, type SqlRunner } from './pg-batch-completion.ts';
 import { classifyPgError, describeConnection, isConnectionError } from './pg-errors.ts';
 import { bossJobOptions, dossierJobId, jobData, pgBossQueueDefaults, type PgBossQueueOptions } from './pg-boss-options.ts';
-import { anyOpenJob, countJobs, failedJobIds, pipelinesOfOpenJobs, readOutcomes, readStatus, type JobTable } from './pg-job-state.ts';
+import { anyOpenJob, countJobs, failedJobIds, pipelinesOfOpenJobs, readOutcomes, readStatus, supersededJobIds, type JobTable } from './pg-job-state.ts';
 import { PgWatchLedger } from './pg-watch-ledger.ts';
 
 export { dossierJobId, pgBossQueueDefaults, takeoverBoundMs, type PgBossQueueOptions } from './pg-boss-options.ts';
@@ -105,15 +105,20 @@ export class PgBossQueue implements JobQueue {
     const unique = uniqueJobs(jobs);
     const boss = await this.boss();
     const createdBatches = new Set<string>();
+    const revised = new Set<string>();
     let created = 0;
     await this.run('enqueue dossiers', async () => {
       for (let start = 0; start < unique.length; start += insertChunkSize) {
         const chunk = unique.slice(start, start + insertChunkSize);
         const byId = new Map(chunk.map((job) => [dossierJobId(job.batchId, job.dossierId, job.revision), job]));
         const ids = await boss.insert(this.options.queueName, [...byId].map(([id, job]) => ({ id, data: jobData(job), ...bossJobOptions(this.options) })), { returnId: true });
-        for (const id of ids ?? []) createdBatches.add(byId.get(id)!.batchId);
+        for (const id of ids ?? []) {
+          createdBatches.add(byId.get(id)!.batchId);
+          if (byId.get(id)!.revision !== undefined) revised.add(id);
+        }
         created += ids?.length ?? 0;
       }
+      await this.cancelSuperseded(boss, unique, revised);
       // After the jobs: a batch row is only ever seen with its jobs in place, so it cannot look complete early.
       // New dossiers in a batch open a new completion (and a new report).
       for (const batchId of new Set(unique.map((job) => job.batchId))) {
@@ -121,6 +126,16 @@ export class PgBossQueue implements JobQueue {
       }
     });
     return { created, existing: unique.length - created };
+  }
+
+  /** A dossier enqueued at a new revision: its older jobs still waiting are cancelled, so no worker runs them. */
+  private async cancelSuperseded(boss: PgBoss, jobs: readonly DossierJob[], revised: ReadonlySet<string>): Promise<void> {
+    if (revised.size === 0) return;
+    const batches = new Set(jobs.filter((job) => revised.has(dossierJobId(job.batchId, job.dossierId, job.revision))).map((job) => job.batchId));
+    for (const batchId of batches) {
+      const stale = await supersededJobIds(boss, this.options.queueName, batchId, revised);
+      if (stale.length > 0) await boss.cancel(this.options.queueName, stale);
+    }
   }
 
   async work(handler: QueueHandler, options: WorkOptions): Promise<void> {

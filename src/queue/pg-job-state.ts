@@ -66,6 +66,16 @@ function isNewer(a: Pick<JobWithMetadata, 'id' | 'createdOn'>, b: Pick<JobWithMe
   return byTime !== 0 ? byTime > 0 : a.id > b.id;
 }
 
+/**
+ * Jobs a new revision has made useless: older jobs of the same dossiers still waiting for a worker (created or
+ * retrying). A running one is left to end; the skip rule then keeps whichever output is current.
+ */
+export async function supersededJobIds(boss: Pick<PgBoss, 'findJobs'>, queueName: string, batchId: string, newIds: ReadonlySet<string>): Promise<string[]> {
+  const jobs = await batchJobs(boss, queueName, batchId);
+  const renewed = new Set(jobs.filter((job) => newIds.has(job.id)).map((job) => job.data.dossierId));
+  return jobs.filter((job) => !newIds.has(job.id) && renewed.has(job.data.dossierId) && (job.state === 'created' || job.state === 'retry')).map((job) => job.id);
+}
+
 /** The current job of every dossier of a batch. */
 async function currentJobs(boss: Pick<PgBoss, 'findJobs'>, queueName: string, batchId: string): Promise<JobWithMetadata<DossierJob>[]> {
   return newestPerDossier(await batchJobs(boss, queueName, batchId));

@@ -143,4 +143,15 @@ describe('job revisions on a real PostgreSQL', () => {
     ]);
     expect(await queue.retryFailed('b-rev')).toBe(0);
   });
+
+  it('cancels the older job of a dossier still waiting when a new revision comes, so no worker runs stale files', async () => {
+    const queue = newQueue(await newDatabase());
+    expect(await queue.enqueueDossiers(dossiers({ A: 'r1', B: 'r1' }))).toEqual({ created: 2, existing: 0 });
+    // Re-scanned before any worker got to it: B@r1 must not run after B@r2 exists.
+    expect(await queue.enqueueDossiers(dossiers({ A: 'r1', B: 'r2' }))).toEqual({ created: 1, existing: 1 });
+    const ran: string[] = [];
+    await queue.work(async (job) => void ran.push(`${job.dossierId}@${job.revision}`), { concurrency: 1, signal: AbortSignal.timeout(60_000), stopWhenIdle: true });
+    expect(ran.sort()).toEqual(['A@r1', 'B@r2']);
+    expect(await queue.status('b-rev')).toMatchObject({ total: 2, counts: { done: 2, failed: 0 }, complete: true });
+  });
 });
