@@ -51,6 +51,13 @@ describe('sohoa watch on a hot folder', () => {
     const run = await startCli(['watch', inbox, '--out', path.join(inbox, 'archive'), '--once', '--settle', '0']).done;
     expect(run.code).toBe(2);
     expect(run.stderr + run.stdout).toMatch(/overlap/);
+    // The same for a bucket: refused before any request is sent.
+    const bucket = await startCli(['watch', 's3://office/inbox', '--out', 's3://office/inbox/archive', '--once']).done;
+    expect(bucket.code).toBe(2);
+    expect(bucket.stderr + bucket.stdout).toMatch(/WATCH_CONFIG_INVALID|overlap/);
+    const missing = await startCli(['watch', path.join(work, 'no-such-share'), '--out', out, '--once']).done;
+    expect(missing.code).toBe(2);
+    expect(missing.stderr + missing.stdout).toMatch(/is not a folder/);
   });
 
   it('finishes a batch its watcher was SIGKILLed in, when started again: one complete output, nothing twice', async () => {
