@@ -151,7 +151,7 @@ async function operations(): Promise<void> {
   if (args.report) await benchReport({ runs: Math.max(runs, 5), chromium: process.env['SOHOA_CHROMIUM'] || '/usr/bin/chromium' });
   if (args.watch) {
     const { benchWatch } = await import('./watch-bench.ts');
-    await benchWatch({ runs: Math.max(runs, 5), batches: 5_000, idleSeconds: 25 });
+    await benchWatch({ runs: Math.max(runs, 5), batches: 5_000, idleSeconds: 60 });
   }
 }
 

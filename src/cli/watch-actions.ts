@@ -80,7 +80,7 @@ export function embeddedActions(deps: ActionDeps & { ocr: OcrEngine; signal: Abo
       }
     },
     reportBad: reportBad(deps),
-    ...(deps.onDone.kind === 'keep' ? {} : { finish: async (name: string, _files: readonly InboxFile[], fingerprint: string) => void (await applyOnDone(deps.inbox, name, fingerprint, deps.onDone, log)) }),
+    ...(deps.onDone.kind === 'keep' ? {} : { finish: async (name: string, fingerprint?: string) => void (await applyOnDone(deps.inbox, name, fingerprint, deps.onDone, log)) }),
   };
 }
 

@@ -14,7 +14,7 @@ import { PgBossQueue } from '../queue/pg-boss-queue.ts';
 import { openObjectStore, parseStoreLocation, type StoreLocation } from '../storage/store-location.ts';
 import { FolderInbox } from '../watch/folder-inbox.ts';
 import type { Inbox } from '../watch/inbox.ts';
-import { parseOnDone, type OnDone } from '../watch/on-done.ts';
+import { parseOnDone, resolveOnDone, type OnDone } from '../watch/on-done.ts';
 import { S3Inbox } from '../watch/s3-inbox.ts';
 import type { WatchActions } from '../watch/watch-pass.ts';
 import { WatchState } from '../watch/watch-state.ts';
@@ -42,6 +42,7 @@ async function watchCommand(inboxArgument: string, flags: Record<string, unknown
   const log = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) });
   const inboxLocation = parseStoreLocation(inboxArgument);
   refuseOverlap(inboxLocation, parseStoreLocation(config.out));
+  settings.onDone = resolveOnDone(settings.onDone, inboxLocation);
   if (inboxLocation.kind === 'local' && !(await stat(inboxLocation.path).catch(() => undefined))?.isDirectory()) {
     throw new ConfigError('WATCH_CONFIG_INVALID', `the inbox ${path.resolve(inboxLocation.path)} is not a folder: create it (or mount the share) before starting the watcher`);
   }
@@ -70,9 +71,11 @@ async function watchCommand(inboxArgument: string, flags: Record<string, unknown
       ...(metrics ? { observer: metrics } : {}),
     });
     log.info({ event: 'watch.started', inbox: inbox.location, store: store.location, mode, settleMs: settings.settleMs, pollMs: settings.pollMs, rescanMs: settings.rescanMs, onDone: settings.onDone.kind }, 'watch.started');
-    await watcher.run(stopping.looking, { once: settings.once });
-    log.info({ event: 'watch.stopped' }, 'watch.stopped');
-    return stopping.exitCode() ?? ExitCode.ok;
+    const outcome = await watcher.run(stopping.looking, { once: settings.once });
+    log.info({ event: 'watch.stopped', ...outcome }, 'watch.stopped');
+    // For cron: an inbox it could not list, or a batch left to the next run, is not a clean exit.
+    const unfinished = settings.once && (outcome.looksFailed > 0 || outcome.batchesFailed > 0);
+    return stopping.exitCode() ?? (unfinished ? ExitCode.unavailable : ExitCode.ok);
   } finally {
     stopping.dispose();
     for (const close of closing.reverse()) await close().catch(() => {});

@@ -6,7 +6,11 @@ export interface WatchRecord {
   batch: string;
   /** Names, sizes and content tags of the batch's files when it was taken (see batchFingerprint). */
   fingerprint: string;
-  state: 'taken' | 'done' | 'bad';
+  /**
+   * `finishing`: done, and --on-done is moving or deleting the originals; a watcher killed meanwhile finishes
+   * that on its next look (embedded mode only, where --on-done is allowed).
+   */
+  state: 'taken' | 'finishing' | 'done' | 'bad';
   /** ISO 8601 time of the change. */
   at: string;
   /** Why a bad batch was not run (its manifest's problems), for the log and the report. */

@@ -112,10 +112,9 @@ export class PgBossQueue implements JobQueue {
         const chunk = unique.slice(start, start + insertChunkSize);
         const byId = new Map(chunk.map((job) => [dossierJobId(job.batchId, job.dossierId, job.revision), job]));
         const ids = await boss.insert(this.options.queueName, [...byId].map(([id, job]) => ({ id, data: jobData(job), ...bossJobOptions(this.options) })), { returnId: true });
-        for (const id of ids ?? []) {
-          createdBatches.add(byId.get(id)!.batchId);
-          if (byId.get(id)!.revision !== undefined) revised.add(id);
-        }
+        for (const id of ids ?? []) createdBatches.add(byId.get(id)!.batchId);
+        // Every submitted revision, created now or before: an enqueue cut short after its insert is redone whole.
+        for (const [id, job] of byId) if (job.revision !== undefined) revised.add(id);
         created += ids?.length ?? 0;
       }
       await this.cancelSuperseded(boss, unique, revised);

@@ -2,7 +2,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isJunk, type InboxFile } from './inbox-batch.ts';
+import { isJunk, isLeftover, type InboxFile } from './inbox-batch.ts';
 import type { Inbox } from './inbox.ts';
 
 export class FolderInbox implements Inbox {
@@ -95,13 +95,16 @@ async function listFiles(batchRoot: string): Promise<InboxFile[]> {
   return files;
 }
 
-/** Removes the batch's folders left empty, deepest first. Junk alone (Thumbs.db, .DS_Store) does not keep a batch. */
+/**
+ * Removes what is left of a removed batch: desktop leftovers (Thumbs.db, .DS_Store), then the folders left empty,
+ * deepest first. Anything else (a partial upload beside it) keeps its folder.
+ */
 async function removeEmptyFolders(root: string): Promise<void> {
-  if ((await listFiles(root)).length === 0) {
-    await rm(root, { recursive: true, force: true });
-    return;
-  }
   const entries = await readdir(root, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const entry of entries) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && isLeftover(path.relative(root, full).split(path.sep).join('/'))) await rm(full, { force: true });
+  }
   const folders = entries.filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath, e.name));
   for (const folder of [...folders.sort((a, b) => b.length - a.length), root]) await rmdir(folder).catch(() => {});
 }

@@ -28,6 +28,17 @@ export function isJunk(relativePath: string): boolean {
   });
 }
 
+/**
+ * Junk a finished batch may be removed with: what desktops and NAS index leave (Thumbs.db, ._* forks, @eaDir).
+ * Not partial uploads or other hidden files (rsync's .name.XXXX): those may be someone's upload in progress.
+ */
+export function isLeftover(relativePath: string): boolean {
+  return relativePath.split('/').some((segment) => {
+    const name = segment.toLowerCase();
+    return junkNames.has(name) || name.startsWith('._');
+  });
+}
+
 /** The batch's files that count: junk left out, in a stable order. */
 export function batchFiles(listed: readonly InboxFile[]): InboxFile[] {
   return listed.filter((file) => !isJunk(file.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

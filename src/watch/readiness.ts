@@ -76,9 +76,9 @@ export function judgeReadiness(listed: readonly InboxFile[], rules: ReadinessRul
     }
     return { state: 'waiting', reason: `${missing.length} file(s) the manifest names have not arrived`, missing };
   }
-  const named = new Set([manifest.path, ...plan.references.map((r) => r.file)]);
-  const changing = unsettled.filter((path) => named.has(path));
-  if (changing.length > 0) return { state: 'waiting', reason: 'files the manifest names are still changing', missing: changing };
+  // Every file, named or not: the fingerprint covers them all, so a file still growing beside the named ones
+  // would make each look a new batch, taken again and again.
+  if (unsettled.length > 0) return { state: 'waiting', reason: 'files of the batch are still changing', missing: unsettled };
   return { state: 'ready', files };
 }
 

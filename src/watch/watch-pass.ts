@@ -16,8 +16,11 @@ export interface WatchActions {
   take(batch: string, files: readonly InboxFile[]): Promise<TakeOutcome>;
   /** Writes the report of a batch that cannot be run, with its reasons. */
   reportBad(batch: string, reasons: string[]): Promise<void>;
-  /** After a clean take is recorded done: what --on-done says to do with the originals. */
-  finish?(batch: string, files: readonly InboxFile[], fingerprint: string): Promise<void>;
+  /**
+   * After a clean take: what --on-done says to do with the originals. `fingerprint` is the run's, to check the
+   * batch did not change meanwhile; absent when a cut-short finish is resumed (the files are then its rest).
+   */
+  finish?(batch: string, fingerprint?: string): Promise<void>;
 }
 
 export interface PassInput {
@@ -58,9 +61,14 @@ export async function watchPass(input: PassInput, deps: PassDeps): Promise<PassR
   for (const [batch, files] of input.listing) {
     if (deps.stop?.aborted) break;
     const fingerprint = batchFingerprint(files);
-    const step = nextStep(await ledger.get(batch), fingerprint);
+    const record = await ledger.get(batch);
+    const step = nextStep(record, fingerprint);
     if (step === 'skip') {
       result.settled.push(batch);
+      continue;
+    }
+    if (step === 'finish' && record) {
+      if (await finishOne(batch, undefined, record.fingerprint, deps)) result.settled.push(batch);
       continue;
     }
     const settling = rememberSettling(input.memory.get(batch) ?? new Map(), files, input.nowMs);
@@ -93,8 +101,9 @@ export async function watchPass(input: PassInput, deps: PassDeps): Promise<PassR
     if (ended === 'failed') result.failed.push(batch);
     else {
       (ended === 'done' ? result.taken : result.bad).push(batch);
-      result.settled.push(batch);
       result.memory.delete(batch);
+      // A finish cut short (a file locked for a moment) is looked at again on the next cheap look.
+      if ((await ledger.get(batch))?.state !== 'finishing') result.settled.push(batch);
     }
   }
   return result;
@@ -107,7 +116,6 @@ async function takeOne(batch: string, files: readonly InboxFile[], fingerprint: 
   try {
     outcome = await actions.take(batch, files);
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
     if (err instanceof InputError) {
       // The batch itself is wrong (what only loading it finds: two dossiers with one id, a file type it cannot read).
       const reasons = [`${err.code}: ${err.message}`];
@@ -116,16 +124,33 @@ async function takeOne(batch: string, files: readonly InboxFile[], fingerprint: 
       await ledger.mark({ batch, fingerprint, state: 'bad', at: new Date().toISOString(), reasons });
       return 'bad';
     }
-    // A fault of the moment (the store, the queue): the batch stays taken and the next look runs it again.
-    log.error({ event: 'watch.failed', batch, reason: describeError(err) }, 'watch.failed: the batch stays taken and is tried again on the next look');
+    // A fault of the moment (the store, the queue), or a setting one batch trips on (an object it may not read):
+    // the batch stays taken, the watcher goes on with the others, and the next look runs it again.
+    const code = err instanceof ConfigError ? { code: err.code } : {};
+    log.error({ event: 'watch.failed', batch, ...code, reason: describeError(err) }, 'watch.failed: the batch stays taken and is tried again on the next look');
     return 'failed';
   }
-  // Done before the originals are moved: a watcher killed in between finds the batch finished, never runs it twice.
-  await ledger.mark({ batch, fingerprint, state: 'done', at: new Date().toISOString() });
-  if (outcome.clean && actions.finish) {
-    await actions.finish(batch, files, fingerprint).catch((err: unknown) => {
-      log.error({ event: 'watch.on_done_failed', batch, reason: describeError(err) }, 'watch.on_done_failed: the originals stay in the inbox; move or delete them by hand');
-    });
+  if (!outcome.clean || !actions.finish) {
+    await ledger.mark({ batch, fingerprint, state: 'done', at: new Date().toISOString() });
+    return 'done';
   }
+  await finishOne(batch, fingerprint, fingerprint, deps);
   return 'done';
+}
+
+/**
+ * Moves or deletes a done batch's originals. `finishing` is recorded first: a watcher killed part-way, or a file
+ * locked for a moment, leaves the record so, and the next look finishes the rest instead of taking it as a batch.
+ */
+async function finishOne(batch: string, runFingerprint: string | undefined, fingerprint: string, deps: PassDeps): Promise<boolean> {
+  const { ledger, actions, log } = deps;
+  await ledger.mark({ batch, fingerprint, state: 'finishing', at: new Date().toISOString() });
+  try {
+    await actions.finish!(batch, runFingerprint);
+  } catch (err) {
+    log.error({ event: 'watch.on_done_failed', batch, reason: describeError(err) }, 'watch.on_done_failed: the rest of the batch is moved or deleted at the next look');
+    return false;
+  }
+  await ledger.mark({ batch, fingerprint, state: 'done', at: new Date().toISOString() });
+  return true;
 }

@@ -12,7 +12,9 @@ export type { WatchRecord } from '../domain/watch-ledger.ts';
  * (the watcher was killed): it is run again, and the run's skip rule keeps the dossiers that were completed, so
  * nothing is lost and nothing is published twice. Changed files, a new fingerprint, run it again the same way.
  */
-export function nextStep(record: WatchRecord | undefined, fingerprint: string): 'take' | 'resume' | 'skip' {
+export function nextStep(record: WatchRecord | undefined, fingerprint: string): 'take' | 'resume' | 'finish' | 'skip' {
+  // Part-moved or part-deleted: what is left is the rest of a finished batch, whatever its files now are.
+  if (record?.state === 'finishing') return 'finish';
   if (!record || record.fingerprint !== fingerprint) return 'take';
   return record.state === 'taken' ? 'resume' : 'skip';
 }

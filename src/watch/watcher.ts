@@ -44,12 +44,23 @@ export interface LookSummary {
   listRequests: number;
   /** When a waiting batch may become ready (a file's settle time ends, or the wait for a missing file). */
   nextDeadlineMs?: number;
+  /** The first of those that is a settle time (what --once waits for). */
+  nextSettleMs?: number;
 }
 
 export interface WatchObserver {
   looked(summary: LookSummary): void;
   lookFailed(): void;
 }
+
+/** What a run came to, for the exit code of --once: looks that could not list the inbox, batches left to retry. */
+export interface RunOutcome {
+  looksFailed: number;
+  batchesFailed: number;
+}
+
+/** setTimeout's limit (about 24.8 days): a longer wait would fire at once. */
+const maxTimerMs = 2 ** 31 - 1;
 
 /** Events arrive in bursts (one per block written); one look after the burst is enough. */
 export const eventDebounceMs = 250;
@@ -66,6 +77,7 @@ export class Watcher {
   #lastFullMs = Number.NEGATIVE_INFINITY;
   #wake: (() => void) | undefined;
   #stop: AbortSignal | undefined;
+  #looked = false;
 
   constructor(options: WatcherOptions) {
     this.#options = options;
@@ -93,7 +105,7 @@ export class Watcher {
       seen: names.size,
       listed: listing.size,
       waiting: this.#waitingSince.size,
-      oldestWaitingMs: this.#waitingSince.size === 0 ? 0 : nowMs - Math.min(...this.#waitingSince.values()),
+      oldestWaitingMs: this.#waitingSince.size === 0 ? 0 : nowMs - earliest(this.#waitingSince.values()),
       done: result.taken.length,
       bad: result.bad.length,
       failed: result.failed.length,
@@ -114,18 +126,25 @@ export class Watcher {
     const everythingDirty = this.#everythingDirty;
     this.#dirty.clear();
     this.#everythingDirty = false;
-    if (full) {
-      const listing = await inbox.everything();
-      this.#lastFullMs = nowMs;
-      return { listing, names: new Set(listing.keys()) };
+    try {
+      if (full) {
+        const listing = await inbox.everything();
+        this.#lastFullMs = nowMs;
+        return { listing, names: new Set(listing.keys()) };
+      }
+      const names = new Set(await inbox.batchNames());
+      const listing = new Map<string, InboxFile[]>();
+      for (const name of names) {
+        if (this.#settled.has(name) && !everythingDirty && !dirty.has(name)) continue;
+        listing.set(name, await inbox.batchFiles(name));
+      }
+      return { listing, names };
+    } catch (err) {
+      // The listing failed: the events it was to answer are kept for the next look.
+      for (const batch of dirty) this.#dirty.add(batch);
+      this.#everythingDirty ||= everythingDirty;
+      throw err;
     }
-    const names = new Set(await inbox.batchNames());
-    const listing = new Map<string, InboxFile[]>();
-    for (const name of names) {
-      if (this.#settled.has(name) && !everythingDirty && !dirty.has(name)) continue;
-      listing.set(name, await inbox.batchFiles(name));
-    }
-    return { listing, names };
   }
 
   #remember(listing: ReadonlyMap<string, readonly InboxFile[]>, names: ReadonlySet<string>, result: PassResult, nowMs: number): void {
@@ -150,48 +169,70 @@ export class Watcher {
     }
   }
 
-  #nextDeadline(waiting: readonly string[], nowMs: number): { nextDeadlineMs?: number } {
+  /**
+   * When a waiting batch may change state: a file's settle time ends, or the wait for a missing file runs out.
+   * Only times still ahead count, so a batch that cannot move (a marker that never comes) never spins the loop.
+   */
+  #nextDeadline(waiting: readonly string[], nowMs: number): { nextDeadlineMs?: number; nextSettleMs?: number } {
     const { settleMs, giveUpMs } = this.#options.rules;
-    let next = Number.POSITIVE_INFINITY;
+    let settle = Number.POSITIVE_INFINITY;
+    let giveUp = Number.POSITIVE_INFINITY;
     for (const batch of waiting) {
-      const files = [...(this.#memory.get(batch)?.values() ?? [])];
-      for (const file of files) if (file.sinceMs + settleMs > nowMs) next = Math.min(next, file.sinceMs + settleMs);
-      if (giveUpMs !== undefined && files.length > 0) next = Math.min(next, Math.max(...files.map((f) => f.sinceMs)) + giveUpMs);
+      let lastChange = Number.NEGATIVE_INFINITY;
+      for (const file of this.#memory.get(batch)?.values() ?? []) {
+        if (file.sinceMs + settleMs > nowMs) settle = Math.min(settle, file.sinceMs + settleMs);
+        lastChange = Math.max(lastChange, file.sinceMs);
+      }
+      if (giveUpMs !== undefined && lastChange + giveUpMs > nowMs) giveUp = Math.min(giveUp, lastChange + giveUpMs);
     }
-    return Number.isFinite(next) ? { nextDeadlineMs: next } : {};
+    const next = Math.min(settle, giveUp);
+    return { ...(Number.isFinite(next) ? { nextDeadlineMs: next } : {}), ...(Number.isFinite(settle) ? { nextSettleMs: settle } : {}) };
   }
 
   /**
    * Looks until `stop` is aborted. The next look comes at the first of: an event (after a short debounce), a
-   * waiting batch's settle deadline, the poll, the rescan. With `once`, it looks again only while some batch
-   * waits on a deadline, then returns: what is ready has been taken.
+   * waiting batch's settle deadline, the poll, the rescan; after a failed look, at the poll. With `once`, it
+   * looks again only while some batch is settling (not for the give-up time), then returns what it found.
    */
-  async run(stop: AbortSignal, options: { once?: boolean } = {}): Promise<void> {
+  async run(stop: AbortSignal, options: { once?: boolean } = {}): Promise<RunOutcome> {
     const { inbox, log, pollMs, rescanMs } = this.#options;
     this.#stop = stop;
+    const outcome: RunOutcome = { looksFailed: 0, batchesFailed: 0 };
     const unwatch = inbox.watchChanges?.(
       (batch) => this.changed(batch),
       (err) => log.warn({ event: 'watch.events_failed', reason: describeError(err) }, 'watch.events_failed: file system events stopped; the watcher goes on by polling'),
     );
     try {
       while (!stop.aborted) {
-        const summary = await this.#safeLook();
-        if (options.once && summary?.nextDeadlineMs === undefined) return;
+        const summary = await this.#safeLook(outcome);
         const nowMs = this.#clock();
-        const due = options.once ? (summary?.nextDeadlineMs ?? nowMs) : Math.min(summary?.nextDeadlineMs ?? Number.POSITIVE_INFINITY, nowMs + pollMs, this.#lastFullMs + rescanMs);
-        await this.#sleep(Math.max(0, due - nowMs), stop);
+        if (options.once) {
+          if (summary) outcome.batchesFailed = summary.failed;
+          if (summary?.nextSettleMs === undefined) return outcome;
+          await this.#sleep(Math.max(0, summary.nextSettleMs - nowMs), stop);
+          continue;
+        }
+        const due = summary ? Math.min(summary.nextDeadlineMs ?? Number.POSITIVE_INFINITY, nowMs + pollMs, this.#lastFullMs + rescanMs) : nowMs + pollMs;
+        await this.#sleep(Math.min(maxTimerMs, Math.max(0, due - nowMs)), stop);
       }
+      return outcome;
     } finally {
       unwatch?.();
     }
   }
 
-  /** A look that fails (the inbox unreachable for a moment) is logged; the next one tries again. */
-  async #safeLook(): Promise<LookSummary | undefined> {
+  /**
+   * A look that fails (the inbox unreachable for a moment) is logged; the next one tries again. A ConfigError
+   * before any look succeeded is a wrong setting (no such bucket, no permission): the watcher stops on it.
+   */
+  async #safeLook(outcome: RunOutcome): Promise<LookSummary | undefined> {
     try {
-      return await this.look();
+      const summary = await this.look();
+      this.#looked = true;
+      return summary;
     } catch (err) {
-      if (err instanceof ConfigError) throw err;
+      if (err instanceof ConfigError && !this.#looked) throw err;
+      outcome.looksFailed += 1;
       this.#options.observer?.lookFailed();
       this.#options.log.error({ event: 'watch.look_failed', inbox: this.#options.inbox.location, reason: describeError(err) }, 'watch.look_failed: the inbox could not be listed; the watcher tries again at the next poll');
       return undefined;
@@ -217,4 +258,10 @@ export class Watcher {
       }
     });
   }
+}
+
+function earliest(times: Iterable<number>): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const time of times) first = Math.min(first, time);
+  return first;
 }

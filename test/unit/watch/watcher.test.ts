@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/log.ts';
 import { LocalObjectStore } from '../../../src/storage/local-object-store.ts';
 import { FolderInbox } from '../../../src/watch/folder-inbox.ts';
-import { parseOnDone, type OnDone } from '../../../src/watch/on-done.ts';
+import { parseOnDone, resolveOnDone, type OnDone } from '../../../src/watch/on-done.ts';
 import { applyOnDone } from '../../../src/watch/on-done.ts';
 import type { WatchActions } from '../../../src/watch/watch-pass.ts';
 import { WatchState } from '../../../src/watch/watch-state.ts';
@@ -35,7 +35,7 @@ class CountingInbox extends FolderInbox {
   }
 }
 
-function harness(options: { onDone?: OnDone; giveUpMs?: number; clean?: boolean } = {}) {
+function harness(options: { onDone?: OnDone; giveUpMs?: number; clean?: boolean; duringTake?: (batch: string) => void; duringFinish?: (batch: string) => Promise<void> } = {}) {
   const root = tempDir();
   const inbox = new CountingInbox(root);
   const taken: string[] = [];
@@ -45,10 +45,14 @@ function harness(options: { onDone?: OnDone; giveUpMs?: number; clean?: boolean 
   const actions: WatchActions = {
     take: async (batch) => {
       taken.push(batch);
+      options.duringTake?.(batch);
       return { clean: options.clean ?? true };
     },
     reportBad: async (batch, reasons) => void bad.push({ batch, reasons }),
-    finish: async (batch, _files, fingerprint) => void finished.push(`${batch}:${await applyOnDone(inbox, batch, fingerprint, options.onDone ?? { kind: 'keep' }, silentLogger)}`),
+    finish: async (batch, fingerprint) => {
+      await options.duringFinish?.(batch);
+      finished.push(`${batch}:${await applyOnDone(inbox, batch, fingerprint, options.onDone ?? { kind: 'keep' }, silentLogger)}`);
+    },
   };
   const watcher = new Watcher({
     inbox,
@@ -159,26 +163,63 @@ describe('the watcher', () => {
     expect(failed.finished).toEqual([]);
     expect(existsSync(path.join(failed.root, 'B1', 'p1.png'))).toBe(true);
 
-    const changing = harness({ onDone: { kind: 'delete' } });
+    // A page arrives while the batch runs: the run did not see it, so nothing is deleted, and the batch is new.
+    let changing: ReturnType<typeof harness>;
+    changing = harness({ onDone: { kind: 'delete' }, duringTake: () => changing.put('B1/p2.png', 'arrived during the run') });
     changing.put('B1/p1.png', 'one');
     await changing.lookAt(0);
-    const fingerprintBefore = (await changing.inbox.batchFiles('B1')).length;
-    changing.put('B1/p2.png', 'arrived during the run');
-    // The finish step lists again and finds a file the run did not see: nothing is deleted.
-    expect(await applyOnDone(changing.inbox, 'B1', 'fingerprint of the run', { kind: 'delete' }, silentLogger)).toBe('changed');
-    expect(fingerprintBefore).toBe(1);
+    await changing.lookAt(6_000);
+    expect(changing.finished).toEqual(['B1:changed']);
     expect(readdirSync(path.join(changing.root, 'B1')).sort()).toEqual(['p1.png', 'p2.png']);
+    await changing.lookAt(12_000, true);
+    await changing.lookAt(18_000, true);
+    expect(changing.taken).toEqual(['B1', 'B1']);
   });
 
-  it('refuses an --on-done it does not know', () => {
+  it('finishes a move cut short (a file locked, or the watcher killed) at the next look, never taking the rest as a batch', async () => {
+    const archive = tempDir();
+    let attempts = 0;
+    const { put, lookAt, root, taken, finished } = harness({
+      onDone: { kind: 'move', target: archive },
+      duringFinish: async () => {
+        if (++attempts === 1) throw new Error('EBUSY: p2.png is open on the scanner station');
+      },
+    });
+    put('B1/manifest.json', manifest(['p1.png', 'p2.png']));
+    put('B1/p1.png', 'one');
+    put('B1/p2.png', 'two');
+    await lookAt(0);
+    await lookAt(6_000);
+    expect(finished).toEqual([]);
+    // Half of it gone by hand meanwhile: what is left is still the rest of a finished batch.
+    rmSync(path.join(root, 'B1', 'p1.png'));
+    await lookAt(16_000);
+    expect(finished).toEqual(['B1:moved']);
+    expect(taken).toEqual(['B1']);
+    expect(existsSync(path.join(root, 'B1'))).toBe(false);
+    expect(readdirSync(path.join(archive, 'B1')).sort()).toEqual(['manifest.json', 'p2.png']);
+  });
+
+  it('refuses an --on-done it does not know, and a move target inside the inbox or of the wrong kind, at start-up', () => {
     expect(() => parseOnDone('archive')).toThrow(/keep, delete or move:/);
     expect(parseOnDone(undefined)).toEqual({ kind: 'keep' });
+    const folder = { kind: 'local' as const, path: '/srv/inbox' };
+    expect(() => resolveOnDone(parseOnDone('move:/srv/inbox/done'), folder)).toThrow(/overlaps the inbox/);
+    expect(() => resolveOnDone(parseOnDone('move:s3://archive/done'), folder)).toThrow(/give a folder path/);
+    expect(resolveOnDone(parseOnDone('move:/srv/done'), folder)).toEqual({ kind: 'move', target: '/srv/done' });
+    const bucket = { kind: 's3' as const, bucket: 'office', prefix: 'inbox' };
+    expect(() => resolveOnDone(parseOnDone('move:inbox/done'), bucket)).toThrow(/overlaps the inbox/);
+    expect(() => resolveOnDone(parseOnDone('move:s3://other-bucket/done'), bucket)).toThrow(/within the inbox's bucket/);
+    expect(resolveOnDone(parseOnDone('move:s3://office/done/'), bucket)).toEqual({ kind: 'move', target: 'done' });
+    expect(resolveOnDone(parseOnDone('move:done'), bucket)).toEqual({ kind: 'move', target: 'done' });
   });
 
   it('wakes on file system events, not the poll: a batch written after the start is taken while the poll is an hour away', async () => {
     const root = tempDir();
     let tookIt: (batch: string) => void = () => {};
     const took = new Promise<string>((resolve) => (tookIt = resolve));
+    let firstLook: () => void = () => {};
+    const looked = new Promise<void>((resolve) => (firstLook = resolve));
     const watcher = new Watcher({
       inbox: new FolderInbox(root),
       ledger: new WatchState(new LocalObjectStore(tempDir())),
@@ -187,12 +228,13 @@ describe('the watcher', () => {
       pollMs: 3_600_000,
       rescanMs: 3_600_000,
       log: silentLogger,
+      observer: { looked: () => firstLook(), lookFailed: () => {} },
     });
     const stop = new AbortController();
     const running = watcher.run(stop.signal);
     try {
-      // The first look (empty inbox) is done once the loop sleeps; a batch written now is known only by its events.
-      await new Promise((resolve) => setImmediate(resolve));
+      // The first look saw an empty inbox, so no deadline is pending: a batch written now is known only by its events.
+      await looked;
       mkdirSync(path.join(root, 'B1'));
       writeFileSync(path.join(root, 'B1', 'manifest.json'), manifest(['p1.png']));
       writeFileSync(path.join(root, 'B1', 'p1.png'), 'one');
