@@ -20,6 +20,7 @@ import { MeteredObjectStore } from './metrics/metered-object-store.ts';
 import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
 import { addWatchCommand } from './cli/watch-command.ts';
+import { addCoverSheetsCommand } from './cli/cover-sheets-command.ts';
 import { interruptOnSignals } from './cli/interrupt.ts';
 import { answering, exitCodeOfError, jsonOffTerminal, reportError, runSummary, verifySummary, writeSummary } from './cli/summary.ts';
 import { verifyProblemCodes } from './domain/error-codes.ts';
@@ -174,6 +175,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   });
   addQueueCommands(program, setExit);
   addWatchCommand(program, setExit);
+  addCoverSheetsCommand(program, setExit);
   return program;
 }
 

@@ -143,6 +143,11 @@ export const errorCatalog = {
     vi: { reason: 'Tệp kê khai nêu một tệp không có trong thư mục lô.', action: 'Chép tệp đó vào thư mục lô, hoặc sửa tên tệp trong tệp kê khai.' },
     en: { reason: 'The manifest names a file that is not in the batch folder.', action: 'Copy that file into the batch folder, or fix its name in the manifest.' },
   },
+  COVER_SHEET_LIST_INVALID: {
+    kind: input,
+    vi: { reason: 'Danh sách in phiếu tách có dòng sai hoặc thiếu (mã hồ sơ trống hay trùng, mã văn bản sai, loại hồ sơ sai).', action: 'Sửa danh sách theo từng dòng được nêu, rồi in lại.' },
+    en: { reason: 'The cover-sheet list has wrong or missing entries (a dossier code empty or repeated, a bad document id or kind).', action: 'Fix the list at each row named, and print again.' },
+  },
   MANIFEST_ENCODING: {
     kind: input,
     vi: { reason: 'Tệp kê khai không được lưu ở bảng mã UTF-8.', action: 'Lưu lại dưới dạng "CSV UTF-8" (Excel) hoặc UTF-8 (trình soạn thảo).' },

@@ -12,11 +12,12 @@ const src = path.resolve(import.meta.dirname, '../../../src');
  * order of this table is the order of the layers, top first; docs/architecture.md draws the same table.
  */
 const mayImport: Record<string, readonly string[]> = {
-  cli: ['config', 'watch', 'pipeline', 'queue', 'report', 'stages', 'metrics', 'ocr', 'storage', 'verify', 'common', 'log', 'domain'],
+  cli: ['config', 'watch', 'pipeline', 'queue', 'report', 'stages', 'split', 'metrics', 'ocr', 'storage', 'verify', 'common', 'log', 'domain'],
   config: ['ocr', 'queue', 'storage', 'common', 'domain'],
   pipeline: ['stages', 'report', 'export', 'extract', 'pdf', 'ocr', 'metrics', 'queue', 'storage', 'common', 'domain'],
   stages: ['extract', 'image', 'ocr', 'pdf', 'qr', 'storage', 'common', 'domain'],
   report: ['pdf', 'storage', 'common', 'domain'],
+  split: ['qr', 'domain'],
   export: ['pdf', 'domain'],
   pdf: ['image', 'domain'],
   extract: ['domain'],
