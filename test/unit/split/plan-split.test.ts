@@ -1,0 +1,89 @@
+// Where a stack is cut: sohoa cover sheets, generic separators, the Circular 01/2023 receipt QR, and every doubt
+// on the to-review list instead of a silent guess.
+import { describe, expect, it } from 'vitest';
+import { encodeCoverSheet } from '../../../src/split/cover-sheet.ts';
+import { planSplit, type PageCode } from '../../../src/split/plan-split.ts';
+
+const qr = (text: string): PageCode => ({ text, format: 'QRCode', valid: true });
+const dossierSheet = (code: string, title?: string) => [qr(encodeCoverSheet({ dossierCode: code, dossierKind: 'component', ...(title ? { title } : {}) }))];
+const documentSheet = (code: string, id: string) => [qr(encodeCoverSheet({ dossierCode: code, documentId: id, documentType: 'Tờ trình' }))];
+const page: PageCode[] = [];
+const shape = (plan: ReturnType<typeof planSplit>) => plan.dossiers.map((d) => ({ id: d.id, documents: d.documents.map((doc) => [doc.id, ...doc.pages]) }));
+
+describe('planSplit', () => {
+  it('cuts on cover sheets into dossiers and documents, leaving the sheets out, with every cut named', () => {
+    const plan = planSplit([dossierSheet('H05-0001', 'Hồ sơ một'), documentSheet('H05-0001', 'TTR-08'), page, page, documentSheet('H05-0001', 'CV-125'), page, dossierSheet('H05-0002'), page, page, page]);
+    expect(shape(plan)).toEqual([
+      { id: 'H05-0001', documents: [['TTR-08', 2, 3], ['CV-125', 5]] },
+      { id: 'H05-0002', documents: [['D-001', 7, 8, 9]] },
+    ]);
+    expect(plan.dossiers[0]).toMatchObject({ code: 'H05-0001', kind: 'component', title: 'Hồ sơ một' });
+    expect(plan.dossiers[0]!.documents[0]).toMatchObject({ type: 'Tờ trình' });
+    expect(plan.cuts.map((c) => [c.page, c.rule, c.starts, c.dropped])).toEqual([
+      [0, 'cover-sheet', 'dossier', true],
+      [1, 'cover-sheet', 'document', true],
+      [4, 'cover-sheet', 'document', true],
+      [6, 'cover-sheet', 'dossier', true],
+    ]);
+    expect(plan.review).toEqual([]);
+  });
+
+  it('cuts documents on PATCHT in Code 128, Code 39 or QR, first page and last page included, never leaving an empty document', () => {
+    const sep = (format: string): PageCode[] => [{ text: 'PATCHT', format, valid: true }];
+    const plan = planSplit([sep('Code128'), page, page, sep('Code39'), sep('QRCode'), page, sep('Code128')]);
+    expect(shape(plan)).toEqual([{ id: 'stack-p1', documents: [['D-001', 1, 2], ['D-002', 5]] }]);
+    expect(plan.cuts.map((c) => c.page)).toEqual([0, 3, 4, 6]);
+    expect(plan.review).toEqual([
+      'page 4: a separator sheet is followed by no page (the next sheet is page 5)',
+      'page 7: a separator sheet is the last page of the stack; no page follows it',
+    ]);
+    // keep-separator: the sheet stays, as the first page of its document.
+    expect(shape(planSplit([dossierSheet('A'), page, sep('Code39'), page], { keepSeparator: true }))).toEqual([{ id: 'A', documents: [['D-001', 1], ['D-002', 2, 3]] }]);
+    // An archive's own separator value, by pattern.
+    expect(shape(planSplit([page, [{ text: 'ASN-000123', format: 'Code128', valid: true }], page], { separator: /^ASN-\d+$/ }))[0]!.documents).toEqual([['D-001', 0], ['D-002', 2]]);
+  });
+
+  it('starts a dossier at a receipt carrying the Circular 01/2023 QR, and keeps the receipt page', () => {
+    const receipt = (code: string) => [qr(JSON.stringify({ maHoSo: code, maTTHC: '1.000466' }))];
+    const plan = planSplit([receipt('H05.22-240305-0001'), page, receipt('H05.22-240305-0001'), receipt('H05.22-240305-0002'), page]);
+    expect(shape(plan)).toEqual([
+      { id: 'H05.22-240305-0001', documents: [['D-001', 0, 1, 2]] },
+      { id: 'H05.22-240305-0002', documents: [['D-001', 3, 4]] },
+    ]);
+    expect(plan.cuts.map((c) => [c.page, c.rule, c.value, c.dropped])).toEqual([
+      [0, 'circular-01-2023', 'H05.22-240305-0001', false],
+      [3, 'circular-01-2023', 'H05.22-240305-0002', false],
+    ]);
+  });
+
+  it('never cuts on a code that failed its checksum, a cover sheet it cannot read, or two codes that disagree; each goes to review', () => {
+    const torn: PageCode[] = [{ text: '', format: 'QRCode', valid: false }];
+    const unreadable = [qr('SOHOA1?tl=no%20code')];
+    const disagree = [qr(JSON.stringify({ maHoSo: 'X-1' })), qr(JSON.stringify({ maHoSo: 'X-2' }))];
+    const plan = planSplit([dossierSheet('A'), page, torn, unreadable, disagree, page, page]);
+    expect(shape(plan)).toEqual([{ id: 'A', documents: [['D-001', 1, 2, 3, 4, 5, 6]] }]);
+    expect(plan.review).toEqual([
+      expect.stringMatching(/^page 3: a QRCode code was found but could not be read/),
+      expect.stringMatching(/^page 4: a cover sheet that cannot be used \(the cover sheet's code carries no dossier code/),
+      expect.stringMatching(/^page 5: two dossier codes disagree on one page \(X-1, X-2\)/),
+    ]);
+  });
+
+  it('flags pages before the first sheet, a dossier sheet with no page, a receipt disagreeing with its sheet, and a dossier twice', () => {
+    const receipt = [qr(JSON.stringify({ maHoSo: 'OTHER-9' }))];
+    const plan = planSplit([page, dossierSheet('A'), dossierSheet('B'), receipt, page, dossierSheet('A'), page]);
+    expect(shape(plan)).toEqual([
+      { id: 'stack-p1', documents: [['D-001', 0]] },
+      { id: 'B', documents: [['D-001', 3, 4]] },
+      { id: 'A', documents: [['D-001', 6]] },
+    ]);
+    expect(plan.review).toEqual([
+      expect.stringMatching(/^page 1: pages before the first separator/),
+      'page 2: the cover sheet of A is followed by no page (the next sheet is page 3)',
+      expect.stringMatching(/^page 4: its QR code names dossier OTHER-9, but the cover sheet before it names B/),
+    ]);
+    const twice = planSplit([dossierSheet('A'), page, dossierSheet('A'), page]);
+    expect(shape(twice).map((d) => d.id)).toEqual(['A', 'A-2']);
+    expect(twice.review).toEqual(['dossier A appears twice in the stack; the second one is A-2: check whether they belong together']);
+  });
+});
