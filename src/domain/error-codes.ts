@@ -148,6 +148,11 @@ export const errorCatalog = {
     vi: { reason: 'Danh sách in phiếu tách có dòng sai hoặc thiếu (mã hồ sơ trống hay trùng, mã văn bản sai, loại hồ sơ sai).', action: 'Sửa danh sách theo từng dòng được nêu, rồi in lại.' },
     en: { reason: 'The cover-sheet list has wrong or missing entries (a dossier code empty or repeated, a bad document id or kind).', action: 'Fix the list at each row named, and print again.' },
   },
+  SPLIT_NO_SEPARATOR: {
+    kind: input,
+    vi: { reason: 'Chồng giấy quét được yêu cầu tách (--split) nhưng không có phiếu tách, trang phân cách hay mã QR hồ sơ nào.', action: 'Kiểm tra đã quét kèm các phiếu tách (sohoa cover-sheets) chưa, hoặc chạy lại không có --split.' },
+    en: { reason: 'A stack was to be split (--split) but has no cover sheet, separator or dossier QR code.', action: 'Check that the cover sheets (sohoa cover-sheets) were scanned with it, or run it without --split.' },
+  },
   MANIFEST_ENCODING: {
     kind: input,
     vi: { reason: 'Tệp kê khai không được lưu ở bảng mã UTF-8.', action: 'Lưu lại dưới dạng "CSV UTF-8" (Excel) hoặc UTF-8 (trình soạn thảo).' },

@@ -15,7 +15,7 @@ const mayImport: Record<string, readonly string[]> = {
   cli: ['config', 'watch', 'pipeline', 'queue', 'report', 'stages', 'split', 'metrics', 'ocr', 'storage', 'verify', 'common', 'log', 'domain'],
   config: ['ocr', 'queue', 'storage', 'common', 'domain'],
   pipeline: ['stages', 'report', 'export', 'extract', 'pdf', 'ocr', 'metrics', 'queue', 'storage', 'common', 'domain'],
-  stages: ['extract', 'image', 'ocr', 'pdf', 'qr', 'storage', 'common', 'domain'],
+  stages: ['split', 'extract', 'image', 'ocr', 'pdf', 'qr', 'storage', 'common', 'domain'],
   report: ['pdf', 'storage', 'common', 'domain'],
   split: ['qr', 'domain'],
   export: ['pdf', 'domain'],
