@@ -16,7 +16,7 @@ import { splitStacks } from './stages/split-stacks.ts';
 import { openObjectStore, parseStoreLocation } from './storage/store-location.ts';
 import { verifyRecords } from './verify/verify-records.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
-import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './cli/common.ts';
+import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, splitOptionsFor, withMetricsOptions, withSplitOptions, withStoreOptions } from './cli/common.ts';
 import { MeteredObjectStore } from './metrics/metered-object-store.ts';
 import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
@@ -37,20 +37,8 @@ function lineWriter(print: (line: string) => void): Writable {
 }
 
 export function exitCodeOf(report: BatchReport): number {
-  return report.totals.pagesFailed > 0 || report.totals.documentsFailed > 0 ? ExitCode.someFailed : ExitCode.ok;
-}
-
-/**
- * `--split`: a batch without a manifest is a set of scanned stacks, cut on their sheets and codes. A manifest
- * already says how pages group, so there it is ignored, with a warning.
- */
-async function splitIfAsked(loaded: Awaited<ReturnType<typeof loadBatch>>, flags: Record<string, unknown>, log: Logger): Promise<Awaited<ReturnType<typeof loadBatch>>> {
-  if (!flags['split']) return loaded;
-  if (loaded.batch.manifestFile) return { ...loaded, warnings: [...loaded.warnings, `--split ignored: ${loaded.batch.manifestFile} already groups the pages into dossiers`] };
-  const started = performance.now();
-  const split = await splitStacks(loaded.batch, flags['keepSeparator'] ? { keepSeparator: true } : {});
-  log.info({ event: 'batch.split', batchId: split.batch.id, dossiers: split.batch.dossiers.length, durationMs: Math.round(performance.now() - started) }, 'batch.split');
-  return { batch: split.batch, warnings: [...loaded.warnings, ...split.warnings] };
+  const stacksFailed = report.split?.stacks.some((stack) => stack.error) ?? false;
+  return report.totals.pagesFailed > 0 || report.totals.documentsFailed > 0 || stacksFailed ? ExitCode.someFailed : ExitCode.ok;
 }
 
 async function runCommand(batchArgument: string, flags: Record<string, unknown>): Promise<number> {
@@ -77,7 +65,8 @@ async function runCommand(batchArgument: string, flags: Record<string, unknown>)
   let ocr: OcrEngine | undefined;
   try {
     const input = await openBatch(config, workDir, log);
-    const { batch, warnings } = await splitIfAsked(await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {}), flags, log);
+    const loaded = await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {});
+    const { batch, warnings } = await splitStacks(loaded, splitOptionsFor(pipelineFor('component'), flags), log);
     for (const warning of warnings) log.warn({ event: 'batch.warning', batchId: batch.id }, warning);
 
     ocr = await createOcrEngine(config, pipelineFor('component'), log);
@@ -172,12 +161,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--force', 'redo dossiers that are already complete')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--no-progress', 'no progress bar even on a terminal')
-    .option('--split', 'a batch without a manifest is scanned stacks: cut them into dossiers and documents on cover sheets (sohoa cover-sheets), PATCHT separators and dossier QR codes')
-    .option('--keep-separator', 'with --split, keep separator sheets (PATCHT) in the documents')
     .option('--pdf-text <mode>', 'PDF pages that already have text: skip (keep their text, default), redo or force (OCR them again)')
     .option('--object-lock <mode>', 'lock every object for its dossier\'s retention: GOVERNANCE or COMPLIANCE (S3 buckets with object lock)');
   run.option('--json', 'print one JSON summary object on stdout at the end (logs go to stderr); schema: pipelines/schema/summary.schema.json');
-  withMetricsOptions(withStoreOptions(run), 'default: off').action(async (batch: string, options: Record<string, unknown>) => {
+  withMetricsOptions(withSplitOptions(withStoreOptions(run)), 'default: off').action(async (batch: string, options: Record<string, unknown>) => {
     setExit(await answering('run', options, () => runCommand(batch, options)));
   });
   const verify = program

@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { TesseractEngine } from '../ocr/tesseract-engine.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
+import { splitOptions, type SplitOptions } from '../stages/split-stacks.ts';
 import { stageBatch } from '../stages/stage-batch.ts';
 import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
 
@@ -21,6 +22,23 @@ export async function pipelinesFor(config: RunConfig): Promise<(kind: 'component
   }
   const [dossier, result] = await Promise.all([loadPipeline('dossier'), loadPipeline('result')]);
   return (kind) => (kind === 'result' ? result : dossier);
+}
+
+/**
+ * Whether, and how, stacks are split: the pipeline's split stage, turned on with its defaults by `--split`;
+ * `--keep-separator` keeps generic separator sheets. Undefined: off (files a manifest marks as stacks are still cut).
+ */
+export function splitOptionsFor(pipeline: Pipeline, flags: Record<string, unknown>): SplitOptions | undefined {
+  const base = pipeline.stages.split ?? (flags['split'] ? splitOptions.parse({}) : undefined);
+  if (!base) return undefined;
+  return flags['keepSeparator'] ? { ...base, keepSeparator: true } : base;
+}
+
+/** `--split` and `--keep-separator`, on every command that plans batches. */
+export function withSplitOptions(command: Command): Command {
+  return command
+    .option('--split', "cut each scanned stack of a batch without a manifest into dossiers and documents on cover sheets (sohoa cover-sheets), separator sheets (PATCHT) and dossier QR codes; the pipeline's split stage sets the rest")
+    .option('--keep-separator', 'with --split, keep separator sheets (PATCHT) in the documents');
 }
 
 /** A batch in an object store is copied to the work folder first; a local batch is read where it is. */

@@ -20,9 +20,10 @@ import type { BatchStatus, DossierJob } from '../queue/job-queue.ts';
 import { PgBossQueue, takeoverBoundMs } from '../queue/pg-boss-queue.ts';
 import { installSignalHandlers, runWorker } from '../queue/worker-loop.ts';
 import { loadBatch } from '../stages/ingest.ts';
+import { splitStacks, type SplitOptions } from '../stages/split-stacks.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
-import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './common.ts';
+import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, splitOptionsFor, withMetricsOptions, withSplitOptions, withStoreOptions } from './common.ts';
 import { answering, enqueueSummary, jsonOffTerminal, queueShown, statusSummary, writeSummary } from './summary.ts';
 
 type SetExit = (code: number) => void;
@@ -48,13 +49,14 @@ async function enqueueCommand(batchArgument: string, flags: Record<string, unkno
   const json = Boolean(flags['json']);
   const log = createLogger({ level: config.logLevel, pretty: false, ...(json ? { destination: process.stderr } : {}) });
   // Every mistake in the batch (manifest, ids, missing files) is found here, before any job exists.
-  if (config.pipeline) await loadPipeline(config.pipeline);
+  const split = splitOptionsFor(config.pipeline ? await loadPipeline(config.pipeline) : await loadPipeline('dossier'), flags);
   const workDir = path.join(config.workDir, `enqueue-${randomUUID().slice(0, 8)}`);
   const queue = openQueue(config, log);
   try {
     const input = await openBatch(config, workDir, log);
-    const { batch, warnings } = await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {});
+    const { batch, warnings } = await splitStacks(await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {}), split, log);
     for (const warning of warnings) log.warn({ event: 'batch.warning', batchId: batch.id }, warning);
+    // The workers cut the stacks again as the job says (the same reading gives the same plan) to find their dossier.
     const jobs: DossierJob[] = batch.dossiers.map((dossier) => ({
       batchId: batch.id,
       dossierId: dossier.id,
@@ -62,6 +64,7 @@ async function enqueueCommand(batchArgument: string, flags: Record<string, unkno
       outUri: sharedLocation(config.out),
       ...(config.pipeline ? { pipeline: config.pipeline } : {}),
       ...(config.force ? { force: true } : {}),
+      ...(split ? { split } : {}),
     }));
     const result = await queue.enqueueDossiers(jobs);
     const line = { event: 'batch.enqueued', batchId: batch.id, dossiers: jobs.length, ...result };
@@ -174,16 +177,17 @@ async function untilStopped(worker: ReturnType<typeof runWorker>, queue: PgBossQ
 }
 
 /** Opens each batch the jobs name once per worker process; a failed open is tried afresh by the next job. */
-function queuedBatchOpener(config: ReturnType<typeof queueConfig>, workDir: string, log: Logger): (uri: string) => Promise<Batch> {
+function queuedBatchOpener(config: ReturnType<typeof queueConfig>, workDir: string, log: Logger): (uri: string, split?: SplitOptions) => Promise<Batch> {
   const batches = new Map<string, Promise<Batch>>();
-  return (uri: string): Promise<Batch> => {
-    let batch = batches.get(uri);
+  return (uri: string, split?: SplitOptions): Promise<Batch> => {
+    const key = `${uri}\u0000${JSON.stringify(split ?? null)}`;
+    let batch = batches.get(key);
     if (!batch) {
       // A bucket's batch is copied once per worker process into a folder of its own, then read like a local one.
-      batch = openBatch({ ...config, batch: uri }, path.join(workDir, `batch-${batches.size + 1}`), log).then(async (input) => (await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {})).batch);
+      batch = openBatch({ ...config, batch: uri }, path.join(workDir, `batch-${batches.size + 1}`), log).then(async (input) => (await splitStacks(await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {}), split, log)).batch);
       // A failed open (a fault of the moment) is tried afresh by the next job rather than remembered.
-      batch.catch(() => batches.delete(uri));
-      batches.set(uri, batch);
+      batch.catch(() => batches.delete(key));
+      batches.set(key, batch);
     }
     return batch;
   };
@@ -245,7 +249,7 @@ export function addQueueCommands(program: Command, setExit: SetExit): void {
     .option('--work-dir <folder>', 'scratch folder (a bucket batch is copied there to read its manifest)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
   enqueue.option('--json', 'print one JSON summary object on stdout at the end (logs go to stderr)');
-  withStoreOptions(enqueue).action(async (batch: string, options: Record<string, unknown>) => setExit(await answering('enqueue', options, () => enqueueCommand(batch, options))));
+  withSplitOptions(withStoreOptions(enqueue)).action(async (batch: string, options: Record<string, unknown>) => setExit(await answering('enqueue', options, () => enqueueCommand(batch, options))));
 
   const worker = program
     .command('worker')

@@ -11,6 +11,7 @@ import { runBatch } from '../pipeline/run-batch.ts';
 import type { DossierJob, JobQueue } from '../queue/job-queue.ts';
 import { buildBatchReport, writeBatchReport } from '../report/batch-report.ts';
 import { loadBatch } from '../stages/ingest.ts';
+import { splitStacks, type SplitOptions } from '../stages/split-stacks.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { InboxFile } from '../watch/inbox-batch.ts';
 import type { Inbox } from '../watch/inbox.ts';
@@ -23,6 +24,8 @@ export interface ActionDeps {
   inbox: Inbox;
   store: ObjectStore;
   pipelineFor: (kind: 'component' | 'result') => Pipeline;
+  /** The split stage's options when stacks are cut (--split, or the pipeline's split stage). */
+  split?: SplitOptions;
   workDir: string;
   log: Logger;
 }
@@ -31,7 +34,7 @@ export interface ActionDeps {
 async function openInboxBatch(deps: ActionDeps, name: string): Promise<{ batch: Batch; warnings: string[]; root: string; done: () => Promise<void> }> {
   const staging = path.join(deps.workDir, `batch-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`);
   const input = await openBatch({ ...deps.config, batch: deps.inbox.batchLocation(name) }, staging, deps.log);
-  const { batch, warnings } = await loadBatch(input.root, { batchId: toSafeId(name) });
+  const { batch, warnings } = await splitStacks(await loadBatch(input.root, { batchId: toSafeId(name) }), deps.split, deps.log);
   return { batch, warnings, root: input.root, done: () => rm(staging, { recursive: true, force: true }) };
 }
 
@@ -74,7 +77,8 @@ export function embeddedActions(deps: ActionDeps & { ocr: OcrEngine; signal: Abo
         // Stopped part-way (SIGTERM): the batch must stay taken, so the next start runs it to the end.
         if (deps.signal.aborted) throw new Error(`the watcher was stopped while ${name} was running; it finishes the batch when it starts again`);
         const { pagesFailed, documentsFailed, dossiersNotStarted } = report.totals;
-        return { clean: pagesFailed === 0 && documentsFailed === 0 && dossiersNotStarted === 0 };
+        const stacksFailed = report.split?.stacks.some((stack) => stack.error) ?? false;
+        return { clean: pagesFailed === 0 && documentsFailed === 0 && dossiersNotStarted === 0 && !stacksFailed };
       } finally {
         await opened.done();
       }
@@ -103,6 +107,7 @@ export function distributedActions(deps: ActionDeps & { queue: Pick<JobQueue, 'e
           outUri: deps.outUri,
           revision: dossierRevision(dossier, files),
           ...(config.pipeline ? { pipeline: config.pipeline } : {}),
+          ...(deps.split ? { split: deps.split } : {}),
         }));
         const result = await deps.queue.enqueueDossiers(jobs);
         log.info({ event: 'batch.enqueued', batchId: opened.batch.id, dossiers: jobs.length, ...result }, `batch.enqueued: ${opened.batch.id}: ${result.created} new jobs, ${result.existing} already queued`);

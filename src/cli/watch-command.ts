@@ -19,7 +19,7 @@ import { S3Inbox } from '../watch/s3-inbox.ts';
 import type { WatchActions } from '../watch/watch-pass.ts';
 import { WatchState } from '../watch/watch-state.ts';
 import { Watcher, type WatchObserver } from '../watch/watcher.ts';
-import { createOcrEngine, pipelinesFor, serveMetrics, withMetricsOptions, withStoreOptions } from './common.ts';
+import { createOcrEngine, pipelinesFor, serveMetrics, splitOptionsFor, withMetricsOptions, withSplitOptions, withStoreOptions } from './common.ts';
 import { distributedActions, embeddedActions, type ActionDeps } from './watch-actions.ts';
 import { stopOnSignals } from './watch-signals.ts';
 
@@ -57,7 +57,8 @@ async function watchCommand(inboxArgument: string, flags: Record<string, unknown
   const stopping = stopOnSignals(log, config.drainTimeout * 1000);
   const closing: Array<() => Promise<unknown>> = [() => inbox.close(), () => store.close(), () => rm(workDir, { recursive: true, force: true })];
   try {
-    const deps: ActionDeps = { config, inbox, store, pipelineFor, workDir, log };
+    const split = splitOptionsFor(pipelineFor('component'), flags);
+    const deps: ActionDeps = { config, inbox, store, pipelineFor, workDir, log, ...(split ? { split } : {}) };
     const { ledger, actions, mode, ping } = await modeOf(config, deps, settings, stopping.run, closing, log);
     const metrics = settings.once ? undefined : await serveWatchMetrics(config, { store: storeCheck(store), ...(ping ? { queue: ping } : {}) }, log, closing);
     const watcher = new Watcher({
@@ -180,7 +181,7 @@ export function addWatchCommand(program: Command, setExit: (code: number) => voi
     .option('--drain-timeout <seconds>', 'on SIGTERM, time the running batch has to finish before it is stopped (env SOHOA_DRAIN_TIMEOUT)', (v) => Number(v))
     .option('--work-dir <folder>', 'scratch folder for page intermediates')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
-  withMetricsOptions(withStoreOptions(watch), String(watchMetricsPort)).action(async (inbox: string, options: Record<string, unknown>) => {
+  withMetricsOptions(withSplitOptions(withStoreOptions(watch)), String(watchMetricsPort)).action(async (inbox: string, options: Record<string, unknown>) => {
     setExit(await watchCommand(inbox, options));
   });
 }

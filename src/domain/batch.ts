@@ -38,6 +38,43 @@ export interface Batch {
   /** Which manifest was read, relative to root, or undefined when the layout was inferred. */
   manifestFile?: string;
   dossiers: DossierPlan[];
+  /** Files the manifest marks as scanned stacks, to be cut into dossiers by the split stage. */
+  stacks?: string[];
+  /** How the split stage made `dossiers` from stacks, when it did: the batch report shows it. */
+  split?: BatchSplitReport;
+}
+
+/** One cut of a stack: the page of the file (from 1), the rule, the value read, where the pages after it went. */
+export interface StackCut {
+  page: number;
+  rule: 'cover-sheet' | 'circular-01-2023' | 'separator';
+  value: string;
+  starts: 'dossier' | 'document';
+  /** The sheet is not in the outputs (it stays in the batch, the provenance). */
+  sheetLeftOut: boolean;
+  /** Absent when no page followed the sheet. */
+  dossierId?: string;
+  documentId?: string;
+}
+
+export interface StackSplitReport {
+  /** The stack file, relative to the batch root. */
+  file: string;
+  pages: number;
+  /** Set when the pages were collated from two passes before the cut. */
+  collated?: 'odd-then-reversed-even';
+  cuts: StackCut[];
+  /** Pages of the file left out as blank backs. */
+  blankPagesLeftOut: number[];
+  /** Doubts for a person: a code found but unreadable, a sheet followed by no page, codes that disagree… */
+  review: Array<{ page?: number; kind: string; reason: string }>;
+  /** The stack could not be cut (no separator, an uneven duplex pass): none of its pages were run. */
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+export interface BatchSplitReport {
+  stacks: StackSplitReport[];
 }
 
 /** File extensions accepted as page images. */

@@ -153,6 +153,11 @@ export const errorCatalog = {
     vi: { reason: 'Chồng giấy quét được yêu cầu tách (--split) nhưng không có phiếu tách, trang phân cách hay mã QR hồ sơ nào.', action: 'Kiểm tra đã quét kèm các phiếu tách (sohoa cover-sheets) chưa, hoặc chạy lại không có --split.' },
     en: { reason: 'A stack was to be split (--split) but has no cover sheet, separator or dossier QR code.', action: 'Check that the cover sheets (sohoa cover-sheets) were scanned with it, or run it without --split.' },
   },
+  SPLIT_DUPLEX_UNEVEN: {
+    kind: input,
+    vi: { reason: 'Chồng giấy quét hai lượt (mặt trước rồi mặt sau đảo ngược) phải có số trang chẵn, nhưng tệp có số trang lẻ.', action: 'Quét lại đủ mặt sau của mọi tờ, hoặc đặt duplex: none nếu chồng giấy không quét hai lượt.' },
+    en: { reason: 'A stack scanned in two passes (fronts, then backs reversed) must have an even page count, but the file has an odd one.', action: 'Scan the backs of every sheet again, or set duplex: none if the stack was not scanned in two passes.' },
+  },
   MANIFEST_ENCODING: {
     kind: input,
     vi: { reason: 'Tệp kê khai không được lưu ở bảng mã UTF-8.', action: 'Lưu lại dưới dạng "CSV UTF-8" (Excel) hoặc UTF-8 (trình soạn thảo).' },

@@ -1,5 +1,5 @@
 // The records sohoa publishes: one per document, one per dossier (the commit marker), one report per batch.
-import type { DossierKind } from './batch.ts';
+import type { BatchSplitReport, DossierKind } from './batch.ts';
 import type { WarningCode } from './error-codes.ts';
 import type { ErrorReport } from './errors.ts';
 import type { PdfSignature } from './signature.ts';
@@ -214,6 +214,8 @@ export interface BatchReport {
   };
   dossiers: DossierReport[];
   warnings: string[];
+  /** How each scanned stack was cut, when the batch was split. */
+  split?: BatchSplitReport;
   /** Set when the run was stopped by a signal before the batch was done. */
   interrupted?: { signal: string };
 }

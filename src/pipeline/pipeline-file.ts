@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../domain/errors.ts';
 import { formatIssues } from '../common/validation.ts';
-import { stageOrder, stageSchemas, type PipelineStage, type StageName } from './stage-registry.ts';
+import { optionalStages, stageOrder, stageSchemas, type PipelineStage, type StageName } from './stage-registry.ts';
 
 /** Folder of the pipelines shipped with sohoa. */
 export const builtInPipelineDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
@@ -17,8 +17,8 @@ export interface Pipeline {
   description: string;
   /** Where it was read from, for messages. */
   source: string;
-  /** Each stage's options, resolved by the stage's own schema (defaults filled in). */
-  stages: { [S in PipelineStage as S['name']]: z.output<S['options']> };
+  /** Each stage's options, resolved by the stage's own schema (defaults filled in); an optional stage left out is absent. */
+  stages: { [S in PipelineStage as S['name'] extends 'split' ? never : S['name']]: z.output<S['options']> } & { split?: z.output<(typeof stageSchemas)['split']> };
   /** SHA-256 of the resolved plan (defaults filled in), so equal plans hash equal whatever the file's layout. */
   sha256: string;
 }
@@ -39,6 +39,7 @@ export function resolvePipeline(document: unknown, source: string): Pipeline {
   const problems: string[] = [];
   const options: Partial<Record<StageName, unknown>> = {};
   const seen = new Set<string>();
+  let lastOrder = -1;
   parsed.data.stages.forEach((entry, index) => {
     const keys = Object.keys(entry);
     if (keys.length !== 1) {
@@ -52,18 +53,19 @@ export function resolvePipeline(document: unknown, source: string): Pipeline {
       return;
     }
     const stage = name as StageName;
-    const expectedIndex = stageOrder.indexOf(stage);
-    if (index !== expectedIndex) {
-      problems.push(`${source}: stages[${index}]: stage "${stage}" must be entry ${expectedIndex} (order: ${stageOrder.join(', ')})`);
+    const order = stageOrder.indexOf(stage);
+    if (order <= lastOrder) {
+      problems.push(`${source}: stages[${index}]: stage "${stage}" is out of order (order: ${stageOrder.join(', ')}; ${[...optionalStages].join(', ')} may be left out)`);
       return;
     }
+    lastOrder = order;
     const result = stageSchemas[stage].safeParse(entry[name] ?? {}, { reportInput: true });
     if (result.success) options[stage] = result.data;
     else problems.push(...formatIssues(source, result.error.issues, ['stages', index, stage]));
   });
   for (const stage of stageOrder) {
-    if (!seen.has(stage)) {
-      problems.push(`${source}: stages: stage "${stage}" is missing; every pipeline lists ${stageOrder.join(', ')} in that order`);
+    if (!seen.has(stage) && !optionalStages.has(stage)) {
+      problems.push(`${source}: stages: stage "${stage}" is missing; every pipeline lists ${stageOrder.filter((s) => !optionalStages.has(s)).join(', ')} in that order`);
     }
   }
   if (problems.length > 0) throw new ConfigError('PIPELINE_INVALID', problems.join('\n'));

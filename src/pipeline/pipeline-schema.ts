@@ -1,6 +1,6 @@
 // Generates pipelines/schema/pipeline.schema.json from the stages' own options schemas, for editors of pipeline files.
 import { z } from 'zod';
-import { pipelineStages } from './stage-registry.ts';
+import { optionalStages, pipelineStages } from './stage-registry.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -18,16 +18,19 @@ export function pipelineJsonSchema(): JsonObject {
     required: [stage.name],
     additionalProperties: false,
   }));
+  // Optional stages lead the list (split): the stages array is the whole list, or the list without them.
+  const required = stageItems.filter((_, i) => !optionalStages.has(pipelineStages[i]!.name));
+  const listOf = (items: JsonObject[]) => ({ prefixItems: items, items: false, minItems: items.length });
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: pipelineSchemaId,
     title: 'sohoa pipeline',
-    description: 'A pipeline file (pipelines/*.yaml): the options of each stage, every stage listed once, in this order.',
+    description: 'A pipeline file (pipelines/*.yaml): the options of each stage, every stage listed once, in this order; split may be left out (then stacks are not split).',
     type: 'object',
     properties: {
       name: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'Lowercase letters, digits and "-"; `--pipeline <name>` finds pipelines/<name>.yaml' },
       description: { type: 'string', default: '' },
-      stages: { type: 'array', prefixItems: stageItems, items: false, minItems: stageItems.length },
+      stages: { type: 'array', anyOf: [listOf(stageItems), listOf(required)] },
     },
     required: ['name', 'stages'],
     additionalProperties: false,

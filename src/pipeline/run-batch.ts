@@ -54,7 +54,7 @@ async function runPlannedBatch(batch: Batch, ctx: BatchRunContext & Required<Pic
 
   const pipelines = [...new Set(batch.dossiers.map((d) => ctx.pipelineFor(d).name))];
   const built = buildBatchReport(batch.id, pipelines, dossiers, startedAt, new Date());
-  const report: BatchReport = { ...built, warnings, ...(ctx.signal?.aborted ? { interrupted: { signal: String(interruptionOf(ctx.signal)) } } : {}) };
+  const report: BatchReport = { ...built, warnings, ...(batch.split ? { split: batch.split } : {}), ...(ctx.signal?.aborted ? { interrupted: { signal: String(interruptionOf(ctx.signal)) } } : {}) };
   // A run that found every dossier complete writes nothing at all, not even a new report.
   const changed = dossiers.some((d) => d.status !== 'skipped');
   if (changed || !(await ctx.store.exists(objectKeys.batchReport(batch.id)))) {

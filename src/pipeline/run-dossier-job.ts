@@ -9,6 +9,7 @@ import { createLimiter, type Limiter } from '../common/limiter.ts';
 import { InputError } from '../domain/errors.ts';
 import { PdfCache } from '../pdf/pdf-cache.ts';
 import type { Pipeline } from './pipeline-file.ts';
+import type { SplitOptions } from '../stages/split-stacks.ts';
 import { countPages, planBatch } from './plan-batch.ts';
 import type { BatchProgress, BatchRunContext } from './run-context.ts';
 import { runDossier } from './run-dossier.ts';
@@ -34,8 +35,8 @@ export interface DossierJobContext {
   /** Pages in flight in this process, over every dossier it runs: the OCR pool plus one. */
   pages: Limiter;
   pageConcurrency: number;
-  /** The batch at `batchUri`, planned (a bucket's batch copied to the work folder once per process). */
-  openBatch: (batchUri: string) => Promise<Batch>;
+  /** The batch at `batchUri`, planned and split as the job says (a bucket's batch copied to the work folder once per process). */
+  openBatch: (batchUri: string, split?: SplitOptions) => Promise<Batch>;
   /** The store at `outUri`, opened once per process. */
   storeFor: (outUri: string) => ObjectStore;
   /** The pipeline for a dossier: the job's, or the one for the dossier's kind. */
@@ -52,7 +53,7 @@ export interface DossierJobContext {
 export function dossierJobHandler(ctx: DossierJobContext): DossierHandler {
   return async (job, signal) => {
     const startedAt = new Date();
-    const batch = await ctx.openBatch(job.batchUri);
+    const batch = await ctx.openBatch(job.batchUri, job.split);
     let pipelineName = '';
     const report = await runBatchDossier(
       batch,

@@ -2,7 +2,8 @@
 import type { ErrorCode } from '../domain/error-codes.ts';
 import { describeError, errorCode, errorKind, InputError, SohoaError, type ErrorKind } from '../domain/errors.ts';
 
-/** What one job carries: enough for any worker on any machine to find the dossier and its outputs. */
+/** What one job carries: enough for any worker on any machine to find the dossier and its outputs. */import type { SplitOptions } from '../stages/split-stacks.ts';
+
 export interface DossierJob {
   batchId: string;
   dossierId: string;
@@ -19,6 +20,8 @@ export interface DossierJob {
    * not. Absent for `sohoa enqueue`, whose dossiers are one job each whatever their files.
    */
   revision?: string;
+  /** How the batch's stacks are cut (the split stage's options), when the batch was planned with splitting on. */
+  split?: SplitOptions;
 }
 
 export type JobState = 'waiting' | 'active' | 'retrying' | 'done' | 'failed';

@@ -73,6 +73,7 @@ export function renderReportHtml(report: BatchReport, documents: readonly Report
     .map((dossier, di) => renderDossier(dossier, di, dossierInfo.get(dossier.dossierId), docs, settings, review, confidences))
     .join('');
 
+  const splitHtml = report.split ? renderSplit(report, review) : '';
   review.sort((a, b) => (a.confidence ?? -1) - (b.confidence ?? -1) || a.order - b.order);
   const meanConfidence = confidences.length === 0 ? undefined : confidences.reduce((a, b) => a + b, 0) / confidences.length;
   const t = report.totals;
@@ -104,7 +105,7 @@ export function renderReportHtml(report: BatchReport, documents: readonly Report
 ${review.length === 0 ? `<p>${l('nothingToReview')}</p>` : `<table class="rv"><thead><tr><th>${l('colConfidence')}</th><th>${l('colWhere')}</th><th>${l('colWhy')}</th></tr></thead><tbody>
 ${review.map((r) => `<tr><td class="cf ${confidenceClass(r.confidence, settings.lowConfidence)}">${r.confidence === undefined ? '—' : Math.round(r.confidence)}</td><td><a href="#${r.anchor}">${r.where}</a></td><td>${r.why}</td></tr>`).join('\n')}
 </tbody></table>`}</section>
-<p class="filter"><label for="f-rv">${l('onlyReview')}</label></p>
+${splitHtml}<p class="filter"><label for="f-rv">${l('onlyReview')}</label></p>
 ${dossierHtml}
 </main>
 <footer>${l('generatedBy')} sohoa${settings.softwareVersion ? ` ${escapeHtml(settings.softwareVersion)}` : ''} · ${l('finished')} ${formatTime(report.finishedAt, settings.timeZone)}</footer>
@@ -113,6 +114,50 @@ ${dossierHtml}
 }
 
 type Settings = ReportHtmlOptions & { timeZone: string; lowConfidence: number };
+
+/** Every cut of every stack, with the doubts put on the to-review list (first: a wrong cut misfiles whole documents). */
+function renderSplit(report: BatchReport, review: ReviewItem[]): string {
+  const dossierAnchor = new Map(report.dossiers.map((d, di) => [d.dossierId, { di, documents: new Map(d.documents.map((doc, ci) => [doc.documentId, `d${di}-${ci}`])) }]));
+  const stacks = (report.split?.stacks ?? []).map((stack, si) => {
+    const anchor = `s${si}`;
+    for (const doubt of stack.review) {
+      const label = `doubt.${doubt.kind}` as LabelKey;
+      review.push({
+        confidence: undefined,
+        anchor: doubt.page === undefined ? anchor : `${anchor}-p${doubt.page}`,
+        where: `${escapeHtml(stack.file)}${doubt.page === undefined ? '' : ` › ${l('page')} ${doubt.page}`}`,
+        why: `<span class="flag">${label in labels ? l(label) : escapeHtml(doubt.reason)}</span> <small>${both('', escapeHtml(doubt.reason))}</small>`,
+        order: -1000 + review.length,
+      });
+    }
+    if (stack.error) {
+      review.push({ confidence: undefined, anchor, where: escapeHtml(stack.file), why: errorHtml({ code: stack.error.code, kind: 'input', message: stack.error.message }), order: -2000 + review.length });
+    }
+    const rows = stack.cuts
+      .map((cut) => {
+        const target = cut.dossierId === undefined ? undefined : dossierAnchor.get(cut.dossierId);
+        const docAnchor = cut.documentId === undefined ? undefined : target?.documents.get(cut.documentId);
+        const into = cut.dossierId === undefined || (cut.starts === 'document' && cut.documentId === undefined) ? `<span class="warn">${l('noPlace')}</span>` : `<a href="#${docAnchor ?? `d${target?.di ?? 0}`}"><code>${escapeHtml(cut.dossierId)}</code>${cut.documentId ? ` › <code>${escapeHtml(cut.documentId)}</code>` : ''}</a>`;
+        return `<tr id="${anchor}-p${cut.page}"><td class="n">${cut.page}</td><td>${l(`rule.${cut.rule}`)}</td><td><code>${escapeHtml(cut.value)}</code></td><td>${l(`starts.${cut.starts}`)}</td><td>${into}</td><td>${l(cut.sheetLeftOut ? 'sheetLeftOut' : 'sheetKept')}</td></tr>`;
+      })
+      .join('\n');
+    const doubtRows = stack.review.filter((d) => d.page !== undefined && !stack.cuts.some((c) => c.page === d.page)).map((d) => `<tr id="${anchor}-p${d.page}" class="rv"><td class="n">${d.page}</td><td colspan="5"><span class="flag">${l(`doubt.${d.kind}` as LabelKey)}</span></td></tr>`);
+    const facts = [
+      `${stack.pages} ${l('page')}`,
+      ...(stack.collated ? [l('collated')] : []),
+      ...(stack.blankPagesLeftOut.length > 0 ? [`${l('blankLeftOut')}: ${stack.blankPagesLeftOut.join(', ')}`] : []),
+    ].join(' · ');
+    const error = stack.error ? `<div class="box bad-box"><b>${l('stackFailed')}</b><ul class="msgs"><li>${errorHtml({ code: stack.error.code, kind: 'input', message: stack.error.message })}</li></ul></div>` : '';
+    return `<article class="doc" id="${anchor}"><h3><code>${escapeHtml(stack.file)}</code></h3><p class="meta">${facts}</p>${error}
+${stack.cuts.length === 0 && doubtRows.length === 0 ? '' : `<table class="pages"><thead><tr><th>${l('colPage')}</th><th>${l('colRule')}</th><th>${l('colValue')}</th><th>${l('colStarts')}</th><th>${l('colInto')}</th><th>${l('colSheet')}</th></tr></thead><tbody>
+${[rows, ...doubtRows].filter(Boolean).join('\n')}
+</tbody></table>`}</article>`;
+  });
+  return `<section id="split"><h2>${l('split')}</h2><p class="help">${l('splitHelp')}</p>
+${stacks.join('\n')}
+</section>
+`;
+}
 
 function renderDossier(
   dossier: DossierReport,

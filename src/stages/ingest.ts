@@ -90,6 +90,7 @@ export async function loadBatch(root: string, options: { batchId?: string } = {}
       root: rootPath,
       manifestFile,
       dossiers: withResolvedFiles(plan.dossiers, onDisk),
+      ...(plan.stacks ? { stacks: plan.stacks.map((file) => onDisk.get(file) ?? file) } : {}),
     },
     warnings: plan.warnings,
   };

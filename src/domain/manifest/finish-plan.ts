@@ -21,6 +21,8 @@ export interface ManifestPlan {
   problems: ManifestProblem[];
   /** Suspicious but allowed, e.g. one file in two documents or a document type sohoa does not know. */
   warnings: string[];
+  /** Files marked as scanned stacks (manifest.json `stacks`), for the split stage to cut into dossiers. */
+  stacks?: string[];
 }
 
 export interface DraftSource extends FileReference {

@@ -12,7 +12,7 @@ import type { ManifestProblem } from './manifest-error.ts';
 import { checkGiven, checkGivenTogether, expectedMessage, keepGiven, showGiven } from './manifest-metadata.ts';
 import type { GivenMetadata, MetadataReport } from './manifest-metadata.ts';
 
-const topKeys = ['$schema', 'batchId', 'dossiers'] as const;
+const topKeys = ['$schema', 'batchId', 'dossiers', 'stacks'] as const;
 const dossierKeys = ['id', 'code', 'title', 'kind', 'metadata', 'documents'] as const;
 const documentKeys = ['id', 'title', 'metadata', 'files'] as const;
 const fileKeys = ['file', 'pages'] as const;
@@ -50,17 +50,46 @@ export function parseManifestJson(text: string, manifestFile = 'manifest.json'):
     const bad = checkId(batchId);
     if (bad) add('', 'batchId', bad);
   }
+  const stacks = readJsonStacks(root['stacks'], add);
   const drafts: DraftDossier[] = [];
   const list = root['dossiers'];
-  if (!Array.isArray(list) || list.length === 0) {
-    add('', 'dossiers', `expected a non-empty array of dossiers but received ${describeJson(list)}`);
+  if (stacks.length > 0 && (list === undefined || (Array.isArray(list) && list.length === 0))) {
+    // A manifest may name only stacks: the split stage makes every dossier.
+  } else if (!Array.isArray(list) || list.length === 0) {
+    add('', 'dossiers', `expected a non-empty array of dossiers (or "stacks": files to split) but received ${describeJson(list)}`);
   } else {
     list.forEach((item, i) => {
       const draft = readJsonDossier(item, `dossiers[${i}]`, add, report);
       if (draft) drafts.push(draft);
     });
   }
-  return finishPlan(manifestFile, batchId, drafts, problems, report.notes);
+  const plan = finishPlan(manifestFile, batchId, drafts, problems, report.notes);
+  if (stacks.length === 0) return plan;
+  const inDocuments = new Set(plan.references.map((r) => r.file.toLowerCase()));
+  for (const stack of stacks) {
+    if (inDocuments.has(stack.file.toLowerCase())) add(stack.where, stack.field, `${stack.file} is both a stack to split and a file of a document; name it in one place only`);
+  }
+  return { ...plan, stacks: stacks.map((s) => s.file), references: [...plan.references, ...stacks] };
+}
+
+/** `"stacks": ["scan/stack-01.pdf", …]`: files the split stage cuts into dossiers (see stages/split-stacks.ts). */
+function readJsonStacks(value: unknown, add: Add): DraftSource[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
+    add('', 'stacks', `expected a non-empty array of file paths like ["stack-01.pdf"] but received ${describeJson(value)}`);
+    return [];
+  }
+  const seen = new Set<string>();
+  return value.flatMap((file: string, i) => {
+    const source = jsonSource(file, undefined, '', `stacks[${i}]`, add);
+    if (!source) return [];
+    if (seen.has(source.file.toLowerCase())) {
+      add('', `stacks[${i}]`, `${source.file} is named twice in stacks`);
+      return [];
+    }
+    seen.add(source.file.toLowerCase());
+    return [source];
+  });
 }
 
 type Add = (where: string, field: string, message: string) => void;

@@ -408,6 +408,29 @@ describe('planFromFolders', () => {
   });
 });
 
+describe('manifest.json stacks', () => {
+  it('marks files as scanned stacks for the split stage, with or without dossiers of its own', () => {
+    const only = parseManifestJson(JSON.stringify({ stacks: ['stack-01.pdf', 'sub/stack-02.tif'] }));
+    expect(only.problems).toEqual([]);
+    expect(only.dossiers).toEqual([]);
+    expect(only.stacks).toEqual(['stack-01.pdf', 'sub/stack-02.tif']);
+    expect(only.references.map((r) => [r.file, r.field])).toEqual([['stack-01.pdf', 'stacks[0]'], ['sub/stack-02.tif', 'stacks[1]']]);
+    const both = parseManifestJson(JSON.stringify({ ...jsonManifest, stacks: ['stack-01.pdf'] }));
+    expect(both.problems).toEqual([]);
+    expect(both.dossiers.length).toBe(jsonManifest.dossiers.length);
+    expect(both.stacks).toEqual(['stack-01.pdf']);
+  });
+
+  it('refuses a stack named twice, a stack that is also a document file, and stacks that are not paths', () => {
+    const messages = (manifest: unknown) => parseManifestJson(JSON.stringify(manifest)).problems.map((p) => `${p.field}: ${p.message}`);
+    expect(messages({ stacks: ['a.pdf', 'A.pdf'] })).toEqual(['stacks[1]: A.pdf is named twice in stacks']);
+    expect(messages({ ...jsonManifest, stacks: ['HS-001/qd-15-p1.png'] })).toEqual(['stacks[0]: HS-001/qd-15-p1.png is both a stack to split and a file of a document; name it in one place only']);
+    expect(messages({ stacks: [] })[0]).toMatch(/^stacks: expected a non-empty array of file paths/);
+    expect(messages({ stacks: ['/etc/passwd'] })[0]).toMatch(/^stacks\[0\]: expected a path relative to the batch folder/);
+    expect(messages({})[0]).toMatch(/^dossiers: expected a non-empty array of dossiers \(or "stacks": files to split\)/);
+  });
+});
+
 describe('pipelines/schema/manifest.schema.json', () => {
   it('allows the same keys as the parser', () => {
     const schema = JSON.parse(readFileSync(new URL('../../../pipelines/schema/manifest.schema.json', import.meta.url), 'utf8'));

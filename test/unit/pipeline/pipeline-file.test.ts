@@ -53,11 +53,22 @@ describe('pipeline files', () => {
   });
 
   it('reports every problem at once: unknown stage, unknown option, wrong order, missing stage', () => {
-    const message = problemsOf({ name: 'test', stages: [{ normalise: {} }, { recognize: { psm: 3 } }, { store: {} }] });
+    const message = problemsOf({ name: 'test', stages: [{ normalise: {} }, { recognize: { psm: 3 } }, { store: {} }, { extract: {} }] });
     expect(message).toContain('stages[0]: unknown stage "normalise"');
     expect(message).toContain('stages[1].recognize: unknown key "psm"');
-    expect(message).toContain('stages[2]: stage "store" must be entry 4');
+    expect(message).toContain('stages[3]: stage "extract" is out of order (order: split, normalize, recognize, extract, assemble, store; split may be left out)');
     expect(message).toContain('stage "assemble" is missing');
+    expect(message).not.toContain('stage "split" is missing');
+  });
+
+  it('turns splitting on with a split stage first, with its options checked like any other', () => {
+    expect(resolvePipeline(minimal, 'a.yaml').stages.split).toBeUndefined();
+    const split = resolvePipeline({ ...minimal, stages: [{ split: { separator: '/^ASN-\\d+$/', dropBlankPages: true } }, ...minimal.stages] }, 'split.yaml');
+    expect(split.stages.split).toEqual({ separator: '/^ASN-\\d+$/', keepSeparator: false, dropBlankPages: true, duplex: 'none' });
+    expect(resolvePipeline({ ...minimal, stages: [{ split: null }, ...minimal.stages] }, 'on.yaml').stages.split).toEqual({ separator: 'PATCHT', keepSeparator: false, dropBlankPages: false, duplex: 'none' });
+    expect(problemsOf({ ...minimal, stages: [{ split: { separator: '/[/' } }, ...minimal.stages] })).toContain('stages[0].split.separator: expected a valid /pattern/ (JavaScript regular expression)');
+    expect(problemsOf({ ...minimal, stages: [{ split: { duplex: 'yes' } }, ...minimal.stages] })).toContain('stages[0].split.duplex: expected "none" or "odd-then-reversed-even"');
+    expect(problemsOf({ ...minimal, stages: [minimal.stages[0], { split: {} }, ...minimal.stages.slice(1)] })).toContain('stages[1]: stage "split" is out of order');
   });
 
   it('says where a missing pipeline was looked for', async () => {
@@ -76,7 +87,7 @@ describe('pipeline files', () => {
     const resolved = resolvePipeline(minimal, 'minimal.yaml');
     expect(resolved.stages.normalize).toEqual(normalizeOptions.parse({}));
     expect(defaultNormalizeOptions).toEqual(resolved.stages.normalize);
-    expect(Object.keys(resolved.stages)).toEqual([...stageOrder]);
+    expect(Object.keys(resolved.stages)).toEqual(stageOrder.filter((stage) => stage !== 'split'));
   });
 });
 

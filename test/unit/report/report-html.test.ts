@@ -203,3 +203,57 @@ describe('renderReportHtml', () => {
     expect(renderReportHtml(report, documents, { lang: 'vi' })).toBe(renderReportHtml(structuredClone(report), structuredClone(documents), { lang: 'vi' }));
   });
 });
+
+describe('renderReportHtml: how the stacks were cut', () => {
+  function splitReport(): BatchReport {
+    const { report } = hostileReport();
+    report.split = {
+      stacks: [
+        {
+          file: 'stack-<1>.pdf',
+          pages: 9,
+          collated: 'odd-then-reversed-even',
+          cuts: [
+            { page: 1, rule: 'cover-sheet', value: 'HS-1', starts: 'dossier', sheetLeftOut: true, dossierId: 'HS-1' },
+            { page: 4, rule: 'separator', value: 'PATCHT', starts: 'document', sheetLeftOut: true, dossierId: 'HS-1', documentId: 'QD-1' },
+            { page: 8, rule: 'separator', value: 'PATCHT', starts: 'document', sheetLeftOut: true, dossierId: 'HS-1' },
+          ],
+          blankPagesLeftOut: [2, 6],
+          review: [
+            { page: 8, kind: 'sheet-last-page', reason: 'a separator sheet is the last page of the stack; no page follows it' },
+            { page: 5, kind: 'code-unreadable', reason: 'a Code128 code was found but could not be read' },
+          ],
+          durationMs: 900,
+        },
+        { file: 'empty.tif', pages: 0, cuts: [], blankPagesLeftOut: [], review: [], error: { code: 'SPLIT_NO_SEPARATOR', message: 'empty.tif: no cover sheet' }, durationMs: 10 },
+      ],
+    };
+    return report;
+  }
+
+  it('shows every cut with its page, rule, value read and where the pages went, escaped', () => {
+    const html = renderReportHtml(splitReport(), hostileReport().documents, { lang: 'vi' });
+    const section = /<section id="split">(.*?)<\/section>/s.exec(html)?.[1] ?? '';
+    const rows = [...section.matchAll(/<tr id="(s0-p\d+)"[^>]*>(.*?)<\/tr>/g)].map((m) => [m[1], ...[...(m[2] as string).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => textOf(c[1] as string, 'vi'))]);
+    expect(rows).toEqual([
+      ['s0-p1', '1', 'Phiếu tách sohoa', 'HS-1', 'hồ sơ mới', 'HS-1', 'bỏ ra khỏi bản số'],
+      ['s0-p4', '4', 'Trang phân cách', 'PATCHT', 'văn bản mới', 'HS-1 › QD-1', 'bỏ ra khỏi bản số'],
+      ['s0-p8', '8', 'Trang phân cách', 'PATCHT', 'văn bản mới', 'không có trang nào', 'bỏ ra khỏi bản số'],
+      ['s0-p5', '5', 'Có mã vạch/QR nhưng không đọc được (rách, bị che, nhòe); chưa tách tại đây: kiểm tra trang này.'],
+    ]);
+    expect(section).toContain('href="#d0-0"');
+    expect(textOf(section, 'en')).toContain('Blank pages left out: 2, 6');
+    expect(section).toContain(escapeHtml('stack-<1>.pdf'));
+    expect(section).not.toContain('stack-<1>');
+    expect(textOf(section, 'vi')).toContain('Chồng giấy quét được yêu cầu tách');
+  });
+
+  it('puts the doubts and a stack that could not be cut first on the to-review list, in the reader’s language', () => {
+    const html = renderReportHtml(splitReport(), hostileReport().documents, { lang: 'vi' });
+    const links = reviewLinks(html);
+    expect(links.slice(0, 3)).toEqual(['s1', 's0-p8', 's0-p5']);
+    const table = /<table class="rv">(.*?)<\/table>/s.exec(html)?.[1] ?? '';
+    expect(textOf(table, 'vi')).toContain('Phiếu tách là trang cuối của chồng giấy');
+    expect(textOf(table, 'en')).toContain('a separator sheet is the last page of the stack; no page follows it');
+  });
+});

@@ -2,12 +2,14 @@
 // on the to-review list instead of a silent guess.
 import { describe, expect, it } from 'vitest';
 import { encodeCoverSheet } from '../../../src/split/cover-sheet.ts';
-import { planSplit, type PageCode } from '../../../src/split/plan-split.ts';
+import { describeDoubt, planSplit, type PageCode } from '../../../src/split/plan-split.ts';
+import { duplexReadingOrder } from '../../../src/split/collate-duplex.ts';
 
 const qr = (text: string): PageCode => ({ text, format: 'QRCode', valid: true });
 const dossierSheet = (code: string, title?: string) => [qr(encodeCoverSheet({ dossierCode: code, dossierKind: 'component', ...(title ? { title } : {}) }))];
 const documentSheet = (code: string, id: string) => [qr(encodeCoverSheet({ dossierCode: code, documentId: id, documentType: 'Tờ trình' }))];
 const page: PageCode[] = [];
+const reviewOf = (plan: ReturnType<typeof planSplit>) => plan.review.map(describeDoubt);
 const shape = (plan: ReturnType<typeof planSplit>) => plan.dossiers.map((d) => ({ id: d.id, documents: d.documents.map((doc) => [doc.id, ...doc.pages]) }));
 
 describe('planSplit', () => {
@@ -25,7 +27,7 @@ describe('planSplit', () => {
       [4, 'cover-sheet', 'document', true],
       [6, 'cover-sheet', 'dossier', true],
     ]);
-    expect(plan.review).toEqual([]);
+    expect(reviewOf(plan)).toEqual([]);
   });
 
   it('cuts documents on PATCHT in Code 128, Code 39 or QR, first page and last page included, never leaving an empty document', () => {
@@ -33,7 +35,7 @@ describe('planSplit', () => {
     const plan = planSplit([sep('Code128'), page, page, sep('Code39'), sep('QRCode'), page, sep('Code128')]);
     expect(shape(plan)).toEqual([{ id: 'stack-p1', documents: [['D-001', 1, 2], ['D-002', 5]] }]);
     expect(plan.cuts.map((c) => c.page)).toEqual([0, 3, 4, 6]);
-    expect(plan.review).toEqual([
+    expect(reviewOf(plan)).toEqual([
       'page 4: a separator sheet is followed by no page (the next sheet is page 5)',
       'page 7: a separator sheet is the last page of the stack; no page follows it',
     ]);
@@ -54,6 +56,14 @@ describe('planSplit', () => {
       [0, 'circular-01-2023', 'H05.22-240305-0001', false],
       [3, 'circular-01-2023', 'H05.22-240305-0002', false],
     ]);
+    // After a generic separator (first page, or between dossiers) the receipt names the dossier; no doubt.
+    const sep: PageCode[] = [{ text: 'PATCHT', format: 'Code39', valid: true }];
+    const after = planSplit([sep, receipt('H05.22-240305-0001'), page, sep, receipt('H05.22-240305-0002'), page]);
+    expect(shape(after)).toEqual([
+      { id: 'H05.22-240305-0001', documents: [['D-001', 1, 2]] },
+      { id: 'H05.22-240305-0002', documents: [['D-001', 4, 5]] },
+    ]);
+    expect(reviewOf(after)).toEqual([]);
   });
 
   it('never cuts on a code that failed its checksum, a cover sheet it cannot read, or two codes that disagree; each goes to review', () => {
@@ -62,7 +72,7 @@ describe('planSplit', () => {
     const disagree = [qr(JSON.stringify({ maHoSo: 'X-1' })), qr(JSON.stringify({ maHoSo: 'X-2' }))];
     const plan = planSplit([dossierSheet('A'), page, torn, unreadable, disagree, page, page]);
     expect(shape(plan)).toEqual([{ id: 'A', documents: [['D-001', 1, 2, 3, 4, 5, 6]] }]);
-    expect(plan.review).toEqual([
+    expect(reviewOf(plan)).toEqual([
       expect.stringMatching(/^page 3: a QRCode code was found but could not be read/),
       expect.stringMatching(/^page 4: a cover sheet that cannot be used \(the cover sheet's code carries no dossier code/),
       expect.stringMatching(/^page 5: two dossier codes disagree on one page \(X-1, X-2\)/),
@@ -77,13 +87,47 @@ describe('planSplit', () => {
       { id: 'B', documents: [['D-001', 3, 4]] },
       { id: 'A', documents: [['D-001', 6]] },
     ]);
-    expect(plan.review).toEqual([
+    expect(reviewOf(plan)).toEqual([
       expect.stringMatching(/^page 1: pages before the first separator/),
       'page 2: the cover sheet of A is followed by no page (the next sheet is page 3)',
       expect.stringMatching(/^page 4: its QR code names dossier OTHER-9, but the cover sheet before it names B/),
     ]);
     const twice = planSplit([dossierSheet('A'), page, dossierSheet('A'), page]);
     expect(shape(twice).map((d) => d.id)).toEqual(['A', 'A-2']);
-    expect(twice.review).toEqual(['dossier A appears twice in the stack; the second one is A-2: check whether they belong together']);
+    expect(reviewOf(twice)).toEqual(['dossier A appears twice in the stack; the second one is A-2: check whether they belong together']);
+  });
+
+  it('names where each cut sent its pages, and no place for a sheet followed by no page', () => {
+    const sep: PageCode[] = [{ text: 'PATCHT', format: 'Code128', valid: true }];
+    const plan = planSplit([dossierSheet('A'), documentSheet('A', 'TTR-08'), page, sep, page, sep, sep, page]);
+    expect(plan.cuts.map((c) => [c.page, c.starts, c.dossierId, c.documentId])).toEqual([
+      [0, 'dossier', 'A', undefined],
+      [1, 'document', 'A', 'TTR-08'],
+      [3, 'document', 'A', 'D-002'],
+      [5, 'document', 'A', undefined],
+      [6, 'document', 'A', 'D-003'],
+    ]);
+  });
+
+  it('leaves blank backs out with dropBlankPages, listed, without counting them as the page after a sheet', () => {
+    const blank = { codes: [], blank: true };
+    const text = { codes: [], blank: false };
+    const stack = [{ codes: dossierSheet('A'), blank: false }, blank, text, blank, { codes: dossierSheet('B') }, blank, { codes: dossierSheet('C') }, text];
+    const dropped = planSplit(stack, { dropBlankPages: true });
+    expect(shape(dropped)).toEqual([{ id: 'A', documents: [['D-001', 2]] }, { id: 'C', documents: [['D-001', 7]] }]);
+    expect(dropped.blankPagesDropped).toEqual([1, 3, 5]);
+    expect(reviewOf(dropped)).toEqual(['page 5: the cover sheet of B is followed by no page (the next sheet is page 7)']);
+    // Kept, a blank page alone in a document is a doubt; a blank page among others is not.
+    const kept = planSplit(stack);
+    expect(shape(kept)).toEqual([{ id: 'A', documents: [['D-001', 1, 2, 3]] }, { id: 'B', documents: [['D-001', 5]] }, { id: 'C', documents: [['D-001', 7]] }]);
+    expect(reviewOf(kept)).toEqual(['page 6: document D-001 of B is one blank page (the back of a sheet, or a page that did not feed?): check it']);
+  });
+});
+
+describe('duplexReadingOrder', () => {
+  it('interleaves the fronts with the backs of a reversed second pass, and refuses an odd page count', () => {
+    expect(duplexReadingOrder(6, 'odd-then-reversed-even')).toEqual([0, 5, 1, 4, 2, 3]);
+    expect(duplexReadingOrder(3, 'none')).toEqual([0, 1, 2]);
+    expect(duplexReadingOrder(5, 'odd-then-reversed-even')).toBeUndefined();
   });
 });
