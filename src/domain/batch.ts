@@ -77,6 +77,15 @@ export interface BatchSplitReport {
   stacks: StackSplitReport[];
 }
 
+/** How a scanned stack is cut (declared and checked by the split stage, stages/split-stacks.ts; carried by queued jobs). */
+export interface SplitOptions {
+  /** A separator value, or a /pattern/. */
+  separator: string;
+  keepSeparator: boolean;
+  dropBlankPages: boolean;
+  duplex: 'none' | 'odd-then-reversed-even';
+}
+
 /** File extensions accepted as page images. */
 export const imageExtensions = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff'] as const;
 /** Extensions read as PDFs: each page's scan is taken out, or the page rendered (see pdf/read-scanned-pdf.ts). */

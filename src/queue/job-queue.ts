@@ -1,9 +1,9 @@
 // The JobQueue port: one job per dossier, shared by every worker; the queue owns claims, retries and stalls.
+import type { SplitOptions } from '../domain/batch.ts';
 import type { ErrorCode } from '../domain/error-codes.ts';
 import { describeError, errorCode, errorKind, InputError, SohoaError, type ErrorKind } from '../domain/errors.ts';
 
-/** What one job carries: enough for any worker on any machine to find the dossier and its outputs. */import type { SplitOptions } from '../stages/split-stacks.ts';
-
+/** What one job carries: enough for any worker on any machine to find the dossier and its outputs. */
 export interface DossierJob {
   batchId: string;
   dossierId: string;

@@ -110,7 +110,7 @@ export function planSplit(pages: readonly (readonly PageCode[] | PageScan)[], ru
   pages.forEach((scan, page) => {
     const { codes, blank: isBlank } = 'codes' in scan ? scan : { codes: scan, blank: false };
     for (const code of codes) {
-      if (!code.valid) doubt(cursor, page, 'code-unreadable', `a ${code.format} code was found but could not be read (torn, covered or smudged?); the stack was not cut there: check it`);
+      if (!code.valid) doubt(cursor, page, 'code-unreadable', `a ${code.format === 'barcode' ? 'barcode' : `${code.format} code`} was found but could not be read (torn, covered or smudged?); the stack was not cut there: check it`);
     }
     const readable = codes.filter((code) => code.valid);
     if (coverSheetCut(cursor, readable, page)) return;

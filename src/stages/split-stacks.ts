@@ -6,11 +6,12 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { z } from 'zod';
 import { bool } from '../common/validation.ts';
-import type { Batch, DossierPlan, StackSplitReport } from '../domain/batch.ts';
+import type { Batch, DossierPlan, SplitOptions, StackSplitReport } from '../domain/batch.ts';
 import { pdfExtensions } from '../domain/batch.ts';
 import { InputError } from '../domain/errors.ts';
+import { hasBarPattern } from '../image/bar-pattern.ts';
 import { measureBlankPage } from '../image/blank-page.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from 'pino';
 import { openScannedPdf } from '../pdf/read-scanned-pdf.ts';
 import type { GrayImage } from '../qr/decode-qr.ts';
 import { readSeparatorCodes } from '../qr/read-separators.ts';
@@ -32,9 +33,9 @@ export const splitOptions = z
     dropBlankPages: bool().default(false).describe('Leave blank pages out of a duplex stack (the backs of one-sided sheets), each listed in the report'),
     duplex: z.enum(['none', 'odd-then-reversed-even'], { error: 'expected "none" or "odd-then-reversed-even"' }).default('none').describe('"odd-then-reversed-even": the stack is the fronts, then the backs scanned last page first; pages are collated before the cut'),
   })
-  .strict();
+  .strict() satisfies z.ZodType<SplitOptions, unknown>;
 
-export type SplitOptions = z.output<typeof splitOptions>;
+export type { SplitOptions };
 
 export const splitStage = {
   name: 'split' as const,
@@ -211,7 +212,11 @@ export async function scanPage(gray: GrayImage): Promise<PageScan> {
   const small = gray.widthPx > 1300 ? await scaled(gray, 1240) : gray;
   const ink = measureBlankPage(small.data, small.widthPx, small.heightPx, small.widthPx / (210 / 25.4));
   const codes = await readSeparatorCodes(gray, { tryHard: !ink.blank && ink.inkFraction < sparseInkFraction });
-  return { codes, blank: codes.length === 0 && ink.blank };
+  if (codes.length > 0) return { codes, blank: false };
+  if (ink.blank) return { codes, blank: true };
+  // No symbol at all, yet bars: a 1-D code torn or covered past what the reader reports. A doubt, never a cut.
+  const bars = hasBarPattern(small.data, small.widthPx, small.heightPx, small.widthPx / (210 / 25.4), ink.inkBelow);
+  return { codes: bars ? [{ text: '', format: 'barcode', valid: false }] : [], blank: false };
 }
 
 async function scaled(gray: GrayImage, widthPx: number): Promise<GrayImage> {
