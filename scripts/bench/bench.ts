@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     report: { type: 'boolean', default: false },
     /** `sohoa watch`: start latency (folder events, S3 polls on fauxqs) and the idle cost of 5,000 finished batches. */
     watch: { type: 'boolean', default: false },
+    /** Separator search on a stack made from the samples, against the OCR of the same run. */
+    split: { type: 'boolean', default: false },
   },
 });
 const runs = Number(args.runs);
@@ -132,7 +134,7 @@ async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
-/** --scale, --overhead, --report, --watch: the operational figures, each on its own (the OCR bench is not run then). */
+/** --scale, --overhead, --report, --watch, --split: the operational figures, each on its own (the OCR bench is not run then). */
 async function operations(): Promise<void> {
   console.log(`sohoa operations bench: ${runs} runs, ${os.availableParallelism()} cores, node ${process.version}`);
   if (args.overhead) await benchOverhead({ runs, batch: args.batch });
@@ -153,10 +155,14 @@ async function operations(): Promise<void> {
     const { benchWatch } = await import('./watch-bench.ts');
     await benchWatch({ runs: Math.max(runs, 5), batches: 5_000, idleSeconds: 60 });
   }
+  if (args.split) {
+    const { benchSplit } = await import('./split-bench.ts');
+    await benchSplit({ runs, sampleBatch: args.batch, poolSize, languages: anchorLanguages });
+  }
 }
 
 async function main(): Promise<void> {
-  if (args.scale || args.overhead || args.report || args.watch) return operations();
+  if (args.scale || args.overhead || args.report || args.watch || args.split) return operations();
   const truth = loadGroundTruth();
   const haveTesseract = !args['no-tesseract'] && spawnSync('tesseract', ['--version']).status === 0;
   if (haveTesseract && args['anchor-tessdata']) anchorTessdata = args['anchor-tessdata'] === 'npm' ? await npmTessdata() : args['anchor-tessdata'];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBatch } from '../../src/stages/ingest.ts';
 import { sampleBatchDir } from '../fixtures/index.ts';
 import { startCli } from '../support/cli.ts';
-import { samplePage, scannedSheet, separatorSheet, stackPdf } from '../support/stack-pages.ts';
+import { samplePage, scannedSheet, separatorSheet, stackPdf } from '../../scripts/lib/stack-pages.ts';
 
 let work: string;
 beforeAll(() => {

@@ -11,7 +11,7 @@ import type { Batch } from '../../src/domain/batch.ts';
 import { loadBatch } from '../../src/stages/ingest.ts';
 import { splitOptions, splitStacks } from '../../src/stages/split-stacks.ts';
 import type { QrContent } from '../../samples/documents/qr-content.ts';
-import { blankBack, receiptPage, samplePage, scannedSheet, separatorSheet, stackPdf, tornSeparatorSheet, type StackPage } from '../support/stack-pages.ts';
+import { blankBack, receiptPage, samplePage, scannedSheet, separatorSheet, stackPdf, tornSeparatorSheet, type StackPage } from '../../scripts/lib/stack-pages.ts';
 
 let work: string;
 beforeAll(() => {
@@ -151,5 +151,26 @@ describe('the split stage on stacks made from the samples', () => {
     expect(failed.error).toMatchObject({ code: 'SPLIT_NO_SEPARATOR' });
     expect(failed.error!.message).toMatch(/^b\.tif: no cover sheet, separator or dossier QR code on any of its 3 pages/);
     expect(warnings.some((w) => w.startsWith('b.tif: split: SPLIT_NO_SEPARATOR'))).toBe(true);
+  }, 600_000);
+
+  it('cuts the files a manifest marks as stacks and keeps the dossiers the manifest names', async () => {
+    const dir = path.join(work, 'manifest-and-stack');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'qd-12.png'), (await samplePage('HS-002/qd-12-2024.png')).png);
+    writeFileSync(path.join(dir, 'stack.pdf'), await stackPdf(await Promise.all([scannedSheet({ dossierCode: codeA }), samplePage('HS-001/cv-125.jpg')])));
+    const manifest = { dossiers: [{ id: 'HS-100', documents: [{ id: 'QD-12', files: ['qd-12.png'] }] }], stacks: ['stack.pdf'] };
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    // Marked stacks are cut even without --split (the manifest asked); the options only set how.
+    const { batch } = await splitStacks(await loadBatch(dir), undefined);
+    expect(batch.dossiers.map((d) => [d.id, d.documents.map((doc) => doc.sources)])).toEqual([
+      ['HS-100', [[{ file: 'qd-12.png' }]]],
+      [codeA, [[{ file: 'stack.pdf', pages: [2] }]]],
+    ]);
+    expect(batch.stacks).toBeUndefined();
+    // A manifest without stacks is not split, and says so when splitting was asked for.
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ dossiers: manifest.dossiers }));
+    const plain = await splitStacks(await loadBatch(dir), splitOptions.parse({}));
+    expect(plain.batch.dossiers.map((d) => d.id)).toEqual(['HS-100']);
+    expect(plain.warnings.some((w) => /manifest/.test(w) && /split/.test(w))).toBe(true);
   }, 600_000);
 });

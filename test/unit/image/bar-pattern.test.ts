@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hasBarPattern } from '../../../src/image/bar-pattern.ts';
 import { measureBlankPage } from '../../../src/image/blank-page.ts';
 import { openScannedPdf } from '../../../src/pdf/read-scanned-pdf.ts';
-import { separatorSheet, tornSeparatorSheet } from '../../support/stack-pages.ts';
+import { separatorSheet, tornSeparatorSheet } from '../../../scripts/lib/stack-pages.ts';
 
 const samples = path.resolve(import.meta.dirname, '../../../samples');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'sohoa-bars-'));

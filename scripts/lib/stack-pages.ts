@@ -1,6 +1,6 @@
-// Pages of scanned stacks the suite makes itself: printed cover sheets scanned back, separator sheets, receipts
+// Pages of scanned stacks the suite and the bench make: printed cover sheets scanned back, separator sheets, receipts
 // with the Circular 01/2023 QR, sample pages, all joined into one stack PDF as a sheet-fed scanner gives it.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -12,7 +12,7 @@ import { extractPdfPage } from '../../src/pdf/read-scanned-pdf.ts';
 import { barcodeModules, type WrittenFormat } from '../../src/qr/encode-barcode.ts';
 import { renderCoverSheets } from '../../src/split/cover-sheet-pdf.ts';
 import type { CoverSheet } from '../../src/split/cover-sheet.ts';
-import { sampleBatchDir } from '../fixtures/index.ts';
+import { sampleBatchDir } from '../../samples/ground-truth.ts';
 
 /** A stack page: a PNG and the resolution it was scanned at. */
 export interface StackPage {
@@ -21,6 +21,7 @@ export interface StackPage {
 }
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'sohoa-stack-pages-'));
+process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let sheets = 0;
 
 /** A cover sheet as the scanner gives it back: printed, scanned gray at `dpi`, then turned or degraded by `scan`. */
