@@ -69,9 +69,14 @@ async function enqueueCommand(batchArgument: string, flags: Record<string, unkno
     const result = await queue.enqueueDossiers(jobs);
     const line = { event: 'batch.enqueued', batchId: batch.id, dossiers: jobs.length, ...result };
     log.info(line, `batch.enqueued: ${batch.id}: ${result.created} new jobs, ${result.existing} already queued`);
-    if (json) writeSummary(enqueueSummary(batch.id, { dossiers: jobs.length, created: result.created, existing: result.existing }, { store: sharedLocation(config.out), queue: queueShown(config.queue) }));
-    else if (process.stdout.isTTY) process.stdout.write(`${batch.id}: ${result.created} dossiers enqueued, ${result.existing} were already in the queue\n`);
-    return ExitCode.ok;
+    // A stack that could not be cut has no job: the command says so and exits 3, like `run`.
+    const stacks = batch.split?.stacks;
+    const stacksFailed = stacks?.filter((stack) => stack.error).length ?? 0;
+    if (stacksFailed > 0) log.error({ event: 'batch.stacks-failed', batchId: batch.id, stacksFailed }, `batch.stacks-failed: ${stacksFailed} of ${stacks!.length} stacks could not be split; their pages were not enqueued`);
+    const summary = enqueueSummary(batch.id, { dossiers: jobs.length, created: result.created, existing: result.existing }, { store: sharedLocation(config.out), queue: queueShown(config.queue) }, stacks);
+    if (json) writeSummary(summary);
+    else if (process.stdout.isTTY) process.stdout.write(`${batch.id}: ${result.created} dossiers enqueued, ${result.existing} were already in the queue${stacksFailed > 0 ? `; ${stacksFailed} stacks could not be split (see the log)` : ''}\n`);
+    return summary.exitCode;
   } finally {
     await queue.close();
     await rm(workDir, { recursive: true, force: true });

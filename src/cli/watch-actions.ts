@@ -4,6 +4,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { softwareVersion, type RunConfig } from '../config.ts';
 import { toSafeId, type Batch, type DossierPlan } from '../domain/batch.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
+import { InputError } from '../domain/errors.ts';
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import type { Pipeline } from '../pipeline/pipeline-file.ts';
@@ -33,9 +35,16 @@ export interface ActionDeps {
 /** A batch read where it is (a folder), or copied from the bucket to the work folder first; `done` removes the copy. */
 async function openInboxBatch(deps: ActionDeps, name: string): Promise<{ batch: Batch; warnings: string[]; root: string; done: () => Promise<void> }> {
   const staging = path.join(deps.workDir, `batch-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`);
-  const input = await openBatch({ ...deps.config, batch: deps.inbox.batchLocation(name) }, staging, deps.log);
-  const { batch, warnings } = await splitStacks(await loadBatch(input.root, { batchId: toSafeId(name) }), deps.split, deps.log);
-  return { batch, warnings, root: input.root, done: () => rm(staging, { recursive: true, force: true }) };
+  const done = () => rm(staging, { recursive: true, force: true });
+  try {
+    const input = await openBatch({ ...deps.config, batch: deps.inbox.batchLocation(name) }, staging, deps.log);
+    const { batch, warnings } = await splitStacks(await loadBatch(input.root, { batchId: toSafeId(name) }), deps.split, deps.log);
+    return { batch, warnings, root: input.root, done };
+  } catch (err) {
+    // A batch that cannot be loaded or split leaves no copy behind.
+    await done();
+    throw err;
+  }
 }
 
 /** Writes the report of a batch that cannot be run: its reasons, each with its error code, for the office to fix. */
@@ -109,8 +118,12 @@ export function distributedActions(deps: ActionDeps & { queue: Pick<JobQueue, 'e
           ...(config.pipeline ? { pipeline: config.pipeline } : {}),
           ...(deps.split ? { split: deps.split } : {}),
         }));
+        const failed = (opened.batch.split?.stacks ?? []).filter((stack) => stack.error);
+        // No stack could be cut: nothing to enqueue, and the batch is bad, with each stack's reason in its report.
+        if (jobs.length === 0 && failed.length > 0) throw new InputError(failed[0]!.error!.code as ErrorCode, failed.map((stack) => stack.error!.message).join('; '), { file: failed[0]!.file });
         const result = await deps.queue.enqueueDossiers(jobs);
         log.info({ event: 'batch.enqueued', batchId: opened.batch.id, dossiers: jobs.length, ...result }, `batch.enqueued: ${opened.batch.id}: ${result.created} new jobs, ${result.existing} already queued`);
+        if (failed.length > 0) log.error({ event: 'batch.stacks-failed', batchId: opened.batch.id, stacksFailed: failed.length }, `batch.stacks-failed: ${failed.length} stacks could not be split; their pages were not enqueued: ${failed.map((stack) => stack.file).join(', ')}`);
         // The workers run it; whether it ends clean is theirs to know, so --on-done is refused in this mode.
         return { clean: false };
       } finally {

@@ -46,7 +46,8 @@ export function parseCoverSheet(text: string): ParsedCoverSheet | undefined {
   for (const pair of text.slice(coverSheetMarker.length + 1).split('&')) {
     const [key, raw, ...rest] = pair.split('=');
     const field = key === undefined ? undefined : byKey.get(key);
-    if (field === undefined || raw === undefined || rest.length > 0) return { problem: `the cover sheet's code has an item it does not know: ${JSON.stringify(pair)}` };
+    // Only a short, plain key is named: the rest of a stranger's code may be anyone's data, and the report is read widely.
+    if (field === undefined || raw === undefined || rest.length > 0) return { problem: `the cover sheet's code has an item it does not know${/^[a-z][a-z0-9]{0,7}$/iu.test(key ?? '') ? ` (${key})` : ''}` };
     if (sheet[field] !== undefined) return { problem: `the cover sheet's code gives ${key} twice` };
     try {
       sheet[field] = decodeURIComponent(raw);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { bool } from '../common/validation.ts';
 import type { Batch, DossierPlan, SplitOptions, StackSplitReport } from '../domain/batch.ts';
 import { pdfExtensions } from '../domain/batch.ts';
-import { InputError } from '../domain/errors.ts';
+import { describeError, InputError } from '../domain/errors.ts';
 import { hasBarPattern } from '../image/bar-pattern.ts';
 import { measureBlankPage } from '../image/blank-page.ts';
 import type { Logger } from 'pino';
@@ -30,7 +30,7 @@ export const splitOptions = z
   .object({
     separator: separatorValue.default(patchT).describe('Value of a generic separator sheet (Code 128, Code 39 or QR), or a /pattern/; it starts a new document'),
     keepSeparator: bool().default(false).describe('Keep generic separator sheets as the first page of their document (cover sheets are always left out)'),
-    dropBlankPages: bool().default(false).describe('Leave blank pages out of a duplex stack (the backs of one-sided sheets), each listed in the report'),
+    dropBlankPages: bool().default(false).describe('Leave blank pages out of every stack (the backs of one-sided sheets), each listed in the report'),
     duplex: z.enum(['none', 'odd-then-reversed-even'], { error: 'expected "none" or "odd-then-reversed-even"' }).default('none').describe('"odd-then-reversed-even": the stack is the fronts, then the backs scanned last page first; pages are collated before the cut'),
   })
   .strict() satisfies z.ZodType<SplitOptions, unknown>;
@@ -64,7 +64,8 @@ const readDpi = 150;
 /**
  * Splits the stacks of a loaded batch: the files its manifest marks as stacks, or, with `options` and no
  * manifest, every file. Without a stack and without options the batch is returned as it is. A stack in which no
- * cut is found is an error (SPLIT_NO_SEPARATOR), not one silent dossier.
+ * cut is found is an error (SPLIT_NO_SEPARATOR), not one silent dossier; it, or a stack that cannot be read,
+ * fails alone with its error in `split.stacks`, and the batch goes on, even with no dossier left to run.
  */
 export async function splitStacks(loaded: LoadedBatch, options: SplitOptions | undefined, log?: Logger): Promise<LoadedBatch> {
   const { batch } = loaded;
@@ -78,16 +79,15 @@ export async function splitStacks(loaded: LoadedBatch, options: SplitOptions | u
   const dossiers: DossierPlan[] = marked.length > 0 ? [...batch.dossiers] : [];
   const stacks: StackSplitReport[] = [];
   const warnings: string[] = [];
-  const failures: InputError[] = [];
   for (const file of files) {
     const started = performance.now();
     let cut: Awaited<ReturnType<typeof cutStack>>;
     try {
       cut = await cutStack(batch, file, resolved);
     } catch (err) {
-      // One stack that cannot be cut fails alone; the other stacks of the batch go on.
+      // One stack that cannot be cut (or read) fails alone; the other stacks of the batch go on. A fault of the
+      // machine (a full disk) is not the stack's and stops the batch.
       if (!(err instanceof InputError)) throw err;
-      failures.push(err);
       stacks.push({ file, pages: 0, cuts: [], blankPagesLeftOut: [], review: [], error: { code: err.code, message: err.message }, durationMs: Math.round(performance.now() - started) });
       warnings.push(`${file}: split: ${err.code}: ${err.message}`);
       log?.warn({ event: 'stack.failed', batchId: batch.id, file, code: err.code }, `stack.failed: ${err.message}`);
@@ -105,7 +105,7 @@ export async function splitStacks(loaded: LoadedBatch, options: SplitOptions | u
     warnings.push(...describeStack(report));
     log?.info({ event: 'stack.split', batchId: batch.id, file, pages: pageCount, dossiers: plan.dossiers.length, cuts: plan.cuts.length, review: plan.review.length, durationMs: report.durationMs }, 'stack.split');
   }
-  if (failures.length === files.length && dossiers.length === 0) throw failures[0]!;
+  // Every stack failed: the batch has no dossier, and its report still says why, stack by stack.
   const { stacks: _cut, ...rest } = batch;
   return { batch: { ...rest, dossiers, split: { stacks } }, warnings: [...loaded.warnings, ...warnings] };
 }
@@ -116,7 +116,7 @@ async function cutStack(batch: Batch, file: string, options: SplitOptions): Prom
   if (!order) {
     throw new InputError('SPLIT_DUPLEX_UNEVEN', `${file}: duplex "${options.duplex}" needs an even number of pages (the fronts, then as many backs) but the file has ${scans.length}; scan the backs of every sheet, or set duplex: none`, { file });
   }
-  const plan = planSplit(order.map((index) => scans[index]!), splitRules(options));
+  const plan = planSplit(order.map((index) => scans[index]!), splitRules(options), order.map((index) => index + 1));
   if (plan.cuts.length === 0) {
     throw new InputError('SPLIT_NO_SEPARATOR', `${file}: no cover sheet, separator or dossier QR code on any of its ${scans.length} pages, so the stack cannot be split; check that the sheets were scanned with it, or run it without split`, { file });
   }
@@ -178,22 +178,35 @@ async function scanPages(fullPath: string, file: string): Promise<PageScan[]> {
   const isPdf = (pdfExtensions as readonly string[]).includes(path.extname(file).toLowerCase());
   const scans: PageScan[] = [];
   if (!isPdf) {
-    const pages = (await sharp(fullPath).metadata()).pages ?? 1;
-    for (let page = 0; page < pages; page++) scans.push(await scanPage(await grayOf(sharp(fullPath, { page }))));
+    const pages = (await readable(file, undefined, () => sharp(fullPath).metadata())).pages ?? 1;
+    for (let page = 0; page < pages; page++) scans.push(await readable(file, page, async () => scanPage(await grayOf(sharp(fullPath, { page })))));
     return scans;
   }
   const pdf = await openScannedPdf(fullPath, { name: file });
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'sohoa-split-'));
+  let scratch: string | undefined;
   try {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'sohoa-split-'));
     for (let page = 0; page < pdf.pageCount; page++) {
       const extracted = await pdf.extractPage(page, scratch, { renderDpi: readDpi, name: file });
-      scans.push(await scanPage(await grayOf(sharp(extracted.imagePath))));
+      scans.push(await readable(file, page, async () => scanPage(await grayOf(sharp(extracted.imagePath)))));
       await rm(extracted.imagePath, { force: true });
     }
     return scans;
   } finally {
     await pdf.close();
-    await rm(scratch, { recursive: true, force: true });
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** A page the image library cannot read fails its stack with the file and page named, not the batch. */
+async function readable<T>(file: string, page: number | undefined, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const where = page === undefined ? file : `${file} page ${page + 1}`;
+    const [code, what] = page === undefined ? (['IMAGE_UNREADABLE', 'cannot be read as an image'] as const) : (['IMAGE_UNDECODABLE', 'cannot be decoded'] as const);
+    throw new InputError(code, `${where}: ${what} to look for its separators (${describeError(err)}); the stack was not split: rescan or re-export it, or remove it from the batch`, { file, ...(page === undefined ? {} : { pageNumber: page + 1 }) }, { cause: err });
   }
 }
 

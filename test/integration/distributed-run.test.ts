@@ -1,7 +1,7 @@
 // Many workers, one PostgreSQL: the real CLI enqueues the samples, worker processes share them, one is killed with
 // SIGKILL mid-dossier, and the outputs come out byte for byte as a single `sohoa run` makes them.
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { BatchReport } from '../../src/domain/record.ts';
 import { sampleBatchDir } from '../fixtures/index.ts';
 import { runCli, startCli, type CliRun } from '../support/cli.ts';
 import { startPostgresServer, type PostgresTestServer } from '../../scripts/lib/postgres-server.ts';
+import { samplePage, scannedSheet, stackPdf } from '../../scripts/lib/stack-pages.ts';
 
 let pg: PostgresTestServer;
 let scratch: string;
@@ -163,5 +164,17 @@ describe('sohoa enqueue + worker on a real PostgreSQL', () => {
     // The released dossier is back in the queue (retrying), not lost and not failed.
     expect(status.counts['failed']).toBe(0);
     expect(status.counts['done']! + status.counts['retrying']! + status.counts['waiting']!).toBe(2);
+  }, 300_000);
+  it('enqueues the stacks that were cut, and exits 3 naming the stack that could not be', async () => {
+    const queue = await pg.createDatabase('stacks');
+    const batch = path.join(scratch, 'stack-batch');
+    await mkdir(batch, { recursive: true });
+    await writeFile(path.join(batch, 'a.pdf'), await stackPdf(await Promise.all([scannedSheet({ dossierCode: 'HS-901' }), samplePage('HS-001/cv-125.jpg')])));
+    await writeFile(path.join(batch, 'b.png'), (await samplePage('HS-002/qd-12-2024.png')).png);
+    const enqueued = await runCli(['enqueue', batch, '--queue', queue, '--out', path.join(scratch, 'out-stacks'), '--split', '--json']);
+    expect(enqueued.code, enqueued.stderr).toBe(3);
+    expect(enqueued.summary).toMatchObject({ command: 'enqueue', ok: false, exitCode: 3, counts: { dossiers: 1, created: 1, stacks: 2, stacksFailed: 1 } });
+    expect(enqueued.summary?.failures).toEqual([expect.objectContaining({ code: 'SPLIT_NO_SEPARATOR', kind: 'input', file: 'b.png' })]);
+    expect(enqueued.events.find((e) => e['event'] === 'batch.stacks-failed')).toMatchObject({ stacksFailed: 1 });
   }, 300_000);
 });

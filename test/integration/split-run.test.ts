@@ -75,9 +75,17 @@ describe('sohoa run --split', () => {
     const batchDir = path.join(work, 'no-separator');
     mkdirSync(batchDir, { recursive: true });
     writeFileSync(path.join(batchDir, 'p1.png'), (await samplePage('HS-001/ttr-08-p1.png')).png);
-    const run = await startCli(['run', batchDir, '--out', path.join(work, 'out-none'), '--split', '--no-progress']).done;
+    const out = path.join(work, 'out-none');
+    const run = await startCli(['run', batchDir, '--out', out, '--split', '--no-progress', '--json']).done;
     expect(run.code).toBe(3);
     expect(run.stderr + run.stdout).toMatch(/SPLIT_NO_SEPARATOR/);
+    // Its only stack failed, and still the clerk gets the report saying which file and why; scripts get the count.
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ ok: false, exitCode: 3, counts: { dossiers: 0, stacks: 1, stacksFailed: 1 } });
+    expect(summary.failures).toEqual([expect.objectContaining({ code: 'SPLIT_NO_SEPARATOR', kind: 'input', file: 'p1.png' })]);
+    const report = JSON.parse(readFileSync(path.join(out, 'no-separator', 'report.json'), 'utf8'));
+    expect(report.split.stacks[0]).toMatchObject({ file: 'p1.png', error: { code: 'SPLIT_NO_SEPARATOR' } });
+    expect(readFileSync(path.join(out, 'no-separator', 'report.html'), 'utf8')).toContain('SPLIT_NO_SEPARATOR');
   }, 120_000);
 });
 

@@ -102,7 +102,7 @@ describe('the split stage on stacks made from the samples', () => {
 
     const stack = batch.split!.stacks[0]!;
     expect(stack.cuts.map((c) => [c.page, c.rule, c.starts, c.value, c.dossierId ?? null, c.documentId ?? null])).toEqual([
-      [1, 'separator', 'document', 'PATCHT', null, null],
+      [1, 'separator', 'document', 'PATCHT', codeA, 'D-001'],
       [2, 'circular-01-2023', 'dossier', codeA, codeA, null],
       [5, 'separator', 'document', 'PATCHT', codeA, 'D-002'],
       [7, 'separator', 'document', 'PATCHT', codeA, null],
@@ -138,15 +138,23 @@ describe('the split stage on stacks made from the samples', () => {
     // Without dropBlankPages the blank backs stay in their documents; an odd pass is refused.
     const kept = await splitBatch('duplex-kept', { 'duplex.pdf': await stackPdf(file) }, splitOptions.parse({ duplex: 'odd-then-reversed-even' }));
     expect(kept.batch.dossiers.map((d) => d.documents.map((doc) => doc.sources[0]!.pages))).toEqual([[[8, 2, 7]], [[6, 4, 5]]]);
-    await expect(splitBatch('duplex-odd', { 'odd.pdf': await stackPdf(file.slice(0, 7)) }, options)).rejects.toMatchObject({ code: 'SPLIT_DUPLEX_UNEVEN' });
+    // The only stack failing still gives a batch (of no dossier), whose report says why.
+    const odd = await splitBatch('duplex-odd', { 'odd.pdf': await stackPdf(file.slice(0, 7)) }, options);
+    expect(odd.batch.dossiers).toEqual([]);
+    expect(odd.batch.split!.stacks[0]!.error).toMatchObject({ code: 'SPLIT_DUPLEX_UNEVEN' });
   }, 600_000);
 
   it('fails alone a stack with no separator, names it, and goes on with the others', async () => {
     const good = await stackPdf(await Promise.all([scannedSheet({ dossierCode: codeA }), samplePage('HS-001/cv-125.jpg')]));
     const { readFileSync } = await import('node:fs');
     const tiff = readFileSync(path.join(import.meta.dirname, '../../samples/batch/HS-002/tb-02.tif'));
-    const { batch, warnings } = await splitBatch('two-stacks', { 'a.pdf': good, 'b.tif': tiff });
+    // A PNG cut short in its pixels: its header reads, its pixels do not. It fails alone too, with its page named.
+    const png = (await samplePage('HS-001/cv-125.jpg')).png;
+    const { batch, warnings } = await splitBatch('two-stacks', { 'a.pdf': good, 'b.tif': tiff, 'c.png': png.subarray(0, Math.floor(png.length / 3)) });
     expect(batch.dossiers.map((d) => d.id)).toEqual([codeA]);
+    const damaged = batch.split!.stacks.find((s) => s.file === 'c.png')!;
+    expect(damaged.error).toMatchObject({ code: 'IMAGE_UNDECODABLE' });
+    expect(damaged.error!.message).toMatch(/^c\.png page 1: cannot be decoded to look for its separators/);
     const failed = batch.split!.stacks.find((s) => s.file === 'b.tif')!;
     expect(failed.error).toMatchObject({ code: 'SPLIT_NO_SEPARATOR' });
     expect(failed.error!.message).toMatch(/^b\.tif: no cover sheet, separator or dossier QR code on any of its 3 pages/);

@@ -58,4 +58,15 @@ describe('sohoa watch --queue', () => {
     // The newest job per dossier: HS-001's done one, HS-002's new one waiting for a worker.
     expect(status.counts).toMatchObject({ total: 2, done: 1, waiting: 1, failed: 0 });
   }, 600_000);
+  it('marks a batch bad, with its report, when none of its stacks could be split, and enqueues nothing', async () => {
+    const queue = await pg.createDatabase('watch_stacks');
+    const inbox = path.join(scratch, 'inbox-stacks');
+    const out = path.join(scratch, 'out-stacks');
+    cpSync(path.join(sampleBatchDir, 'HS-002', 'qd-12-2024.png'), path.join(inbox, 'S1', 'page.png'));
+    const run = await startCli(['watch', inbox, '--out', out, '--queue', queue, '--once', '--settle', '0', '--split', '--log-level', 'info']).done;
+    expect(run.events.filter((e) => e['event'] === 'watch.bad')).toEqual([expect.objectContaining({ batch: 'S1', code: 'SPLIT_NO_SEPARATOR' })]);
+    expect(enqueued(run)).toEqual([]);
+    const report = JSON.parse(readFileSync(path.join(out, 'S1', 'report.json'), 'utf8'));
+    expect(report.warnings).toEqual([expect.stringMatching(/^SPLIT_NO_SEPARATOR: page\.png: no cover sheet, separator or dossier QR code/)]);
+  }, 300_000);
 });

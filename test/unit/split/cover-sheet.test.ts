@@ -22,6 +22,8 @@ describe('the cover sheet payload', () => {
     expect(parseCoverSheet('SOHOA1?tl=No%20code')).toEqual({ problem: expect.stringMatching(/no dossier code/) });
     expect(parseCoverSheet('SOHOA1?hs=A&hs=B')).toEqual({ problem: expect.stringMatching(/hs twice/) });
     expect(parseCoverSheet('SOHOA1?hs=A&zz=1')).toEqual({ problem: expect.stringMatching(/does not know/) });
+    // A stranger's item is never echoed beyond a short key: it may hold anyone's data.
+    expect(JSON.stringify(parseCoverSheet('SOHOA1?hs=A&001099012345=Nguyen'))).not.toMatch(/001099012345|Nguyen/);
     expect(parseCoverSheet('SOHOA1?hs=%E1%BB')).toEqual({ problem: expect.stringMatching(/broken escape/) });
     expect(parseCoverSheet('SOHOA1?hs=A&k=other')).toEqual({ problem: expect.stringMatching(/component or result/) });
   });

@@ -109,6 +109,56 @@ describe('planSplit', () => {
     ]);
   });
 
+  it('keeps the pages after an empty document sheet in that sheet\'s dossier, and after a separator in the receipt\'s', () => {
+    const sep: PageCode[] = [{ text: 'PATCHT', format: 'Code128', valid: true }];
+    // Dossier B's sheet, then its first document's sheet with no page: the separator's pages are still B's.
+    const empty = planSplit([dossierSheet('A'), page, dossierSheet('B'), documentSheet('B', 'D1'), sep, page]);
+    expect(shape(empty)).toEqual([{ id: 'A', documents: [['D-001', 1]] }, { id: 'B', documents: [['D-001', 5]] }]);
+    expect(reviewOf(empty)).toEqual(['page 4: the cover sheet of D1 is followed by no page (the next sheet is page 5)']);
+    expect(empty.cuts.map((c) => [c.page, c.starts, c.dossierId, c.documentId])).toEqual([
+      [0, 'dossier', 'A', undefined],
+      [2, 'dossier', 'B', undefined],
+      [3, 'document', 'B', undefined],
+      [4, 'document', 'B', 'D-001'],
+    ]);
+    // A separator, then a receipt: the separator's document is the receipt's dossier's first, kept or not.
+    const receipt = [qr(JSON.stringify({ maHoSo: 'H05-0009' }))];
+    for (const keepSeparator of [false, true]) {
+      const plan = planSplit([dossierSheet('A'), page, sep, receipt, page], { keepSeparator });
+      expect(shape(plan)).toEqual([{ id: 'A', documents: [['D-001', 1]] }, { id: 'H05-0009', documents: [keepSeparator ? ['D-001', 2, 3, 4] : ['D-001', 3, 4]] }]);
+      expect(plan.cuts.map((c) => [c.page, c.rule, c.dossierId, c.documentId])).toEqual([
+        [0, 'cover-sheet', 'A', undefined],
+        [2, 'separator', 'H05-0009', 'D-001'],
+        [3, 'circular-01-2023', 'H05-0009', undefined],
+      ]);
+      expect(reviewOf(plan)).toEqual([]);
+    }
+  });
+
+  it('never gives a separator\'s document an id a cover sheet has, and suffixes a document sheet scanned twice', () => {
+    const sep: PageCode[] = [{ text: 'PATCHT', format: 'Code128', valid: true }];
+    const plan = planSplit([dossierSheet('A'), documentSheet('A', 'D-002'), page, sep, page, documentSheet('A', 'D-002'), page]);
+    expect(shape(plan)).toEqual([{ id: 'A', documents: [['D-002', 2], ['D-003', 4], ['D-002-2', 6]] }]);
+    expect(reviewOf(plan)).toEqual(['document D-002 of A has a second cover sheet; its pages are document D-002-2: check whether they belong together']);
+    expect(new Set(plan.dossiers[0]!.documents.map((d) => d.id)).size).toBe(3);
+  });
+
+  it('never takes a QR with dossier fields for a separator, however loose the pattern, and keeps the receipt page', () => {
+    const receipt = [qr(JSON.stringify({ maHoSo: 'H05-0009', soGiayTo: '001099012345' }))];
+    const plan = planSplit([[{ text: 'ASN-1', format: 'Code39', valid: true }], page, receipt, page], { separator: /.*/ });
+    expect(shape(plan)).toEqual([{ id: 'stack-p1', documents: [['D-001', 1]] }, { id: 'H05-0009', documents: [['D-001', 2, 3]] }]);
+    expect(plan.cuts.map((c) => [c.rule, c.value])).toEqual([['separator', 'ASN-1'], ['circular-01-2023', 'H05-0009']]);
+    expect(JSON.stringify(plan)).not.toContain('001099012345');
+  });
+
+  it('words its doubts with the file\'s page numbers when the stack was collated', () => {
+    const sep: PageCode[] = [{ text: 'PATCHT', format: 'Code128', valid: true }];
+    // Positions 0..3 are file pages 1, 4, 2, 3 (two sheets scanned fronts first, backs reversed).
+    const plan = planSplit([sep, sep, page, page], {}, [1, 4, 2, 3]);
+    expect(shape(plan)).toEqual([{ id: 'stack-p1', documents: [['D-001', 2, 3]] }]);
+    expect(plan.review.map((d) => d.reason)).toEqual(['a separator sheet is followed by no page (the next sheet is page 4)']);
+  });
+
   it('leaves blank backs out with dropBlankPages, listed, without counting them as the page after a sheet', () => {
     const blank = { codes: [], blank: true };
     const text = { codes: [], blank: false };
