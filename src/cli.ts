@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { resolveRunConfig, softwareVersion, storeOptions } from './config.ts';
+import { failedStacks } from './domain/batch.ts';
 import { ConfigError, ExitCode, SohoaError } from './domain/errors.ts';
 import type { BatchReport } from './domain/record.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -37,8 +38,7 @@ function lineWriter(print: (line: string) => void): Writable {
 }
 
 export function exitCodeOf(report: BatchReport): number {
-  const stacksFailed = report.split?.stacks.some((stack) => stack.error) ?? false;
-  return report.totals.pagesFailed > 0 || report.totals.documentsFailed > 0 || stacksFailed ? ExitCode.someFailed : ExitCode.ok;
+  return report.totals.pagesFailed > 0 || report.totals.documentsFailed > 0 || failedStacks(report.split).length > 0 ? ExitCode.someFailed : ExitCode.ok;
 }
 
 async function runCommand(batchArgument: string, flags: Record<string, unknown>): Promise<number> {

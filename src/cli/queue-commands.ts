@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { resolveRunConfig, softwareVersion, storeOptions, workerMetricsPort, type RunConfig } from '../config.ts';
 import { MeteredObjectStore } from '../metrics/metered-object-store.ts';
 import { storeCheck } from '../metrics/metrics-server.ts';
-import type { Batch } from '../domain/batch.ts';
+import { failedStacks, type Batch } from '../domain/batch.ts';
 import { ConfigError, ExitCode } from '../domain/errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -70,10 +70,9 @@ async function enqueueCommand(batchArgument: string, flags: Record<string, unkno
     const line = { event: 'batch.enqueued', batchId: batch.id, dossiers: jobs.length, ...result };
     log.info(line, `batch.enqueued: ${batch.id}: ${result.created} new jobs, ${result.existing} already queued`);
     // A stack that could not be cut has no job: the command says so and exits 3, like `run`.
-    const stacks = batch.split?.stacks;
-    const stacksFailed = stacks?.filter((stack) => stack.error).length ?? 0;
-    if (stacksFailed > 0) log.error({ event: 'batch.stacks-failed', batchId: batch.id, stacksFailed }, `batch.stacks-failed: ${stacksFailed} of ${stacks!.length} stacks could not be split; their pages were not enqueued`);
-    const summary = enqueueSummary(batch.id, { dossiers: jobs.length, created: result.created, existing: result.existing }, { store: sharedLocation(config.out), queue: queueShown(config.queue) }, stacks);
+    const stacksFailed = failedStacks(batch.split).length;
+    if (stacksFailed > 0) log.error({ event: 'batch.stacks-failed', batchId: batch.id, stacksFailed }, `batch.stacks-failed: ${stacksFailed} of ${batch.split!.stacks.length} stacks could not be split; their pages were not enqueued`);
+    const summary = enqueueSummary(batch.id, { dossiers: jobs.length, created: result.created, existing: result.existing }, { store: sharedLocation(config.out), queue: queueShown(config.queue) }, batch.split);
     if (json) writeSummary(summary);
     else if (process.stdout.isTTY) process.stdout.write(`${batch.id}: ${result.created} dossiers enqueued, ${result.existing} were already in the queue${stacksFailed > 0 ? `; ${stacksFailed} stacks could not be split (see the log)` : ''}\n`);
     return summary.exitCode;

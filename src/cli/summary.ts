@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { errorCodes, verifyProblemCodes, type ErrorCode } from '../domain/error-codes.ts';
 import { errorReport, ExitCode, SohoaError } from '../domain/errors.ts';
 import { formatProblem, ManifestError } from '../domain/manifest.ts';
-import type { StackSplitReport } from '../domain/batch.ts';
+import { failedStacks, type BatchSplitReport } from '../domain/batch.ts';
 import type { BatchReport } from '../domain/record.ts';
 import { failureCode, type BatchStatus } from '../queue/job-queue.ts';
 import type { VerifyResult } from '../verify/verify-records.ts';
@@ -77,7 +77,7 @@ function joinLocation(store: string, ...parts: string[]): string {
 
 /** Every failed page, every document failure of its own, every dossier that failed as a whole. */
 export function reportFailures(report: BatchReport): Failure[] {
-  const failures: Failure[] = stackFailures(report.split?.stacks ?? []);
+  const failures: Failure[] = stackFailures(report.split);
   for (const dossier of report.dossiers) {
     if (dossier.error) failures.push({ ...dossier.error, dossierId: dossier.dossierId });
     for (const document of dossier.documents) {
@@ -96,13 +96,13 @@ export function reportFailures(report: BatchReport): Failure[] {
 }
 
 /** Every stack the split could not cut or read, with its file: its pages are in no dossier. */
-export function stackFailures(stacks: readonly StackSplitReport[]): Failure[] {
-  return stacks.flatMap((stack) => (stack.error ? [{ code: stack.error.code as ErrorCode, kind: 'input' as const, message: stack.error.message, file: stack.file }] : []));
+function stackFailures(split: BatchSplitReport | undefined): Failure[] {
+  return failedStacks(split).map((stack) => ({ code: stack.error.code as ErrorCode, kind: 'input' as const, message: stack.error.message, file: stack.file }));
 }
 
 /** How many stacks failed, as a count, when the batch was split at all. */
-function stackCounts(stacks: readonly StackSplitReport[] | undefined): Record<string, number> {
-  return stacks ? { stacks: stacks.length, stacksFailed: stacks.filter((stack) => stack.error).length } : {};
+function stackCounts(split: BatchSplitReport | undefined): Record<string, number> {
+  return split ? { stacks: split.stacks.length, stacksFailed: failedStacks(split).length } : {};
 }
 
 /** The fields every summary starts with. */
@@ -116,16 +116,16 @@ export function runSummary(report: BatchReport, store: string, exitCode: number)
   return {
     ...envelope('run', exitCode),
     batchId: report.batchId,
-    counts: { ...t, documentsStored: t.documents - t.documentsFailed - t.documentsNotStarted, ...stackCounts(report.split?.stacks) },
+    counts: { ...t, documentsStored: t.documents - t.documentsFailed - t.documentsNotStarted, ...stackCounts(report.split) },
     failures: reportFailures(report),
     outputs: { store, batch, report: `${batch}/report.json`, reportHtml: `${batch}/report.html` },
     ...(report.interrupted ? { interrupted: report.interrupted } : {}),
   };
 }
 
-export function enqueueSummary(batchId: string, counts: { dossiers: number; created: number; existing: number }, outputs: { store: string; queue: string }, stacks?: readonly StackSplitReport[]): Summary {
-  const failures = stackFailures(stacks ?? []);
-  return { ...envelope('enqueue', failures.length > 0 ? ExitCode.someFailed : ExitCode.ok), batchId, counts: { ...counts, ...stackCounts(stacks) }, failures, outputs: { ...outputs, batch: joinLocation(outputs.store, batchId) } };
+export function enqueueSummary(batchId: string, counts: { dossiers: number; created: number; existing: number }, outputs: { store: string; queue: string }, split?: BatchSplitReport): Summary {
+  const failures = stackFailures(split);
+  return { ...envelope('enqueue', failures.length > 0 ? ExitCode.someFailed : ExitCode.ok), batchId, counts: { ...counts, ...stackCounts(split) }, failures, outputs: { ...outputs, batch: joinLocation(outputs.store, batchId) } };
 }
 
 /** A queue URL as a summary may show it: no user name, no password. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { softwareVersion, type RunConfig } from '../config.ts';
-import { toSafeId, type Batch, type DossierPlan } from '../domain/batch.ts';
+import { failedStacks, toSafeId, type Batch, type DossierPlan } from '../domain/batch.ts';
 import type { ErrorCode } from '../domain/error-codes.ts';
 import { InputError } from '../domain/errors.ts';
 import type { Logger } from '../log.ts';
@@ -86,8 +86,7 @@ export function embeddedActions(deps: ActionDeps & { ocr: OcrEngine; signal: Abo
         // Stopped part-way (SIGTERM): the batch must stay taken, so the next start runs it to the end.
         if (deps.signal.aborted) throw new Error(`the watcher was stopped while ${name} was running; it finishes the batch when it starts again`);
         const { pagesFailed, documentsFailed, dossiersNotStarted } = report.totals;
-        const stacksFailed = report.split?.stacks.some((stack) => stack.error) ?? false;
-        return { clean: pagesFailed === 0 && documentsFailed === 0 && dossiersNotStarted === 0 && !stacksFailed };
+        return { clean: pagesFailed === 0 && documentsFailed === 0 && dossiersNotStarted === 0 && failedStacks(report.split).length === 0 };
       } finally {
         await opened.done();
       }
@@ -118,9 +117,9 @@ export function distributedActions(deps: ActionDeps & { queue: Pick<JobQueue, 'e
           ...(config.pipeline ? { pipeline: config.pipeline } : {}),
           ...(deps.split ? { split: deps.split } : {}),
         }));
-        const failed = (opened.batch.split?.stacks ?? []).filter((stack) => stack.error);
+        const failed = failedStacks(opened.batch.split);
         // No stack could be cut: nothing to enqueue, and the batch is bad, with each stack's reason in its report.
-        if (jobs.length === 0 && failed.length > 0) throw new InputError(failed[0]!.error!.code as ErrorCode, failed.map((stack) => stack.error!.message).join('; '), { file: failed[0]!.file });
+        if (jobs.length === 0 && failed.length > 0) throw new InputError(failed[0]!.error.code as ErrorCode, failed.map((stack) => stack.error.message).join('; '), { file: failed[0]!.file });
         const result = await deps.queue.enqueueDossiers(jobs);
         log.info({ event: 'batch.enqueued', batchId: opened.batch.id, dossiers: jobs.length, ...result }, `batch.enqueued: ${opened.batch.id}: ${result.created} new jobs, ${result.existing} already queued`);
         if (failed.length > 0) log.error({ event: 'batch.stacks-failed', batchId: opened.batch.id, stacksFailed: failed.length }, `batch.stacks-failed: ${failed.length} stacks could not be split; their pages were not enqueued: ${failed.map((stack) => stack.file).join(', ')}`);

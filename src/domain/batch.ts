@@ -77,6 +77,13 @@ export interface BatchSplitReport {
   stacks: StackSplitReport[];
 }
 
+export type FailedStack = StackSplitReport & { error: NonNullable<StackSplitReport['error']> };
+
+/** The stacks of a batch that could not be cut or read: their pages are in no dossier. */
+export function failedStacks(split: BatchSplitReport | undefined): FailedStack[] {
+  return (split?.stacks ?? []).filter((stack): stack is FailedStack => stack.error !== undefined);
+}
+
 /** How a scanned stack is cut (declared and checked by the split stage, stages/split-stacks.ts; carried by queued jobs). */
 export interface SplitOptions {
   /** A separator value, or a /pattern/. */
