@@ -17,7 +17,7 @@ import { splitStacks } from './stages/split-stacks.ts';
 import { openObjectStore, parseStoreLocation } from './storage/store-location.ts';
 import { verifyRecords } from './verify/verify-records.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
-import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, splitOptionsFor, withMetricsOptions, withSplitOptions, withStoreOptions } from './cli/common.ts';
+import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, splitOptionsFor, withEngineOptions, withMetricsOptions, withSplitOptions, withStoreOptions } from './cli/common.ts';
 import { MeteredObjectStore } from './metrics/metered-object-store.ts';
 import { storeCheck } from './metrics/metrics-server.ts';
 import { addQueueCommands } from './cli/queue-commands.ts';
@@ -155,7 +155,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-p, --pipeline <name>', 'pipeline name (dossier, result) or path to a .yaml file; default: by dossier kind')
     .option('--pool-size <n>', 'OCR workers (default: one per core)', (v) => Number(v))
     .option('--recycle-pages <n>', 'restart an OCR worker after this many pages', (v) => Number(v))
-    .option('--lang-data <folder>', 'Tesseract language-data folder to use instead of the bundled models')
     .option('--work-dir <folder>', 'scratch folder for page intermediates')
     .option('--keep-work', 'keep page intermediates (for debugging)')
     .option('--force', 'redo dossiers that are already complete')
@@ -164,7 +163,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--pdf-text <mode>', 'PDF pages that already have text: skip (keep their text, default), redo or force (OCR them again)')
     .option('--object-lock <mode>', 'lock every object for its dossier\'s retention: GOVERNANCE or COMPLIANCE (S3 buckets with object lock)');
   run.option('--json', 'print one JSON summary object on stdout at the end (logs go to stderr); schema: pipelines/schema/summary.schema.json');
-  withMetricsOptions(withSplitOptions(withStoreOptions(run)), 'default: off').action(async (batch: string, options: Record<string, unknown>) => {
+  withMetricsOptions(withSplitOptions(withStoreOptions(withEngineOptions(run))), 'default: off').action(async (batch: string, options: Record<string, unknown>) => {
     setExit(await answering('run', options, () => runCommand(batch, options)));
   });
   const verify = program

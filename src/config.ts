@@ -7,6 +7,7 @@ import { ConfigError } from './domain/errors.ts';
 import { formatIssues, intBetween } from './common/validation.ts';
 import { jobQueueDefaults } from './queue/job-queue.ts';
 import { tesseractEngineDefaults } from './ocr/tesseract-engine-options.ts';
+import { engineChoices } from './ocr/select-engine.ts';
 import type { OpenObjectStoreOptions } from './storage/store-location.ts';
 
 export const defaults = {
@@ -18,6 +19,8 @@ export const defaults = {
   /** Recycle an OCR worker after this many pages to bound the wasm heap. */
   recyclePages: tesseractEngineDefaults.recyclePages,
   langData: '',
+  /** auto: the tesseract command when a Tesseract 5 binary is installed, else the embedded tesseract.js. */
+  engine: 'auto',
   workDir: path.join(os.tmpdir(), 'sohoa-work'),
   logLevel: 'info',
   force: false,
@@ -54,6 +57,7 @@ const configSchema = z.object({
   poolSize: intBetween(1, 64),
   recyclePages: intBetween(1, 100_000),
   langData: z.string(),
+  engine: z.enum(engineChoices, { error: 'expected auto, tesseract.js or tesseract' }),
   workDir: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }),
   force: z.boolean(),
@@ -80,6 +84,7 @@ const environment: Partial<Record<keyof RunConfig, string>> = {
   poolSize: 'SOHOA_POOL_SIZE',
   recyclePages: 'SOHOA_RECYCLE_PAGES',
   langData: 'SOHOA_LANG_DATA',
+  engine: 'SOHOA_ENGINE',
   workDir: 'SOHOA_WORK_DIR',
   logLevel: 'SOHOA_LOG_LEVEL',
   s3PathStyle: 'SOHOA_S3_PATH_STYLE',

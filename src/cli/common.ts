@@ -8,7 +8,7 @@ import { readinessChecks, startMetricsServer, type MetricsServer, type Readiness
 import { toSafeId } from '../domain/batch.ts';
 import type { Logger } from '../log.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
-import { TesseractEngine } from '../ocr/tesseract-engine.ts';
+import { startOcrEngine } from '../ocr/select-engine.ts';
 import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
 import { splitOptions, type SplitOptions } from '../stages/split-stacks.ts';
 import { stageBatch } from '../stages/stage-batch.ts';
@@ -68,9 +68,9 @@ export function withStoreOptions(command: Command): Command {
 
 
 /** The process's OCR pool, made once: the languages and segmentation of the pipelines it serves. */
-export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePages' | 'langData'>, pipeline: Pipeline, log: Logger): Promise<OcrEngine> {
+export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePages' | 'langData' | 'engine'>, pipeline: Pipeline, log: Logger): Promise<OcrEngine> {
   sharp.cache(false);
-  return TesseractEngine.create({
+  return startOcrEngine(config.engine, {
     languages: pipeline.stages.recognize.languages,
     poolSize: config.poolSize,
     recyclePages: config.recyclePages,
@@ -78,6 +78,13 @@ export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePag
     pageSegMode: pipeline.stages.recognize.pageSegMode,
     logger: log,
   });
+}
+
+/** The OCR engine and its models, on every command that recognizes pages. */
+export function withEngineOptions(command: Command): Command {
+  return command
+    .option('--engine <name>', 'OCR engine: auto (the tesseract command when Tesseract 5 is installed, else tesseract.js), tesseract.js or tesseract (env SOHOA_ENGINE; default auto)')
+    .option('--lang-data <folder>', 'Tesseract language-data folder to use instead of the bundled models (env SOHOA_LANG_DATA)');
 }
 
 /** Options every long-running command shares for its metrics endpoint. */

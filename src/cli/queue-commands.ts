@@ -23,7 +23,7 @@ import { loadBatch } from '../stages/ingest.ts';
 import { splitStacks, type SplitOptions } from '../stages/split-stacks.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { openObjectStore, parseStoreLocation } from '../storage/store-location.ts';
-import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, splitOptionsFor, withMetricsOptions, withSplitOptions, withStoreOptions } from './common.ts';
+import { createOcrEngine, openBatch, pipelinesFor, serveMetrics, splitOptionsFor, withEngineOptions, withMetricsOptions, withSplitOptions, withStoreOptions } from './common.ts';
 import { answering, enqueueSummary, jsonOffTerminal, queueShown, statusSummary, writeSummary } from './summary.ts';
 
 type SetExit = (code: number) => void;
@@ -264,11 +264,10 @@ export function addQueueCommands(program: Command, setExit: SetExit): void {
     .option('--recycle-pages <n>', 'restart an OCR worker after this many pages', (v) => Number(v))
     .option('--drain-timeout <seconds>', 'on SIGTERM, how long active dossiers may run on before they are released (default 30)', (v) => Number(v))
     .option('--exit-when-idle', 'exit once the queue has nothing waiting, retrying or active')
-    .option('--lang-data <folder>', 'Tesseract language-data folder to use instead of the bundled models')
     .option('--work-dir <folder>', 'scratch folder for page intermediates')
     .option('--pdf-text <mode>', 'PDF pages that already have text: skip (default), redo or force')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
-  withMetricsOptions(withStoreOptions(worker), `default ${workerMetricsPort}`).action(async (options: Record<string, unknown>) => setExit(await workerCommand(options)));
+  withMetricsOptions(withStoreOptions(withEngineOptions(worker)), `default ${workerMetricsPort}`).action(async (options: Record<string, unknown>) => setExit(await workerCommand(options)));
 
   program
     .command('status')

@@ -19,7 +19,7 @@ import { S3Inbox } from '../watch/s3-inbox.ts';
 import type { WatchActions } from '../watch/watch-pass.ts';
 import { WatchState } from '../watch/watch-state.ts';
 import { Watcher, type WatchObserver } from '../watch/watcher.ts';
-import { createOcrEngine, pipelinesFor, serveMetrics, splitOptionsFor, withMetricsOptions, withSplitOptions, withStoreOptions } from './common.ts';
+import { createOcrEngine, pipelinesFor, serveMetrics, splitOptionsFor, withEngineOptions, withMetricsOptions, withSplitOptions, withStoreOptions } from './common.ts';
 import { distributedActions, embeddedActions, type ActionDeps } from './watch-actions.ts';
 import { stopOnSignals } from './watch-signals.ts';
 
@@ -181,7 +181,7 @@ export function addWatchCommand(program: Command, setExit: (code: number) => voi
     .option('--drain-timeout <seconds>', 'on SIGTERM, time the running batch has to finish before it is stopped (env SOHOA_DRAIN_TIMEOUT)', (v) => Number(v))
     .option('--work-dir <folder>', 'scratch folder for page intermediates')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
-  withMetricsOptions(withSplitOptions(withStoreOptions(watch)), String(watchMetricsPort)).action(async (inbox: string, options: Record<string, unknown>) => {
+  withMetricsOptions(withSplitOptions(withStoreOptions(withEngineOptions(watch))), String(watchMetricsPort)).action(async (inbox: string, options: Record<string, unknown>) => {
     setExit(await watchCommand(inbox, options));
   });
 }

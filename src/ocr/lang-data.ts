@@ -69,7 +69,7 @@ export async function buildNpmLangData(
     await mkdir(building);
     try {
       for (const { lang, file } of sources) await linkOrCopy(file, join(building, `${lang}.traineddata.gz`));
-      await publishFolder(building, langPath, entries);
+      await publishFolder(building, langPath, () => folderMatches(langPath, entries));
     } finally {
       await rm(building, { recursive: true, force: true });
     }
@@ -138,7 +138,8 @@ export function tesseractJsVersion(): string {
   return readPackageVersion('tesseract.js/package.json');
 }
 
-function npmTraineddataPath(lang: string, model: string): string {
+/** The gzipped traineddata file of `lang` in its `@tesseract.js-data` package; ConfigError when the package is missing. */
+export function npmTraineddataPath(lang: string, model: string): string {
   let packageJson: string;
   try {
     packageJson = require.resolve(`@tesseract.js-data/${lang}/package.json`);
@@ -153,7 +154,7 @@ function npmTraineddataPath(lang: string, model: string): string {
   return join(dirname(packageJson), model, `${lang}.traineddata.gz`);
 }
 
-function npmPackageVersion(lang: string): string {
+export function npmPackageVersion(lang: string): string {
   return readPackageVersion(`@tesseract.js-data/${lang}/package.json`);
 }
 
@@ -163,7 +164,7 @@ function readPackageVersion(specifier: string): string {
   return typeof version === 'string' ? version : 'unknown';
 }
 
-function checkLanguageCodes(languages: readonly string[]): void {
+export function checkLanguageCodes(languages: readonly string[]): void {
   if (languages.length === 0) {
     throw new ConfigError('OCR_CONFIG_INVALID', 'Expected at least one OCR language but received none: pass e.g. ["vie", "eng"].', {
       field: 'languages',
@@ -179,7 +180,7 @@ function checkLanguageCodes(languages: readonly string[]): void {
   }
 }
 
-async function mustExist(file: string, lang: string, folder: string): Promise<void> {
+export async function mustExist(file: string, lang: string, folder: string): Promise<void> {
   try {
     await access(file, fsConstants.R_OK);
   } catch (err) {
@@ -230,7 +231,7 @@ async function linkOrCopy(source: string, target: string): Promise<void> {
 }
 
 /** Renames `building` to `target`; if another process got there first and its folder is complete, uses it. */
-async function publishFolder(building: string, target: string, entries: readonly LinkedFile[]): Promise<void> {
+export async function publishFolder(building: string, target: string, isComplete: () => Promise<boolean>): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await rename(building, target);
@@ -238,7 +239,7 @@ async function publishFolder(building: string, target: string, entries: readonly
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST' && code !== 'ENOTEMPTY' && code !== 'EPERM') throw err;
-      if (await folderMatches(target, entries)) return;
+      if (await isComplete()) return;
       // A stale or foreign folder: move it aside before removing it, so a reader never sees half of one.
       const stale = `${target}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
       await rename(target, stale).catch(() => undefined);
