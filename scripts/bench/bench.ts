@@ -1,29 +1,36 @@
-// Benchmark: digitizes the samples several times and prints throughput, latency, peak memory and CER,
-// next to the native `tesseract` command run on the same pages with the same parallelism when it is installed.
+// Benchmark: the whole speed picture in one run. sohoa with each OCR engine, the tesseract command alone and
+// OCRmyPDF on the same pages, pool size and models, in rotating order: pages per minute, CPU seconds per page, peak
+// memory of the process tree, CER, and the speed ratios; then where a page's time goes, step by step.
+// --memory: memory and pace over a long batch; --scale, --overhead, --report, --watch, --split: operational figures.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { characterErrorRate, pooledCer, type CerResult } from '../../src/domain/text-metrics.ts';
-import { createLimiter } from '../../src/common/limiter.ts';
 import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
-import { loadGroundTruth, sampleBatchDir, type GroundTruth } from '../../samples/ground-truth.ts';
-import { scoreOutput } from '../eval/score-output.ts';
+import { loadGroundTruth, sampleBatchDir } from '../../samples/ground-truth.ts';
 import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch, median } from './bench-operations.ts';
-import { runCommand } from './run-command.ts';
+import { benchMemory } from './memory-bench.ts';
+import {
+  benchTessdata, findImg2pdf, ocrmypdfSystem, sohoaSystem, tesseractCliSystem, truthPdf, type SpeedSetup, type SpeedSystem, type SystemRun,
+} from './speed-systems.ts';
+import { printProfiles, profileRun } from './step-profile.ts';
+import { formatTable } from './text-table.ts';
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     'pool-size': { type: 'string', default: String(os.availableParallelism()) },
-    'lang-data': { type: 'string' },
     batch: { type: 'string', default: sampleBatchDir },
+    /** Leave out the tesseract command: no tesseract CLI system and no sohoa run on the native engine. */
     'no-tesseract': { type: 'boolean', default: false },
-    /** `npm`: give the tesseract command the same models sohoa loads by default (gunzipped from the npm packages). */
+    /** A folder of plain traineddata for every system (sohoa gets it as --lang-data); default: the models sohoa reads by default. */
     'anchor-tessdata': { type: 'string' },
+    /** One long batch: tree RSS at page 50 and at the end, and the pace early and late. */
+    memory: { type: 'boolean', default: false },
+    'memory-pages': { type: 'string', default: '500' },
+    /** The engine of the --memory run; default the native one when Tesseract 5 is installed, else tesseract.js. */
+    engine: { type: 'string' },
     /** Queue overhead: 2 worker processes × 1 OCR worker through PostgreSQL against 1 process × 2 OCR workers. */
     scale: { type: 'boolean', default: false },
     /** Copies of the sample dossiers in the --scale batch. */
@@ -41,98 +48,129 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs);
 const poolSize = Number(args['pool-size']);
 const cli = path.resolve(import.meta.dirname, '../../bin/sohoa.js');
+/** Every system reads the same languages as the pipeline the samples run with. */
+const languages = (await loadPipeline('dossier')).stages.recognize.languages;
 
-interface SohoaRun {
-  wallMs: number;
-  pages: number;
-  pagesPerMinute: number;
-  pageMs: number[];
-  maxRssMiB: number;
-  cer: number;
-  cleanCer: number;
-  perPage: Array<{ label: string; cer: number }>;
+/** What is installed, asked once: each answer decides whether a system runs. */
+interface Tools {
+  /** "5.3.0" when `tesseract --version` answers. */
+  tesseract: string | undefined;
+  ocrmypdf: string | undefined;
+  /** False for a sohoa build from before --engine: then it runs once, on its own engine. */
+  sohoaEngineFlag: boolean;
 }
 
-interface TesseractRun {
-  wallMs: number;
-  pages: number;
-  pagesPerMinute: number;
-  cer: number;
+function versionOf(command: string, pattern: RegExp): string | undefined {
+  const result = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  return result.status === 0 ? pattern.exec(`${result.stdout}${result.stderr}`)?.[1] : undefined;
 }
 
-async function runSohoa(truth: GroundTruth): Promise<SohoaRun> {
-  const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-'));
-  try {
-    const argv = [cli, 'run', args.batch, '--out', out, '--no-progress', '--force', '--pool-size', String(poolSize)];
-    if (args['lang-data']) argv.push('--lang-data', args['lang-data']);
-    const started = performance.now();
-    const result = await runCommand(process.execPath, argv);
-    const wallMs = performance.now() - started;
-    if (result.code !== 0) throw new Error(`sohoa exited ${result.code}: ${result.stderr.slice(0, 2000)}`);
-    const events = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number | string>);
-    const finished = events.find((e) => e['event'] === 'batch.finished');
-    const pageMs = events.filter((e) => e['event'] === 'page.done').map((e) => Number(e['normalizeMs']) + Number(e['recognizeMs']));
-    const batchId = String(finished?.['batchId']);
-    const scores = await scoreOutput(out, batchId, truth);
-    return {
-      wallMs,
-      pages: pageMs.length,
-      pagesPerMinute: (pageMs.length * 60_000) / wallMs,
-      pageMs,
-      maxRssMiB: Number(finished?.['maxRssMiB']),
-      cer: scores.cer,
-      cleanCer: scores.cleanCer,
-      perPage: scores.pages.map((s) => ({ label: `${s.page.file}#${s.page.filePageNumber} [${s.page.conditions.join(',')}]`, cer: s.cer })),
-    };
-  } finally {
-    await rm(out, { recursive: true, force: true });
+function findTools(): Tools {
+  const help = spawnSync(process.execPath, [cli, 'run', '--help'], { encoding: 'utf8' });
+  return {
+    tesseract: args['no-tesseract'] ? undefined : versionOf('tesseract', /tesseract v?(\d+\.\d+\.\d+)/),
+    ocrmypdf: versionOf('ocrmypdf', /^(\S+)/),
+    sohoaEngineFlag: help.stdout.includes('--engine'),
+  };
+}
+
+/** The sohoa engines to compare: the native one needs Tesseract 5, as sohoa's own auto choice does. */
+function sohoaEngines(tools: Tools): Array<string | undefined> {
+  if (!tools.sohoaEngineFlag) return [undefined];
+  return ['tesseract.js', ...(tools.tesseract?.startsWith('5.') ? ['tesseract'] : [])];
+}
+
+/** The systems that can run here, and a sentence for each one that cannot. */
+async function chooseSystems(setup: SpeedSetup, tools: Tools, scratch: string): Promise<{ systems: SpeedSystem[]; skipped: string[] }> {
+  const systems = sohoaEngines(tools).map((engine) => sohoaSystem(setup, engine));
+  const skipped: string[] = [];
+  if (!tools.sohoaEngineFlag) skipped.push('sohoa per engine: this build has no --engine, so it runs once on its own engine');
+  else if (!tools.tesseract?.startsWith('5.')) skipped.push(`sohoa tesseract: needs Tesseract 5 (${tools.tesseract ?? 'none'} found)`);
+  if (tools.tesseract) systems.push(tesseractCliSystem(setup));
+  else skipped.push(args['no-tesseract'] ? 'tesseract CLI: --no-tesseract' : 'tesseract CLI: not installed');
+  if (!tools.ocrmypdf) skipped.push('OCRmyPDF: not installed');
+  else {
+    const img2pdf = await findImg2pdf();
+    if (img2pdf) systems.push(ocrmypdfSystem(setup, await truthPdf(img2pdf, setup, scratch)));
+    else skipped.push('OCRmyPDF: no img2pdf command to make its input PDF (apt-get install img2pdf)');
   }
+  return { systems, skipped };
 }
 
-/** A tessdata folder with the npm packages' 4.0.0_best_int models, so the anchor can run on sohoa's own models. */
-async function npmTessdata(): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-tessdata-'));
-  for (const lang of anchorLanguages) {
-    const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
-    await writeFile(path.join(dir, `${lang}.traineddata`), gunzipSync(await readFile(path.join(pkg, '4.0.0_best_int', `${lang}.traineddata.gz`))));
-  }
-  return dir;
+const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+const pagesPerMinute = (r: SystemRun) => (r.pages * 60_000) / r.wallMs;
+const cpuPerPage = (r: SystemRun) => r.cpuSeconds / r.pages;
+
+function runLine(run: number, name: string, r: SystemRun): string {
+  return (
+    `run ${run}  ${name.padEnd(18)} ${pagesPerMinute(r).toFixed(1).padStart(6)} pages/min (${(r.wallMs / 1000).toFixed(1)} s), ` +
+    `CPU ${cpuPerPage(r).toFixed(2)} s/page, peak tree RSS ${r.peakTreeRssMiB.toFixed(0)} MiB, CER ${pct(r.cer)}` +
+    (r.cleanCer === undefined ? '' : ` (clean ${pct(r.cleanCer)})`)
+  );
 }
 
-let anchorTessdata: string | undefined;
-/** The anchor reads the same languages as the pipeline the samples run with. */
-const anchorLanguages = (await loadPipeline('dossier')).stages.recognize.languages;
+/** Median over runs of a system's pages/min over the reference's in the same run: the two saw the same machine state. */
+function speedRatio(results: Map<string, SystemRun[]>, name: string, reference: string): string {
+  const refs = results.get(reference);
+  if (!refs) return '—';
+  return median(results.get(name)!.map((r, i) => pagesPerMinute(r) / pagesPerMinute(refs[i]!))).toFixed(2);
+}
 
-/** The anchor: Tesseract's own command line, one process per file, `poolSize` at a time, one thread each. */
-async function runTesseract(truth: GroundTruth): Promise<TesseractRun> {
-  const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-tess-'));
+function printMedians(results: Map<string, SystemRun[]>): void {
+  const rows = [...results].map(([name, list]) => [
+    name,
+    median(list.map(pagesPerMinute)).toFixed(1),
+    median(list.map(cpuPerPage)).toFixed(2),
+    median(list.map((r) => r.peakTreeRssMiB)).toFixed(0),
+    pct(median(list.map((r) => r.cer))),
+    speedRatio(results, name, 'tesseract CLI'),
+    speedRatio(results, name, 'OCRmyPDF'),
+  ]);
+  console.log(`\nmedians over ${runs} runs:`);
+  console.log(formatTable(['system', 'pages/min', 'CPU s/page', 'peak tree RSS MiB', 'CER', '× tesseract CLI', '× OCRmyPDF'], rows));
+}
+
+/** The last run's CER of every page, one column per sohoa engine. */
+function printPerPage(results: Map<string, SystemRun[]>): void {
+  const last = [...results].flatMap(([name, list]) => (list.at(-1)?.perPage ? [{ name, run: list.at(-1)! }] : []));
+  const labels = last[0]?.run.perPage?.map((p) => p.label) ?? [];
+  console.log('\nCER per page, last run:');
+  console.log(formatTable(['page', ...last.map((l) => l.name)], labels.map((label, i) => [label, ...last.map((l) => pct(l.run.perPage![i]!.cer))])));
+}
+
+/** The default mode: every system on the samples `runs` times, rotating who goes first, then the step profile. */
+async function compare(): Promise<void> {
+  const truth = loadGroundTruth();
+  const tools = findTools();
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-shared-'));
   try {
-    const files = [...new Set(truth.pages.map((p) => p.file))];
-    const limit = createLimiter(poolSize);
-    const env = { OMP_THREAD_LIMIT: '1' };
-    const started = performance.now();
-    const texts = new Map<string, string[]>();
-    await Promise.all(
-      files.map((file, i) =>
-        limit(async () => {
-          const base = path.join(out, String(i));
-          const tessdata = anchorTessdata ? ['--tessdata-dir', anchorTessdata] : [];
-          const result = await runCommand('tesseract', [path.join(args.batch, file), base, ...tessdata, '-l', anchorLanguages.join('+'), '--psm', '3', 'txt', 'pdf'], env);
-          if (result.code !== 0) throw new Error(`tesseract failed on ${file}: ${result.stderr}`);
-          texts.set(file, (await readFile(`${base}.txt`, 'utf8')).split('\f'));
-        }),
-      ),
+    const langData = args['anchor-tessdata'];
+    const tessdataDir = await benchTessdata(languages, langData, await mkdtemp(path.join(scratch, 'tessdata-')));
+    const setup: SpeedSetup = { batch: args.batch, truth, poolSize, languages, tessdataDir, langData };
+    const { systems, skipped } = await chooseSystems(setup, tools, scratch);
+    console.log(
+      `sohoa bench: ${truth.pages.length} pages, ${runs} runs, pool ${poolSize}, ${os.availableParallelism()} cores, node ${process.version}; ` +
+        `every system reads ${langData ?? 'npm 4.0.0_best_int'} (${languages.join('+')}); tesseract ${tools.tesseract ?? '—'}, OCRmyPDF ${tools.ocrmypdf ?? '—'}`,
     );
-    const wallMs = performance.now() - started;
-    const scores: CerResult[] = truth.pages.map((p) => characterErrorRate(p.text, texts.get(p.file)?.[p.filePageNumber - 1] ?? ''));
-    return { wallMs, pages: truth.pages.length, pagesPerMinute: (truth.pages.length * 60_000) / wallMs, cer: pooledCer(scores) };
+    for (const reason of skipped) console.log(`  skipped: ${reason}`);
+    const results = new Map<string, SystemRun[]>(systems.map((s) => [s.name, []]));
+    for (let run = 1; run <= runs; run++) {
+      // Rotating order: whoever runs first (cold caches) or last (a warm, possibly throttled machine) changes each run.
+      for (const system of systems.map((_, k) => systems[(run + k) % systems.length]!)) {
+        const result = await system.run();
+        results.get(system.name)!.push(result);
+        console.log(runLine(run, system.name, result));
+      }
+    }
+    printMedians(results);
+    printPerPage(results);
+    const profiles = [];
+    for (const engine of sohoaEngines(tools)) profiles.push(await profileRun({ batch: args.batch, engine, langData }));
+    printProfiles(profiles);
   } finally {
-    await rm(out, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
-
-const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 /** --scale, --overhead, --report, --watch, --split: the operational figures, each on its own (the OCR bench is not run then). */
 async function operations(): Promise<void> {
@@ -157,43 +195,17 @@ async function operations(): Promise<void> {
   }
   if (args.split) {
     const { benchSplit } = await import('./split-bench.ts');
-    await benchSplit({ runs, sampleBatch: args.batch, poolSize, languages: anchorLanguages });
+    await benchSplit({ runs, sampleBatch: args.batch, poolSize, languages });
   }
 }
 
 async function main(): Promise<void> {
   if (args.scale || args.overhead || args.report || args.watch || args.split) return operations();
-  const truth = loadGroundTruth();
-  const haveTesseract = !args['no-tesseract'] && spawnSync('tesseract', ['--version']).status === 0;
-  if (haveTesseract && args['anchor-tessdata']) anchorTessdata = args['anchor-tessdata'] === 'npm' ? await npmTessdata() : args['anchor-tessdata'];
-  const sohoaModels = args['lang-data'] ?? 'npm 4.0.0_best_int';
-  const anchorModels = args['anchor-tessdata'] ?? 'its default tessdata';
-  console.log(`sohoa bench: ${truth.pages.length} pages, ${runs} runs, pool ${poolSize}, ${os.availableParallelism()} cores, node ${process.version}; sohoa models: ${sohoaModels}${haveTesseract ? `; anchor: tesseract CLI (${anchorModels}), ${poolSize} processes, 1 thread each` : '; no tesseract CLI installed'}`);
-  const sohoaRuns: SohoaRun[] = [];
-  const tessRuns: TesseractRun[] = [];
-  for (let i = 1; i <= runs; i++) {
-    const s = await runSohoa(truth);
-    sohoaRuns.push(s);
-    let line = `run ${i}: sohoa ${s.pagesPerMinute.toFixed(1)} pages/min (${(s.wallMs / 1000).toFixed(1)} s), median ${(median(s.pageMs) / 1000).toFixed(2)} s/page, peak ${s.maxRssMiB} MiB, CER ${pct(s.cer)} (clean ${pct(s.cleanCer)})`;
-    if (haveTesseract) {
-      const t = await runTesseract(truth);
-      tessRuns.push(t);
-      line += ` | tesseract ${t.pagesPerMinute.toFixed(1)} pages/min, CER ${pct(t.cer)} | ratio ${(s.pagesPerMinute / t.pagesPerMinute).toFixed(2)}`;
-    }
-    console.log(line);
+  if (args.memory) {
+    const engine = args.engine ?? sohoaEngines(findTools()).at(-1);
+    return benchMemory({ sampleBatch: args.batch, samplePages: loadGroundTruth().pages.length, pages: Number(args['memory-pages']), poolSize, engine, langData: args['anchor-tessdata'] });
   }
-  console.log('\nCER per page (last run):');
-  for (const p of sohoaRuns.at(-1)?.perPage ?? []) console.log(`  ${p.label.padEnd(60)} ${pct(p.cer)}`);
-  console.log('\nmedians:');
-  console.log(`  sohoa pages/min            ${median(sohoaRuns.map((r) => r.pagesPerMinute)).toFixed(1)}`);
-  console.log(`  sohoa s/page (latency)     ${(median(sohoaRuns.flatMap((r) => r.pageMs)) / 1000).toFixed(2)}`);
-  console.log(`  sohoa peak RSS MiB         ${median(sohoaRuns.map((r) => r.maxRssMiB))}`);
-  console.log(`  sohoa CER overall / clean  ${pct(median(sohoaRuns.map((r) => r.cer)))} / ${pct(median(sohoaRuns.map((r) => r.cleanCer)))}`);
-  if (tessRuns.length > 0) {
-    console.log(`  tesseract pages/min        ${median(tessRuns.map((r) => r.pagesPerMinute)).toFixed(1)}`);
-    console.log(`  tesseract CER              ${pct(median(tessRuns.map((r) => r.cer)))}`);
-    console.log(`  ratio sohoa/tesseract      ${median(sohoaRuns.map((r, i) => r.pagesPerMinute / (tessRuns[i] as TesseractRun).pagesPerMinute)).toFixed(2)}`);
-  }
+  return compare();
 }
 
 await main();

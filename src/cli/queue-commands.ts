@@ -17,7 +17,7 @@ import { loadPipeline, type Pipeline } from '../pipeline/pipeline-file.ts';
 import { dossierJobHandler, writeQueuedBatchReport } from '../pipeline/run-dossier-job.ts';
 import { checkQueuedPipelines, jobPipelineLoader } from './job-pipelines.ts';
 import type { BatchStatus, DossierJob } from '../queue/job-queue.ts';
-import { PgBossQueue, takeoverBoundMs } from '../queue/pg-boss-queue.ts';
+import type { PgBossQueue } from '../queue/pg-boss-queue.ts';
 import { installSignalHandlers, runWorker } from '../queue/worker-loop.ts';
 import { loadBatch } from '../stages/ingest.ts';
 import { splitStacks, type SplitOptions } from '../stages/split-stacks.ts';
@@ -34,7 +34,9 @@ function queueConfig(flags: Record<string, unknown>, batch = ''): RunConfig & { 
   return config;
 }
 
-function openQueue(config: { queue: string }, log: Logger, onError?: (err: Error) => void): PgBossQueue {
+/** pg-boss and the PostgreSQL driver are loaded only by the commands that use the queue. */
+async function openQueue(config: { queue: string }, log: Logger, onError?: (err: Error) => void): Promise<PgBossQueue> {
+  const { PgBossQueue } = await import('../queue/pg-boss-queue.ts');
   return new PgBossQueue({ connectionString: config.queue, log, ...(onError ? { onError } : {}) });
 }
 
@@ -51,7 +53,7 @@ async function enqueueCommand(batchArgument: string, flags: Record<string, unkno
   // Every mistake in the batch (manifest, ids, missing files) is found here, before any job exists.
   const split = splitOptionsFor(config.pipeline ? await loadPipeline(config.pipeline) : await loadPipeline('dossier'), flags);
   const workDir = path.join(config.workDir, `enqueue-${randomUUID().slice(0, 8)}`);
-  const queue = openQueue(config, log);
+  const queue = await openQueue(config, log);
   try {
     const input = await openBatch(config, workDir, log);
     const { batch, warnings } = await splitStacks(await loadBatch(input.root, input.batchId ? { batchId: input.batchId } : {}), split, log);
@@ -108,7 +110,7 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
   const loadNamed = jobPipelineLoader();
   const pipelineOf = (job: DossierJob): Promise<Pipeline> | undefined => (job.pipeline ? loadNamed(job.pipeline) : undefined);
 
-  queue = openQueue(config, log, () => metrics.queueError());
+  queue = await openQueue(config, log, () => metrics.queueError());
   const jobs = queue;
   metrics.observeJobs(() => jobs.jobCounts());
   let ocr: OcrEngine | undefined;
@@ -174,6 +176,7 @@ async function untilStopped(worker: ReturnType<typeof runWorker>, queue: PgBossQ
   const removeSignalHandlers = installSignalHandlers(worker, log);
   try {
     const summary = await worker.done;
+    const { takeoverBoundMs } = await import('../queue/pg-boss-queue.ts');
     log.info({ event: 'worker.summary', ...summary, takeoverBoundMs: takeoverBoundMs(queue.options) }, 'worker.summary');
   } finally {
     removeSignalHandlers();
@@ -211,7 +214,7 @@ export function formatStatus(status: BatchStatus): string {
 async function statusCommand(batchId: string, flags: Record<string, unknown>): Promise<number> {
   const config = queueConfig(flags);
   const log = createLogger({ level: 'warn', pretty: false });
-  const queue = openQueue(config, log);
+  const queue = await openQueue(config, log);
   try {
     const status = await queue.status(batchId);
     const exitCode = status.total === 0 || status.failed.length > 0 ? ExitCode.someFailed : ExitCode.ok;
@@ -227,7 +230,7 @@ async function statusCommand(batchId: string, flags: Record<string, unknown>): P
 async function retryCommand(batchId: string, flags: Record<string, unknown>): Promise<number> {
   const config = queueConfig(flags);
   const log = createLogger({ level: config.logLevel, pretty: false });
-  const queue = openQueue(config, log);
+  const queue = await openQueue(config, log);
   try {
     const dossierId = typeof flags['dossier'] === 'string' ? flags['dossier'] : undefined;
     const count = await queue.retryFailed(batchId, dossierId);

@@ -10,12 +10,10 @@ import { createLogger, type Logger } from '../log.ts';
 import { storeCheck, type ReadinessCheck } from '../metrics/metrics-server.ts';
 import { WatchMetrics } from '../metrics/watch-metrics.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
-import { PgBossQueue } from '../queue/pg-boss-queue.ts';
 import { openObjectStore, parseStoreLocation, type StoreLocation } from '../storage/store-location.ts';
 import { FolderInbox } from '../watch/folder-inbox.ts';
 import type { Inbox } from '../watch/inbox.ts';
 import { parseOnDone, resolveOnDone, type OnDone } from '../watch/on-done.ts';
-import { S3Inbox } from '../watch/s3-inbox.ts';
 import type { WatchActions } from '../watch/watch-pass.ts';
 import { WatchState } from '../watch/watch-state.ts';
 import { Watcher, type WatchObserver } from '../watch/watcher.ts';
@@ -50,7 +48,10 @@ async function watchCommand(inboxArgument: string, flags: Record<string, unknown
     throw new ConfigError('WATCH_CONFIG_INVALID', '--on-done moves or deletes a batch once it is done, but with --queue the workers finish it later: keep the originals (the default), or run the watcher without --queue');
   }
   const pipelineFor = await pipelinesFor(config);
-  const inbox: Inbox = inboxLocation.kind === 'local' ? new FolderInbox(inboxLocation.path) : new S3Inbox({ ...storeOptions(config), bucket: inboxLocation.bucket, prefix: inboxLocation.prefix });
+  // The AWS SDK is loaded only for a bucket inbox.
+  const inbox: Inbox = inboxLocation.kind === 'local'
+    ? new FolderInbox(inboxLocation.path)
+    : new (await import('../watch/s3-inbox.ts')).S3Inbox({ ...storeOptions(config), bucket: inboxLocation.bucket, prefix: inboxLocation.prefix });
   const store = openObjectStore(config.out, { ...storeOptions(config), logger: log });
   const workDir = path.join(config.workDir, `watch-${randomUUID().slice(0, 8)}`);
   await mkdir(workDir, { recursive: true });
@@ -93,6 +94,7 @@ async function modeOf(
   log: Logger,
 ): Promise<{ ledger: WatchLedger; actions: WatchActions; mode: 'embedded' | 'distributed'; ping?: () => Promise<void> }> {
   if (config.queue) {
+    const { PgBossQueue } = await import('../queue/pg-boss-queue.ts');
     const queue = new PgBossQueue({ connectionString: config.queue, log });
     closing.push(() => queue.close());
     await queue.start();

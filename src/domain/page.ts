@@ -117,7 +117,17 @@ export interface NormalizedPage {
   ocrDpi: number;
   warnings: string[];
   durationMs: number;
+  /** Where the page's time went, step by step, in milliseconds (see `PageStep`). */
+  stepsMs?: StepTimes;
 }
+
+/**
+ * The steps a page's time is logged by (`page.done`'s `steps`) and profiled in the bench: taking a PDF page's image
+ * out, decoding, the analysis copies (colour, blank, midtones), orientation, skew, the one rotation (with the text
+ * size), writing the OCR and PDF images (despeckle included), the QR search and the engine's own time on the page.
+ */
+export type PageStep = 'extract' | 'decode' | 'analyse' | 'orientation' | 'deskew' | 'rotate' | 'write' | 'qr' | 'ocr' | 'ocrWait';
+export type StepTimes = Partial<Record<PageStep, number>>;
 
 /** A machine-readable code printed on the page (a QR code), as decoded. */
 export interface PageCode {

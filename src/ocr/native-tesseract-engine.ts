@@ -112,8 +112,9 @@ export class NativeTesseractEngine implements OcrEngine {
     return this.#track(this.#pool(async () => {
       const startedAt = performance.now();
       const result = await this.#read(image, options.dpi, this.#pageTimeoutMs);
-      this.#log.debug({ words: result.words.length, durationMs: Math.round(performance.now() - startedAt) }, 'page recognized');
-      return result;
+      const durationMs = performance.now() - startedAt;
+      this.#log.debug({ words: result.words.length, durationMs: Math.round(durationMs) }, 'page recognized');
+      return { ...result, durationMs };
     }));
   }
 
@@ -122,7 +123,9 @@ export class NativeTesseractEngine implements OcrEngine {
     if (this.#closed) return Promise.reject(closedError());
     return this.#track(this.#osd(async () => {
       await checkImage(image);
-      const args = [imageArg(image), 'stdout', '--tessdata-dir', this.#langData.osdDir, '-l', 'osd', '--psm', '0', '-c', 'debug_file=/dev/null'];
+      // No debug_file here: Tesseract prints "Too few characters" through it, and that line is what tells a page
+      // with too little text from a failure. The first page only, as tesseract.js reads a multi-page TIFF.
+      const args = [imageArg(image), 'stdout', '--tessdata-dir', this.#langData.osdDir, '-l', 'osd', '--psm', '0', '-c', 'tessedit_page_number=0'];
       const out = await runTesseract({ binary: this.#binary, args, input: imageInput(image), timeoutMs: this.#pageTimeoutMs }).catch(asPageFailure('orientation detection'));
       // Too little text to tell is an answer (upright, confidence 0), as tesseract.js gives it.
       if (out.code !== 0 && !/Too few characters/u.test(out.stderr)) failWith(out.stderr, 'orientation detection');
@@ -143,6 +146,8 @@ export class NativeTesseractEngine implements OcrEngine {
     const args = [
       imageArg(image), 'stdout', '--tessdata-dir', tessdataDir, '-l', languages.join('+'), '--oem', '1',
       '--psm', String(this.#pageSegMode), '--dpi', String(dpi), '-c', 'tessedit_create_tsv=1', '-c', 'debug_file=/dev/null',
+      // One page, the first, as tesseract.js reads a multi-page TIFF; the command would read them all into one TSV.
+      '-c', 'tessedit_page_number=0',
     ];
     const out = await runTesseract({ binary: this.#binary, args, input: imageInput(image), timeoutMs }).catch(asPageFailure('recognition'));
     if (out.code !== 0) failWith(out.stderr, 'recognition');

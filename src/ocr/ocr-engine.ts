@@ -7,6 +7,8 @@ export interface OcrResult {
   text: string;
   /** Mean word confidence 0–100, 0 when no word was found. */
   meanConfidence: number;
+  /** Time the engine worked on the page, without the wait for a free worker. */
+  durationMs?: number;
 }
 
 export interface OrientationResult {

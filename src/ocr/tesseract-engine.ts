@@ -107,8 +107,9 @@ export class TesseractEngine implements OcrEngine {
   async #recognizeOn(worker: TesseractWorker, image: Buffer | string, dpi: number): Promise<OcrResult> {
     const startedAt = performance.now();
     const result = await worker.recognize(image, dpi);
-    this.#log.debug({ workerId: worker.id, words: result.words.length, durationMs: Math.round(performance.now() - startedAt) }, 'page recognized');
-    return result;
+    const durationMs = performance.now() - startedAt;
+    this.#log.debug({ workerId: worker.id, words: result.words.length, durationMs: Math.round(durationMs) }, 'page recognized');
+    return { ...result, durationMs };
   }
 }
 

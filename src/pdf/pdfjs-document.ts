@@ -1,7 +1,6 @@
 // pdf.js in one place: the one getDocument setup (reading scans, or reading text back) and the text item both readers read.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 /**
@@ -17,6 +16,11 @@ export interface PdfjsDocument {
   destroy(): Promise<void>;
 }
 
+/** pdf.js (~45 MiB once loaded) is loaded by the first PDF a process opens, not by every run. */
+export function loadPdfjs(): Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> {
+  return import('pdfjs-dist/legacy/build/pdf.mjs');
+}
+
 function pdfjsAssetUrl(folder: string): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), folder) + path.sep;
@@ -27,6 +31,7 @@ function pdfjsAssetUrl(folder: string): string {
  * brings for Node. Rejects with pdf.js's own error (a PasswordException, a parse error) after freeing the task.
  */
 export async function openPdfjsDocument(bytes: Uint8Array, use: PdfjsUse): Promise<PdfjsDocument> {
+  const { getDocument, VerbosityLevel } = await loadPdfjs();
   const task = getDocument({
     // pdf.js may take ownership of the buffer it is given; the caller (and pdf-lib) keeps reading theirs.
     data: new Uint8Array(bytes),

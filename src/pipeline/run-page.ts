@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { errorReport, SohoaError } from '../domain/errors.ts';
-import type { RecognizedPage, Word } from '../domain/page.ts';
+import type { PageStep, RecognizedPage, StepTimes, Word } from '../domain/page.ts';
+import { roundedSteps, stepClock } from '../common/step-clock.ts';
 import type { PageReport, PageWarning } from '../domain/record.ts';
 import { blankHeadingParts } from '../extract/blank-heading.ts';
 import type { ScannedPdf } from '../pdf/read-scanned-pdf.ts';
@@ -34,7 +35,7 @@ export async function runPage(
     ctx.onProgress?.(progress);
     ctx.metrics?.pageDone({ normalizeMs: page.durationMs, recognizeMs: page.ocrDurationMs, meanConfidence: page.meanConfidence, inputBytes: source.inputBytes });
     log.info(
-      { event: 'page.done', qrCodes: page.codes?.length ?? 0, rotationDeg: page.rotationDeg, skewDeg: Math.round(page.skewDeg * 100) / 100, meanConfidence: Math.round(page.meanConfidence), words: page.words.length, normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs) },
+      { event: 'page.done', qrCodes: page.codes?.length ?? 0, rotationDeg: page.rotationDeg, skewDeg: Math.round(page.skewDeg * 100) / 100, meanConfidence: Math.round(page.meanConfidence), words: page.words.length, normalizeMs: Math.round(page.durationMs), recognizeMs: Math.round(page.ocrDurationMs), steps: roundedSteps(page.stepsMs ?? {}) },
       'page.done',
     );
     return { ok: true, page };
@@ -73,24 +74,29 @@ export async function readPage(
   openPdf: (source: PageSource) => Promise<ScannedPdf>,
   at: { stage: string } = { stage: 'ingest' },
 ): Promise<RecognizedPage> {
+  const extractStarted = performance.now();
   const input = await pageInput(source, ctx, workDir, openPdf);
+  const extractMs = input.source.path === source.path ? undefined : performance.now() - extractStarted;
   at.stage = 'normalize';
   // A page whose PDF text is kept must not move under that text: no turn, no deskew.
   const keepText = input.text !== undefined;
   const options = keepText ? { ...pipeline.stages.normalize, orientation: false, deskew: false } : pipeline.stages.normalize;
-  const normalized = await normalizeStage.run(input.source, stageContext(ctx, options, log, workDir));
+  // The decoded page goes to the QR search only: held by the page that carries on, it would stay until assembly.
+  const { upright, ...normalized } = await normalizeStage.run(input.source, stageContext(ctx, options, log, workDir));
   normalized.warnings.unshift(...input.warnings);
   for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage: at.stage }, warning);
   // A PDF page's picture for report.html, from the page just taken out: the report need not take it out again.
   const picture = input.source.path === source.path ? undefined : ctx.thumbnails?.add(source.ref.file, source.ref.filePageNumber, input.source.path, pictureTurn(normalized));
   at.stage = 'recognize';
-  const codes = pipeline.stages.extract.qr ? findPageCodes(normalized) : Promise.resolve(undefined);
+  const clock = stepClock<PageStep>();
+  const codes = pipeline.stages.extract.qr ? clock.time('qr', () => findPageCodes(normalized, upright)) : Promise.resolve(undefined);
   codes.catch(() => undefined); // awaited below; a rejection must not go unhandled while OCR runs
   const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizeStage.run(normalized, stageContext(ctx, pipeline.stages.recognize, log, workDir));
   at.stage = 'extract';
   const found = await codes;
   await picture;
-  return found ? { ...recognized, codes: found } : recognized;
+  const stepsMs: StepTimes = { ...(extractMs === undefined ? {} : { extract: extractMs }), ...normalized.stepsMs, ...recognized.stepsMs, ...clock.ms };
+  return { ...recognized, stepsMs, ...(found ? { codes: found } : {}) };
 }
 
 interface PageInput {

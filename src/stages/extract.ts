@@ -6,7 +6,8 @@ import { deriveFields, resolveFields, type FieldCandidate, type FieldConflict, t
 import type { Box, NormalizedPage, PageCode, RecognizedPage } from '../domain/page.ts';
 import type { QrRecord } from '../domain/record.ts';
 import { extractFields } from '../extract/extract-fields.ts';
-import { decodeQrCodesInFile, qrAttemptsFor, type QrAttempt } from '../qr/decode-qr.ts';
+import { decodeQrCodes, decodeQrCodesInFile, qrAttemptsFor } from '../qr/decode-qr.ts';
+import { toGray, type RawImage } from '../image/raw-image.ts';
 import { parseQrContent } from '../qr/qr-content.ts';
 import type { PdfSignature } from '../pdf/pdf-signatures.ts';
 import { z } from 'zod';
@@ -39,11 +40,12 @@ export const dossierLevelQrKeys: ReadonlySet<string> = new Set(['code', 'procedu
  * decoder's time overlaps OCR instead of adding to the document's. First pages, where the code is printed, are
  * searched harder than the others (see `qrAttemptsFor`).
  */
-export function findPageCodes(
-  page: NormalizedPage,
-  decode: (imagePath: string, attempts: readonly QrAttempt[]) => Promise<PageCode[]> = decodeQrCodesInFile,
-): Promise<PageCode[]> {
-  return decode(page.pdfImagePath, qrAttemptsFor({ dpi: page.dpi, firstOfDocument: page.ref.pageNumber === 1 }));
+export async function findPageCodes(page: NormalizedPage, upright?: RawImage): Promise<PageCode[]> {
+  const attempts = qrAttemptsFor({ dpi: page.dpi, firstOfDocument: page.ref.pageNumber === 1 });
+  // The page as normalize decoded it, when it is still in memory: the PDF image need not be decoded again.
+  if (upright === undefined) return decodeQrCodesInFile(page.pdfImagePath, attempts);
+  const gray = await toGray(upright);
+  return decodeQrCodes({ data: gray.data, widthPx: gray.widthPx, heightPx: gray.heightPx }, attempts);
 }
 
 /**

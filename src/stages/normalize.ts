@@ -5,7 +5,8 @@ import type { Metadata } from 'sharp';
 import { z } from 'zod';
 import { bool, intBetween, numberBetween } from '../common/validation.ts';
 import { describeError, InputError } from '../domain/errors.ts';
-import type { ColourMode, Jbig2Original, NormalizedPage, PageRef, PageSource } from '../domain/page.ts';
+import { stepClock } from '../common/step-clock.ts';
+import type { ColourMode, Jbig2Original, NormalizedPage, PageRef, PageSource, PageStep } from '../domain/page.ts';
 import { isBlackAndWhite, isTextOnlyGray, maxSpeckPx, measureMidtones } from '../image/black-and-white.ts';
 import { measureBlankPage } from '../image/blank-page.ts';
 import { colourMode, measureChroma } from '../image/colour-mode.ts';
@@ -76,6 +77,11 @@ export interface NormalizeContext {
 /** A normalized page, always saying whether it is blank (see `measureBlankPage`). */
 export interface NormalizedPageResult extends NormalizedPage {
   blank: boolean;
+  /**
+   * The upright page as decoded, in memory, for the QR search that runs beside OCR: the page is decoded once. The
+   * page runner drops it once the search is done, so a page holds it only while its OCR runs.
+   */
+  upright?: RawImage;
 }
 
 /**
@@ -114,51 +120,34 @@ const MIN_SKEW_CONFIDENCE = 3;
  */
 export async function normalizePage(source: PageSource, ctx: NormalizeContext): Promise<NormalizedPageResult> {
   const startedMs = performance.now();
+  const clock = stepClock<PageStep>();
   const { options } = ctx;
   const warnings: string[] = [];
   const outputDir = pageOutputDir(ctx.workDir, source);
 
-  const header = await readHeader(source, options);
-  const resolution = await resolvePageGrid(source, header, options);
-  warnings.push(...resolution.warnings);
-  const exif = exifRotation(header.orientation);
-  if (exif.mirrored) warnings.push(`EXIF orientation ${header.orientation} mirrors the page; it was un-mirrored`);
-
-  // A palette is judged black and white at full resolution: resampling adds grays between its two entries.
-  const full = await decodePage(source, header, options, header.isPalette ? undefined : resolution.grid);
-  const bitonalInput = header.isPalette ? isBlackAndWhite(full.data, full.channels) : header.bitsPerSample === 1;
-  const decoded = resolution.grid ? await resampleTo(full, resolution.grid) : full;
-  const analysisLongSidePx = Math.round(Math.max(decoded.widthPx, decoded.heightPx) * Math.min(1, ORIENTATION_DPI / resolution.dpi));
-  const analysis = await resize(decoded, analysisLongSidePx);
-  const chroma = decoded.channels === 3 ? measureChroma((await resize(analysis, CHROMA_LONG_SIDE_PX)).data, 3) : undefined;
-  const judged = colourMode({ bitsPerSample: bitonalInput ? 1 : 8, channels: decoded.channels, ...(chroma ? { chroma } : {}) });
-  const midtones = judged === 'gray' && options.bitonalGray && header.format !== 'jpeg' && decoded.channels === 1
-    ? measureMidtones(decoded.data, decoded.widthPx, decoded.heightPx, maxSpeckPx(resolution.dpi))
-    : undefined;
-  const mode: ColourMode = source.storeAs ?? (midtones && isTextOnlyGray(midtones) ? 'bitonal' : judged);
-  const analysisGray = await toGray(analysis);
-  const analysisDpi = (resolution.dpi * analysisLongSidePx) / Math.max(decoded.widthPx, decoded.heightPx);
-  const blank = measureBlankPage(analysisGray.data, analysisGray.widthPx, analysisGray.heightPx, analysisDpi);
+  const { header, resolution, exif, decoded, bitonalInput } = await clock.time('decode', () => decodeSource(source, options, warnings));
+  const analysed = await clock.time('analyse', () => analysePage(decoded, header, resolution, bitonalInput, source, options));
+  const { mode, analysisGray, analysisDpi, analysisLongSidePx, blank } = analysed;
 
   const turn = exif.rotationDeg !== 0 || !options.orientation
-    ? { rotateDeg: 0, orientation: { source: exif.rotationDeg !== 0 ? ('exif' as const) : ('none' as const) } }
-    : await detectTurn(analysisGray, analysisDpi, source, ctx, warnings);
+    ? { rotateDeg: 0 as const, orientation: { source: exif.rotationDeg !== 0 ? ('exif' as const) : ('none' as const) } }
+    : await clock.time('orientation', () => detectTurn(analysisGray, analysisDpi, source, ctx, warnings));
 
-  const skew = options.deskew ? await measureSkew(analysisGray, turn.rotateDeg, options.maxSkewDeg) : undefined;
+  const skew = options.deskew ? await clock.time('deskew', () => measureSkew(analysisGray, turn.rotateDeg, options.maxSkewDeg)) : undefined;
   const skewDeg = skew && isTrusted(skew, options.maxSkewDeg) ? skew.angleDeg : 0;
   const correctionDeg = Math.abs(skewDeg) >= minCorrectedSkewDeg(source, header) ? skewDeg : 0;
 
-  const upright = await rotateUpright(decoded, turn.rotateDeg, correctionDeg, mode === 'colour' ? 3 : 1);
+  const upright = await clock.time('rotate', () => rotateUpright(decoded, turn.rotateDeg, correctionDeg, mode === 'colour' ? 3 : 1));
   const change = { widthPx: upright.widthPx, heightPx: upright.heightPx, mode, rotated: turn.rotateDeg !== 0 || correctionDeg !== 0 };
   const jpegSourcePath = canPassJpegThrough(header, change) ? source.path : undefined;
-  const textLinePx = options.ocrTextSize && await uprightTextLineHeight(analysisGray, turn.rotateDeg, correctionDeg, Math.max(decoded.widthPx, decoded.heightPx) / analysisLongSidePx);
+  const textLinePx = options.ocrTextSize && await clock.time('rotate', () => uprightTextLineHeight(analysisGray, turn.rotateDeg, correctionDeg, Math.max(decoded.widthPx, decoded.heightPx) / analysisLongSidePx));
   const sizing: OcrSizing = { dpi: resolution.dpi, dpiAssumed: resolution.assumed, ocrMinDpi: options.ocrMinDpi, ...(textLinePx ? { textLinePx } : {}) };
-  const written = await writeOutputs(upright, mode, sizing, outputDir, source.ref, options, jpegSourcePath);
-  const jbig2 = await keepJbig2(source.jbig2, change, written.pdfImagePath);
+  const written = await clock.time('write', () => writeOutputs(upright, mode, sizing, outputDir, source.ref, options, jpegSourcePath));
+  const jbig2 = await clock.time('write', () => keepJbig2(source.jbig2, change, written.pdfImagePath));
 
   const durationMs = Math.round(performance.now() - startedMs);
   ctx.log?.debug(
-    { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma, midtones, blank, textLinePx, ocrDpi: written.ocrDpi },
+    { pageNumber: source.ref.pageNumber, durationMs, colourMode: mode, rotationDeg: exif.rotationDeg + turn.rotateDeg, skew, chroma: analysed.chroma, midtones: analysed.midtones, blank, textLinePx, ocrDpi: written.ocrDpi },
     'page normalized',
   );
 
@@ -181,11 +170,43 @@ export async function normalizePage(source: PageSource, ctx: NormalizeContext): 
     inputBytes: source.inputBytes,
     warnings,
     durationMs,
+    stepsMs: clock.ms,
     ocrWidthPx: written.ocrWidthPx,
     ocrHeightPx: written.ocrHeightPx,
     ocrDpi: written.ocrDpi,
     blank: blank.blank,
+    upright,
   };
+}
+
+/** Decodes the page once with safe limits, on its resolved grid, and reads its EXIF turn. */
+async function decodeSource(source: PageSource, options: NormalizeOptions, warnings: string[]) {
+  const header = await readHeader(source, options);
+  const resolution = await resolvePageGrid(source, header, options);
+  warnings.push(...resolution.warnings);
+  const exif = exifRotation(header.orientation);
+  if (exif.mirrored) warnings.push(`EXIF orientation ${header.orientation} mirrors the page; it was un-mirrored`);
+  // A palette is judged black and white at full resolution: resampling adds grays between its two entries.
+  const full = await decodePage(source, header, options, header.isPalette ? undefined : resolution.grid);
+  const bitonalInput = header.isPalette ? isBlackAndWhite(full.data, full.channels) : header.bitsPerSample === 1;
+  const decoded = resolution.grid ? await resampleTo(full, resolution.grid) : full;
+  return { header, resolution, exif, decoded, bitonalInput };
+}
+
+/** The small gray copy the page is analysed on, its colour mode and whether it is blank. */
+async function analysePage(decoded: RawImage, header: Metadata, resolution: { dpi: number }, bitonalInput: boolean, source: PageSource, options: NormalizeOptions) {
+  const analysisLongSidePx = Math.round(Math.max(decoded.widthPx, decoded.heightPx) * Math.min(1, ORIENTATION_DPI / resolution.dpi));
+  const analysis = await resize(decoded, analysisLongSidePx);
+  const chroma = decoded.channels === 3 ? measureChroma((await resize(analysis, CHROMA_LONG_SIDE_PX)).data, 3) : undefined;
+  const judged = colourMode({ bitsPerSample: bitonalInput ? 1 : 8, channels: decoded.channels, ...(chroma ? { chroma } : {}) });
+  const midtones = judged === 'gray' && options.bitonalGray && header.format !== 'jpeg' && decoded.channels === 1
+    ? measureMidtones(decoded.data, decoded.widthPx, decoded.heightPx, maxSpeckPx(resolution.dpi))
+    : undefined;
+  const mode: ColourMode = source.storeAs ?? (midtones && isTextOnlyGray(midtones) ? 'bitonal' : judged);
+  const analysisGray = await toGray(analysis);
+  const analysisDpi = (resolution.dpi * analysisLongSidePx) / Math.max(decoded.widthPx, decoded.heightPx);
+  const blank = measureBlankPage(analysisGray.data, analysisGray.widthPx, analysisGray.heightPx, analysisDpi);
+  return { mode, analysisGray, analysisDpi, analysisLongSidePx, blank, chroma, midtones };
 }
 
 /**

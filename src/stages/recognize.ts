@@ -23,12 +23,16 @@ export async function recognizePage(page: NormalizedPage, ocr: OcrEngine): Promi
   const started = performance.now();
   // The OCR copy may have been upscaled for low-resolution scans; the engine is told its real resolution.
   const result = await ocr.recognize(page.ocrImagePath, { dpi: page.ocrDpi });
+  const ocrDurationMs = performance.now() - started;
+  // The engine's own time on the page, and the rest: the wait for a free engine slot.
+  const engineMs = result.durationMs ?? ocrDurationMs;
   return {
     ...page,
     words: result.words,
     text: result.text.normalize('NFC'),
     meanConfidence: result.meanConfidence,
-    ocrDurationMs: performance.now() - started,
+    ocrDurationMs,
+    stepsMs: { ...page.stepsMs, ocr: engineMs, ocrWait: Math.max(0, ocrDurationMs - engineMs) },
   };
 }
 

@@ -1,5 +1,5 @@
 // The object key layout, built only from validated ids so a key can never escape its prefix.
-import { InputError } from '../domain/errors.ts';
+import { ConfigError, InputError } from '../domain/errors.ts';
 
 /** Rejects keys that are not plain relative paths: control characters, empty or dot segments, leading slash. */
 export function assertSafeKey(key: string): void {
@@ -13,6 +13,19 @@ export function assertSafeKey(key: string): void {
 
 /** Layout: `<batchId>/<dossierId>/<documentId>.<ext>`, `<documentId>.original.<ext>`, `<batchId>/<dossierId>/dossier.{xml,json}`, `<batchId>/report.{json,html}`. */
 /** Where `sohoa watch` keeps what it has taken and finished, beside the outputs (it refuses an inbox batch named `_watch`). */
+/** `/a/b/` → `a/b`; every segment must be a safe key segment, so the prefix cannot climb out of itself. */
+export function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+|\/+$/g, '');
+  if (trimmed !== '') {
+    try {
+      assertSafeKey(trimmed);
+    } catch {
+      throw new ConfigError('STORE_LOCATION_INVALID', `S3 key prefix ${JSON.stringify(prefix)} is not a plain path: use segments of letters, digits, ".", "_" and "-" separated by single "/"`);
+    }
+  }
+  return trimmed;
+}
+
 export const watchPrefix = '_watch/';
 
 export const objectKeys = {

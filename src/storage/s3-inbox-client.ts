@@ -6,7 +6,8 @@
  */
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { classifyS3Error } from './s3-errors.ts';
-import { deleteBatchSize, normalizePrefix, s3ClientConfig, type S3ObjectStoreOptions } from './s3-object-store.ts';
+import { normalizePrefix } from './keys.ts';
+import { deleteBatchSize, s3ClientConfig, type S3ObjectStoreOptions } from './s3-object-store.ts';
 
 /** One object of a batch, by its key below the batch prefix. */
 export interface InboxObject {

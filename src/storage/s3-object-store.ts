@@ -14,7 +14,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Logger } from 'pino';
 import { ConfigError, InputError, TransientError } from '../domain/errors.ts';
 import { decodeMetadata, encodeMetadata, maxUserMetadataBytes, userMetadataBytes } from './header-encoding.ts';
-import { assertSafeKey } from './keys.ts';
+import { assertSafeKey, normalizePrefix } from './keys.ts';
 import type { ObjectHead, ObjectInfo, ObjectStore, PutOptions, StoredObject } from './object-store.ts';
 import { classifyS3Error, isNotFound, transientAdvice, type SdkErrorShape } from './s3-errors.ts';
 
@@ -69,18 +69,6 @@ export const s3StoreDefaults = {
 /** DeleteObjects takes at most 1000 keys per request. */
 export const deleteBatchSize = 1000;
 
-/** `/a/b/` → `a/b`; every segment must be a safe key segment, so the prefix cannot climb out of itself. */
-export function normalizePrefix(prefix: string): string {
-  const trimmed = prefix.replace(/^\/+|\/+$/g, '');
-  if (trimmed !== '') {
-    try {
-      assertSafeKey(trimmed);
-    } catch {
-      throw new ConfigError('STORE_LOCATION_INVALID', `S3 key prefix ${JSON.stringify(prefix)} is not a plain path: use segments of letters, digits, ".", "_" and "-" separated by single "/"`);
-    }
-  }
-  return trimmed;
-}
 
 export function sha256Of(body: Uint8Array): { hex: string; base64: string } {
   const digest = createHash('sha256').update(body).digest();

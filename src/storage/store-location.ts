@@ -2,7 +2,9 @@
 import { ConfigError } from '../domain/errors.ts';
 import { LocalObjectStore } from './local-object-store.ts';
 import type { ObjectStore } from './object-store.ts';
-import { normalizePrefix, S3ObjectStore, type S3ObjectStoreOptions } from './s3-object-store.ts';
+import { normalizePrefix } from './keys.ts';
+import { LazyObjectStore } from './lazy-object-store.ts';
+import type { S3ObjectStoreOptions } from './s3-object-store.ts';
 
 export type StoreLocation = { kind: 'local'; path: string } | { kind: 's3'; bucket: string; prefix: string };
 
@@ -51,5 +53,9 @@ export type OpenObjectStoreOptions = Omit<S3ObjectStoreOptions, 'bucket' | 'pref
 export function openObjectStore(location: StoreLocation | string, options: OpenObjectStoreOptions = {}): ObjectStore {
   const parsed = typeof location === 'string' ? parseStoreLocation(location) : location;
   if (parsed.kind === 'local') return new LocalObjectStore(parsed.path);
-  return new S3ObjectStore({ ...options, bucket: parsed.bucket, prefix: parsed.prefix });
+  const name = `s3://${parsed.bucket}${parsed.prefix ? `/${parsed.prefix}` : ''}`;
+  return new LazyObjectStore(name, async () => {
+    const { S3ObjectStore } = await import('./s3-object-store.ts');
+    return new S3ObjectStore({ ...options, bucket: parsed.bucket, prefix: parsed.prefix });
+  });
 }

@@ -1,6 +1,5 @@
 // Renders a page with pdf.js as a reader shows it, written in the colour mode its scan calls for.
 import path from 'node:path';
-import { AnnotationMode } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp from 'sharp';
 import { describeError, InputError } from '../../domain/errors.ts';
@@ -9,6 +8,7 @@ import { colourMode, measureChroma } from '../../image/colour-mode.ts';
 import type { Matrix } from './content-summary.ts';
 import { damagedFix, pageError, type PageContext } from './page-context.ts';
 import { imageFileName, type WrittenImage } from './written-image.ts';
+import { loadPdfjs } from '../pdfjs-document.ts';
 
 /** A rendered page larger than this is refused: 600 dpi A3 is 70 Mpx, so this is a mis-sized page or a bomb. */
 export const maxRenderPixels = 150_000_000;
@@ -69,6 +69,7 @@ export async function renderPage(pdf: PDFDocumentProxy, page: PDFPageProxy, outD
   const canvasFactory = pdf.canvasFactory as CanvasFactory;
   const { canvas, context: drawing } = canvasFactory.create(widthPx, heightPx);
   try {
+    const { AnnotationMode } = await loadPdfjs();
     await page.render({ canvas: canvas as never, viewport, annotationMode: AnnotationMode.ENABLE, background: 'rgb(255,255,255)' }).promise;
     const rgba = drawing.getImageData(0, 0, widthPx, heightPx).data;
     const drawn = () => sharp(rgba, { raw: { width: widthPx, height: heightPx, channels: 4 } }).removeAlpha();

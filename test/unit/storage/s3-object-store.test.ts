@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError, TransientError } from '../../../src/domain/errors.ts';
+import { normalizePrefix } from '../../../src/storage/keys.ts';
 import {
   classifyS3Error,
   compositeSha256Base64,
   fullObjectSha256Hex,
-  normalizePrefix,
   putObjectInput,
   returnedChecksumMatches,
   S3ObjectStore,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/domain/errors.ts';
 import { LocalObjectStore } from '../../../src/storage/local-object-store.ts';
-import { S3ObjectStore } from '../../../src/storage/s3-object-store.ts';
+import { LazyObjectStore } from '../../../src/storage/lazy-object-store.ts';
 import { bucketNameProblem, openObjectStore, parseStoreLocation } from '../../../src/storage/store-location.ts';
 
 describe('parseStoreLocation', () => {
@@ -57,10 +57,13 @@ describe('openObjectStore', () => {
       const local = openObjectStore(root);
       expect(local).toBeInstanceOf(LocalObjectStore);
       expect(local.location).toBe(root);
-      const s3 = openObjectStore('s3://archive/out', { endpoint: 'http://127.0.0.1:9', region: 'us-east-1' });
-      expect(s3).toBeInstanceOf(S3ObjectStore);
+      const s3 = openObjectStore('s3://archive/out', { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', maxAttempts: 1 });
+      // The AWS SDK is loaded on first use; a closed store refuses calls whether or not it was ever opened.
+      expect(s3).toBeInstanceOf(LazyObjectStore);
       expect(s3.location).toBe('s3://archive/out');
+      await expect(s3.exists('x')).rejects.toThrow();
       await s3.close();
+      await expect(s3.exists('x')).rejects.toThrow(/closed/u);
       await local.close();
     } finally {
       await rm(root, { recursive: true, force: true });
