@@ -12,7 +12,8 @@ import { loadGroundTruth, sampleBatchDir } from '../../samples/ground-truth.ts';
 import { benchOverhead, benchReport, benchScaleOut, makeScaleBatch, median } from './bench-operations.ts';
 import { benchMemory } from './memory-bench.ts';
 import {
-  benchTessdata, findImg2pdf, ocrmypdfSystem, sohoaSystem, tesseractCliSystem, truthPdf, type SpeedSetup, type SpeedSystem, type SystemRun,
+  benchTessdata, findImg2pdf, ocrmypdfName, ocrmypdfSystem, sohoaSystem, tesseractCliName, tesseractCliSystem, truthPdf, type SpeedSetup, type SpeedSystem,
+  type SystemRun,
 } from './speed-systems.ts';
 import { printProfiles, profileRun } from './step-profile.ts';
 import { formatTable } from './text-table.ts';
@@ -123,11 +124,11 @@ function printMedians(results: Map<string, SystemRun[]>): void {
     median(list.map(cpuPerPage)).toFixed(2),
     median(list.map((r) => r.peakTreeRssMiB)).toFixed(0),
     pct(median(list.map((r) => r.cer))),
-    speedRatio(results, name, 'tesseract CLI'),
-    speedRatio(results, name, 'OCRmyPDF'),
+    speedRatio(results, name, tesseractCliName),
+    speedRatio(results, name, ocrmypdfName),
   ]);
   console.log(`\nmedians over ${runs} runs:`);
-  console.log(formatTable(['system', 'pages/min', 'CPU s/page', 'peak tree RSS MiB', 'CER', '× tesseract CLI', '× OCRmyPDF'], rows));
+  console.log(formatTable(['system', 'pages/min', 'CPU s/page', 'peak tree RSS MiB', 'CER', `× ${tesseractCliName}`, `× ${ocrmypdfName}`], rows));
 }
 
 /** The last run's CER of every page, one column per sohoa engine. */
@@ -202,6 +203,7 @@ async function operations(): Promise<void> {
 async function main(): Promise<void> {
   if (args.scale || args.overhead || args.report || args.watch || args.split) return operations();
   if (args.memory) {
+    // The last engine sohoaEngines lists is the native one when it can run, else tesseract.js.
     const engine = args.engine ?? sohoaEngines(findTools()).at(-1);
     return benchMemory({ sampleBatch: args.batch, samplePages: loadGroundTruth().pages.length, pages: Number(args['memory-pages']), poolSize, engine, langData: args['anchor-tessdata'] });
   }

@@ -1,5 +1,5 @@
 // Memory and pace over a long batch: the sample dossiers copied to about `pages` pages, one `sohoa run`, the
-// process tree's RSS at page 50 and at the end, and whether pages slow down as the batch goes on.
+// process tree's RSS at page 50 and at page 500 (or the end), and whether pages slow down as the batch goes on.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,8 @@ import { sohoaRunArgv } from './speed-systems.ts';
 
 /** Early enough that the workers are warm, late enough that start-up is over. */
 const earlyPage = 50;
+/** The page of the late reading, or the last page of a shorter batch. */
+const latePage = 500;
 const earlyWindow = { first: 40, last: 60 };
 const lateWindowPages = 20;
 
@@ -43,7 +45,7 @@ export async function benchMemory(options: { sampleBatch: string; samplePages: n
     const argv = [...sohoaRunArgv(batch, out, { poolSize: options.poolSize, engine: options.engine, langData: options.langData }), '--log-level', 'info'];
     const result = await measureCommand(process.execPath, argv, {}, { onStdoutLine });
     if (result.code !== 0) throw new Error(`sohoa run exited ${result.code}: ${result.stderr.slice(-2000)}`);
-    const late = Math.min(options.pages, done.length);
+    const late = Math.min(latePage, done.length);
     const rssEarly = rssAt(result.rssSamples, done[earlyPage - 1]?.arrivedMs ?? NaN);
     const rssLate = rssAt(result.rssSamples, done[late - 1]?.arrivedMs ?? NaN);
     const early = pageGapsMs(done, earlyWindow.first, earlyWindow.last);

@@ -44,6 +44,10 @@ export interface SpeedSystem {
   run(): Promise<SystemRun>;
 }
 
+/** The two reference systems, by the names the ratio columns look them up under. */
+export const tesseractCliName = 'tesseract CLI';
+export const ocrmypdfName = 'OCRmyPDF';
+
 export const pageLabel = (p: GroundTruthPage): string => `${p.file}#${p.filePageNumber} [${p.conditions.join(',')}]`;
 
 function measured(result: MeasuredCommand, pages: number, cer: number): SystemRun {
@@ -106,7 +110,7 @@ export function logEvents(stdout: string): Array<Record<string, unknown>> {
  */
 export function tesseractCliSystem(setup: SpeedSetup): SpeedSystem {
   return {
-    name: 'tesseract CLI',
+    name: tesseractCliName,
     async run() {
       const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-tess-'));
       try {
@@ -132,7 +136,7 @@ export function tesseractCliSystem(setup: SpeedSetup): SpeedSystem {
  */
 export function ocrmypdfSystem(setup: SpeedSetup, inputPdf: string): SpeedSystem {
   return {
-    name: 'OCRmyPDF',
+    name: ocrmypdfName,
     async run() {
       const out = await mkdtemp(path.join(os.tmpdir(), 'sohoa-bench-ocrmypdf-'));
       try {

@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/dev/ensure-node.sh
 . scripts/dev/ensure-browser.sh
+. scripts/dev/ensure-tesseract.sh
 node --version
 exec npm test

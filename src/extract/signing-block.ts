@@ -162,13 +162,21 @@ function readTitle(line: CapacityLine): { text: string; tolerant: boolean; corre
   const tidy = text === line.rest.map((w) => w.text).join(' ');
   const folded = fold(text);
   if (!TITLE_VOCABULARY.some((t) => fold(t) === folded) && folded.replace(/ /gu, '').length >= TITLE_MIN_LETTERS_FOR_EDITS) {
-    const near = TITLE_VOCABULARY.filter((t) => editDistance(fold(t), folded) <= TITLE_MAX_EDITS);
+    const near = TITLE_VOCABULARY.filter((t) => editDistance(squeezed(fold(t)), squeezed(folded)) <= TITLE_MAX_EDITS);
     if (near.length === 1) {
       const title = near[0] as string;
       return { text: title, tolerant: true, corrections: [{ from: text, to: title, source: 'lexicon:title', confidence: phraseConfidence(title, 'title', TITLE_NEAR_FACTOR) }] };
     }
   }
   return { text, tolerant: restored.changed.length > 0 || !tidy, corrections: correctionsOf(restored.runs, 'title') };
+}
+
+/**
+ * Runs of one letter as one: an engine unsure of a vowel's marks can give it twice ("CHUỦU" for "CHỦ"), and no title
+ * of the vocabulary doubles a letter once its marks are folded, so the stutter costs no edit.
+ */
+function squeezed(folded: string): string {
+  return folded.replace(/(\p{L})\1+/gu, '$1');
 }
 
 /** A title taken from one wrong letter away is less sure than one whose marks alone were put back. */

@@ -12,8 +12,9 @@ import { startOcrEngine } from '../../src/ocr/select-engine.ts';
 import { TesseractEngine } from '../../src/ocr/tesseract-engine.ts';
 import { loadPipeline } from '../../src/pipeline/pipeline-file.ts';
 import { normalizePage, type PageSource } from '../../src/stages/normalize.ts';
-import { fixtures, loadGroundTruth, samplePath, type GroundTruthPage } from '../fixtures/index.ts';
+import { fixtures, loadGroundTruth, sampleBatchDir, samplePath, type GroundTruthPage } from '../fixtures/index.ts';
 import { memoryLog } from '../support/memory-log.ts';
+import { runCli, type CliRun } from '../support/cli.ts';
 
 /** Pooled CER may differ this much between the engines: same models, same Tesseract core, other builds. */
 const MAX_CER_GAP = 0.005;
@@ -244,5 +245,53 @@ describe.skipIf(tesseract === undefined)('NativeTesseractEngine (needs a Tessera
       await expect(starting).rejects.toMatchObject({ code: 'OCR_START_FAILED' });
       await expect(starting).rejects.toThrow(/\/nonexistent\/tesseract.*install it \(apt install tesseract-ocr.*--engine tesseract\.js/u);
     });
+  });
+});
+
+describe.skipIf(tesseract === undefined)('sohoa run with each engine (needs a Tesseract 5 command)', () => {
+  let out: string;
+  const runs: Partial<Record<'tesseract' | 'tesseract.js', CliRun>> = {};
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'sohoa-engines-'));
+    // One after the other: each run takes both cores.
+    for (const engine of ['tesseract', 'tesseract.js'] as const) {
+      runs[engine] = await runCli(['run', sampleBatchDir, '--out', join(out, engine), '--no-progress'], { SOHOA_ENGINE: engine === 'tesseract' ? 'auto' : engine });
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it("runs the tesseract command for 'auto' and says so in the start-up line", () => {
+    const run = runs.tesseract as CliRun;
+    expect(run.code, run.stderr).toBe(0);
+    const line = run.events.find((e) => e['event'] === 'ocr.engine');
+    expect(line).toMatchObject({ engine: 'tesseract', choice: 'auto' });
+    expect(String(line?.['msg'])).toMatch(/native/u);
+  });
+
+  it('extracts the same fields from every sample document with either engine', async () => {
+    const fields = async (engine: string) => {
+      const batch = join(out, engine, 'samples-2024-03');
+      const values = new Map<string, unknown>();
+      for (const dossier of ['HS-001', 'HS-002']) {
+        const record = JSON.parse(await readFile(join(batch, dossier, 'dossier.json'), 'utf8')) as { documents: Array<{ documentId: string }> };
+        for (const document of record.documents) {
+          const id = document.documentId;
+          const doc = JSON.parse(await readFile(join(batch, dossier, `${id}.json`), 'utf8')) as { metadata: Record<string, { value: unknown }> };
+          for (const [key, field] of Object.entries(doc.metadata)) values.set(`${dossier}/${id}/${key}`, field.value);
+        }
+      }
+      return values;
+    };
+    expect((runs['tesseract.js'] as CliRun).code).toBe(0);
+    const native = await fields('tesseract');
+    const embedded = await fields('tesseract.js');
+    expect(native.size).toBeGreaterThan(30);
+    expect([...native.keys()].sort()).toEqual([...embedded.keys()].sort());
+    const differing = [...native].filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(embedded.get(key)));
+    expect(differing.map(([key, value]) => `${key}: ${JSON.stringify(value)} (tesseract.js ${JSON.stringify(embedded.get(key))})`)).toEqual([]);
   });
 });

@@ -16,10 +16,14 @@ export interface CliRun {
   durationMs: number;
 }
 
-/** Starts the command (two OCR workers, whatever the machine) and returns the child with a promise of its end. */
+/**
+ * Starts the command (two OCR workers, whatever the machine) and returns the child with a promise of its end. The
+ * engine is the embedded tesseract.js unless a test asks for another, so that what the suite reads does not depend
+ * on whether the machine has the tesseract command (test/integration/native-engine.test.ts runs that one).
+ */
 export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun> } {
   const started = performance.now();
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, SOHOA_POOL_SIZE: '2', ...env } });
+  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, SOHOA_POOL_SIZE: '2', SOHOA_ENGINE: 'tesseract.js', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -57,6 +57,11 @@ describe('readSigningBlock', () => {
     expect(lastPage({ capacity: ['PHO-CHU TỊCH.'], name: 'Lê Văn Mẫu' })).toMatchObject({ title: 'PHÓ CHỦ TỊCH', titleTolerant: true });
   });
 
+  it('takes a title with a letter read twice (a vowel given with and without its marks) for that title', () => {
+    expect(lastPage({ capacity: ['CHUỦU TỊCH'], name: 'Lê Văn Mẫu' })).toMatchObject({ title: 'CHỦ TỊCH', titleTolerant: true });
+    expect(lastPage({ capacity: ['PHÓ GIÁAM ĐỐC'], name: 'Lê Văn Mẫu' })).toMatchObject({ title: 'PHÓ GIÁM ĐỐC', titleTolerant: true });
+  });
+
   it('reads a name with a one-letter word and drops punctuation around it', () => {
     expect(lastPage({ capacity: ['CHỦ TỊCH'], name: 'Giàng A Mẫu' })?.signer?.text).toBe('Giàng A Mẫu');
     expect(lastPage({ capacity: ['CHỦ TỊCH'], name: 'Trịnh Thị Tham Khảo.' })?.signer?.text).toBe('Trịnh Thị Tham Khảo');
