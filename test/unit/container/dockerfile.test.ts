@@ -113,7 +113,8 @@ function lintDockerfile(text: string, dockerignore: string, packageJson: { depen
     }
     // A build-time check of a file must name a file that the packages really ship.
     if (instruction.keyword === 'RUN') {
-      for (const [, file] of instruction.args.matchAll(/test -s (\S+)/g)) {
+      // Absolute paths are the image's own (Debian's packages), not the repository's.
+      for (const [, file] of instruction.args.matchAll(/test -s ([^/\s]\S*)/g)) {
         if (!existsSync(path.join(repoRoot, file!))) problems.push(`line ${instruction.line}: RUN checks ${file}, which the installed packages do not have`);
       }
     }
@@ -134,6 +135,13 @@ function lintDockerfile(text: string, dockerignore: string, packageJson: { depen
   if (JSON.stringify(cmd?.json) !== JSON.stringify(['worker'])) problems.push(`CMD is ${cmd?.args}, expected ["worker"]`);
   const finalEnv = final.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
   if (!/\bNODE_ENV=production\b/.test(finalEnv)) problems.push('the final stage does not set NODE_ENV=production');
+  // The image reads pages with Debian's tesseract and its models, installed in the final stage.
+  const finalRuns = final.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
+  for (const pkg of ['tesseract-ocr', 'tesseract-ocr-vie', 'tesseract-ocr-osd']) {
+    if (!new RegExp(`apt-get install[^&]*\\s${pkg}(\\s|$)`, 'u').test(finalRuns)) problems.push(`the final stage does not apt-get install ${pkg}`);
+  }
+  if (!/\bSOHOA_ENGINE=tesseract(\s|$)/u.test(finalEnv)) problems.push('the final stage does not set SOHOA_ENGINE=tesseract');
+  if (!/\bSOHOA_LANG_DATA=\/usr\/share\/tesseract-ocr\/5\/tessdata(\s|$)/u.test(finalEnv)) problems.push("the final stage does not point SOHOA_LANG_DATA at Debian's tessdata");
   // What the program reads at run time must be in the final image.
   const copied = final.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
   if (!copied.some((args) => /--from=\S+\s+\S*node_modules\s/.test(`${args} `))) problems.push('the final stage does not copy node_modules from the build stage');
