@@ -70,6 +70,9 @@ export function withStoreOptions(command: Command): Command {
 /** The process's OCR pool, made once: the languages and segmentation of the pipelines it serves. */
 export function createOcrEngine(config: Pick<RunConfig, 'poolSize' | 'recyclePages' | 'langData' | 'engine'>, pipeline: Pipeline, log: Logger): Promise<OcrEngine> {
   sharp.cache(false);
+  // One libvips thread per image operation: the pages in flight already run side by side (pool + 1), and the
+  // engine's processes or threads take every core, so more image threads would only fight them for the cores.
+  sharp.concurrency(1);
   return startOcrEngine(config.engine, {
     languages: pipeline.stages.recognize.languages,
     poolSize: config.poolSize,

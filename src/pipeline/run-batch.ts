@@ -13,7 +13,15 @@ import { objectKeys } from '../storage/keys.ts';
 import { createLimiter } from '../common/limiter.ts';
 import { countPages, notStartedDossier, planBatch } from './plan-batch.ts';
 import type { BatchProgress, BatchRunContext } from './run-context.ts';
+import { settledOrThrow } from './run-document.ts';
 import { runDossier } from './run-dossier.ts';
+
+/**
+ * Dossiers in progress at once. The pages of both share one page limiter, in arrival order: the second dossier's
+ * pages wait behind the first's and fill the OCR pool while the first dossier's last pages finish and its records
+ * are written, instead of leaving the engine idle at every dossier boundary.
+ */
+const DOSSIERS_AT_ONCE = 2;
 
 export type { BatchRunContext } from './run-context.ts';
 
@@ -36,21 +44,20 @@ async function runPlannedBatch(batch: Batch, ctx: BatchRunContext & Required<Pic
   ctx.onProgress?.(progress);
 
   const limiter = createLimiter(ctx.pageConcurrency);
-  const dossiers: DossierReport[] = [];
-  for (const planned of plan) {
-    if (ctx.signal?.aborted) {
-      dossiers.push(notStartedDossier(planned, 'the run was stopped before this dossier began; run the same command again to do it'));
-      continue;
-    }
+  const dossierSlots = createLimiter(DOSSIERS_AT_ONCE);
+  const runOne = async (planned: (typeof plan)[number]): Promise<DossierReport> => {
+    if (ctx.signal?.aborted) return notStartedDossier(planned, 'the run was stopped before this dossier began; run the same command again to do it');
     try {
-      dossiers.push(await runDossier(batch, planned, { ...ctx, log }, limiter, progress));
+      return await runDossier(batch, planned, { ...ctx, log }, limiter, progress);
     } catch (err) {
       if (!ctx.signal?.aborted) throw err;
       // Abandoned: documents it finished may be stored, but without dossier.json nothing of it is published.
-      dossiers.push(notStartedDossier(planned, 'the run was stopped while this dossier was in progress; nothing of it is published, and the next run redoes it'));
       log.warn({ event: 'dossier.abandoned', dossierId: planned.dossier.id }, 'dossier.abandoned: the run was stopped; the next run redoes this dossier');
+      return notStartedDossier(planned, 'the run was stopped while this dossier was in progress; nothing of it is published, and the next run redoes it');
     }
-  }
+  };
+  // Settled, so that a dossier that fails for a bug does not leave the other one writing behind the error.
+  const dossiers = settledOrThrow(await Promise.allSettled(plan.map((planned) => dossierSlots(() => runOne(planned)))));
 
   const pipelines = [...new Set(batch.dossiers.map((d) => ctx.pipelineFor(d).name))];
   const built = buildBatchReport(batch.id, pipelines, dossiers, startedAt, new Date());
