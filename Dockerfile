@@ -32,9 +32,10 @@ RUN apt-get update \
  && tesseract --version \
  && test -s /usr/share/tesseract-ocr/5/tessdata/vie.traineddata \
  && test -s /usr/share/tesseract-ocr/5/tessdata/osd.traineddata
-# MALLOC_ARENA_MAX is set here so bin/sohoa.js need not re-execute itself to set it (see bin/sohoa.js).
+# MALLOC_ARENA_MAX and the semi-space size are set here so bin/sohoa.js need not re-execute itself to set them.
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     SOHOA_WORK_DIR=/tmp/sohoa-work \
     SOHOA_ENGINE=tesseract \
     SOHOA_LANG_DATA=/usr/share/tesseract-ocr/5/tessdata

@@ -5,10 +5,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // glibc gives every thread that allocates (libvips, OCR worker threads) its own malloc arena and keeps freed
-// memory in each; two arenas cut the peak memory of a batch by about 70 MiB at no measured cost in speed. The
-// variable only works from process start, so the process replaces itself once with it set (same pid).
-if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined && typeof process.execve === 'function') {
-  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, MALLOC_ARENA_MAX: '2' });
+// memory in each; two arenas cut the peak memory of a batch by about 70 MiB at no measured cost in speed. A young
+// generation of 2 MiB semi-spaces (V8's default is 16 MiB) keeps short-lived page data from piling up in the heap:
+// about 40 MiB less at peak for 1-2 % more CPU. Both only work from process start, so the process replaces itself
+// once with them set (same pid); the container image sets them in its environment instead.
+const semiSpace = '--max-semi-space-size=2';
+const hasSemiSpace = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => arg.startsWith('--max-semi-space-size'));
+if (process.platform === 'linux' && (process.env.MALLOC_ARENA_MAX === undefined || !hasSemiSpace) && typeof process.execve === 'function') {
+  const flags = hasSemiSpace ? process.execArgv : [...process.execArgv, semiSpace];
+  process.execve(process.execPath, [process.execPath, ...flags, ...process.argv.slice(1)], { MALLOC_ARENA_MAX: '2', ...process.env });
 }
 
 // The source wins whenever it is there: the packed package and the image ship dist/ without src/, and a checkout

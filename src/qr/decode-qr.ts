@@ -104,7 +104,7 @@ export async function decodeQrCodes(image: GrayImage, attempts: readonly QrAttem
   await loadQrReader();
   for (const attempt of attempts) {
     const view = await prepareView(image, attempt);
-    const results = await readBarcodes(toImageData(view.image), readerOptions);
+    const results = await readBarcodes(toPgm(view.image), readerOptions);
     const found = results.filter((result) => result.isValid && result.text !== '').map((result) => toDecoded(result, view, image));
     if (found.length > 0) return found;
   }
@@ -143,21 +143,17 @@ async function prepareView(image: GrayImage, attempt: QrAttempt): Promise<View> 
   return { image: { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), widthPx: info.width, heightPx: info.height }, leftPx, topPx, scale: info.width / widthPx };
 }
 
-/** What `readBarcodes` takes for raw pixels: the DOM's ImageData, which Node lacks; only these properties are read. */
-type ReaderInput = Parameters<typeof readBarcodes>[0];
-
 /**
- * zxing-wasm reads RGBA pixels only (it turns them back to gray inside), so each gray byte is spread over one
- * opaque 32-bit pixel.
+ * The gray pixels as a binary PGM (P5) file, which the reader decodes as one gray channel: a header before the
+ * bytes, where an RGBA ImageData would take four times the page's pixels here and again inside the WebAssembly
+ * heap (35 MiB each for an A4 page at 300 dpi), which never shrinks. Measured on 300 dpi pages: 25 ms against 65.
  */
-function toImageData(image: GrayImage): ReaderInput {
-  const rgba = new Uint8ClampedArray(image.widthPx * image.heightPx * 4);
-  const pixels = new Uint32Array(rgba.buffer);
-  const { data } = image;
-  // Little-endian RGBA: alpha in the top byte, the same gray in the three lower ones.
-  for (let i = 0; i < data.length; i++) pixels[i] = 0xff000000 | (data[i]! * 0x010101);
-  const imageData = { data: rgba, width: image.widthPx, height: image.heightPx, colorSpace: 'srgb' };
-  return imageData as unknown as ReaderInput;
+function toPgm(image: GrayImage): Uint8Array {
+  const header = new TextEncoder().encode(`P5\n${image.widthPx} ${image.heightPx}\n255\n`);
+  const file = new Uint8Array(header.length + image.data.length);
+  file.set(header, 0);
+  file.set(image.data, header.length);
+  return file;
 }
 
 function toDecoded(result: ReadResult, view: View, page: GrayImage): DecodedQr {
