@@ -147,7 +147,8 @@ async function compare(): Promise<void> {
   try {
     const langData = args['anchor-tessdata'];
     const tessdataDir = await benchTessdata(languages, langData, await mkdtemp(path.join(scratch, 'tessdata-')));
-    const setup: SpeedSetup = { batch: args.batch, truth, poolSize, languages, tessdataDir, langData };
+    // sohoa is given the folder too: the native engine would otherwise read the models installed with the command.
+    const setup: SpeedSetup = { batch: args.batch, truth, poolSize, languages, tessdataDir, langData: tessdataDir };
     const { systems, skipped } = await chooseSystems(setup, tools, scratch);
     console.log(
       `sohoa bench: ${truth.pages.length} pages, ${runs} runs, pool ${poolSize}, ${os.availableParallelism()} cores, node ${process.version}; ` +
@@ -166,7 +167,7 @@ async function compare(): Promise<void> {
     printMedians(results);
     printPerPage(results);
     const profiles = [];
-    for (const engine of sohoaEngines(tools)) profiles.push(await profileRun({ batch: args.batch, engine, langData }));
+    for (const engine of sohoaEngines(tools)) profiles.push(await profileRun({ batch: args.batch, engine, langData: tessdataDir }));
     printProfiles(profiles);
   } finally {
     await rm(scratch, { recursive: true, force: true });

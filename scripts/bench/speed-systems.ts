@@ -19,7 +19,7 @@ export interface SpeedSetup {
   languages: readonly string[];
   /** Plain `<lang>.traineddata` and `osd.traineddata`: the models sohoa reads by default, or the folder given. */
   tessdataDir: string;
-  /** The folder given with --anchor-tessdata, handed to sohoa as --lang-data so every system reads the same models. */
+  /** Handed to sohoa as --lang-data (the same folder as `tessdataDir`), so every system reads the same models. */
   langData: string | undefined;
 }
 

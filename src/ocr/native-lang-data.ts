@@ -24,17 +24,24 @@ export interface NativeLangData {
 export interface NativeLangDataOptions {
   /** A folder of plain `<lang>.traineddata` files (e.g. Debian's `/usr/share/tesseract-ocr/5/tessdata`). */
   langDataDir?: string | undefined;
+  /** The folder the binary reads by default, taken when it holds every language (see `resolveNativeLangData`). */
+  systemDir?: string | undefined;
   /** Parent of the folder the npm models are unpacked into; the OS temp folder by default. */
   cacheDir?: string | undefined;
 }
 
 /**
  * The models for `languages`: a given folder as it is (it must hold plain files: the tesseract command does not
- * read `.gz`), else the `@tesseract.js-data` packages' models, the ones tesseract.js reads, unpacked once.
- * Orientation uses the folder's `osd.traineddata` when it has one, else the npm package's.
+ * read `.gz`); else the models installed with the binary (`systemDir`) when they hold every language, since a
+ * packager's models are the ones its Tesseract was built and tested with (Debian's `vie` reads the samples faster
+ * and better than the npm one: CER 1.21 % against 1.40 %); else the `@tesseract.js-data` packages' models, the
+ * ones tesseract.js reads, unpacked once. Orientation uses the folder's `osd.traineddata` when it has one, else
+ * the npm package's.
  */
 export async function resolveNativeLangData(languages: readonly string[], options: NativeLangDataOptions = {}): Promise<NativeLangData> {
   checkLanguageCodes(languages);
+  const system = options.langDataDir === undefined && options.systemDir !== undefined && (await holdsPlain(options.systemDir, languages));
+  if (system) return resolveNativeLangData(languages, { ...options, langDataDir: options.systemDir, systemDir: undefined });
   if (options.langDataDir === undefined) {
     const tessdataDir = await unpackNpmModels([...languages.map((lang) => ({ lang, model: NPM_MODEL })), { lang: 'osd', model: NPM_OSD_MODEL }], options.cacheDir);
     return { tessdataDir, osdDir: tessdataDir, model: NPM_MODEL, languages: [...languages] };
@@ -50,6 +57,15 @@ export async function resolveNativeLangData(languages: readonly string[], option
   const names = new Set(await readdir(given.langPath));
   const osdDir = names.has('osd.traineddata') ? given.langPath : await unpackNpmModels([{ lang: 'osd', model: NPM_OSD_MODEL }], options.cacheDir);
   return { tessdataDir: given.langPath, osdDir, model: given.model, languages: [...languages] };
+}
+
+async function holdsPlain(folder: string, languages: readonly string[]): Promise<boolean> {
+  try {
+    const names = new Set(await readdir(folder));
+    return languages.every((lang) => names.has(`${lang}.traineddata`));
+  } catch {
+    return false;
+  }
 }
 
 interface NpmModel {

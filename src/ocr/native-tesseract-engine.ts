@@ -8,7 +8,7 @@ import { resolveNativeLangData, type NativeLangData } from './native-lang-data.t
 import type { OcrEngine, OcrEngineInfo, OcrResult, OrientationResult, RecognizeOptions } from './ocr-engine.ts';
 import { resolveEngineOptions, type TesseractEngineOptions } from './tesseract-engine-options.ts';
 import { checkImage, isUnreadableImage, lastLine, runTesseract } from './tesseract-process.ts';
-import { ocrResultFromTsv, orientationFromOsd, tesseractVersionFrom } from './tesseract-tsv.ts';
+import { ocrResultFromTsv, orientationFromOsd, tessdataDirFrom, tesseractVersionFrom } from './tesseract-tsv.ts';
 
 const MIN_DPI = 70;
 const MAX_DPI = 2400;
@@ -24,6 +24,11 @@ const TINY_PNG = Buffer.from(
 export interface NativeTesseractEngineOptions extends Omit<TesseractEngineOptions, 'createWorker' | 'recyclePages'> {
   /** The tesseract command: a path, or a name looked up on PATH. */
   binary?: string;
+  /**
+   * Without `langDataDir`: read the models installed with the binary when they hold every language (the default),
+   * or always the npm packages' models, the ones tesseract.js reads (false: both engines on the same models).
+   */
+  systemModels?: boolean;
 }
 
 /** A Tesseract binary that answered `--version`. */
@@ -39,6 +44,16 @@ export async function findTesseract(binary = process.env['SOHOA_TESSERACT'] || '
     const version = tesseractVersionFrom(`${stdout}\n${stderr}`);
     if (version === undefined || Number(version.split('.')[0]) < MIN_MAJOR_VERSION) return undefined;
     return { binary, version };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folder the binary reads models from when given none, from `--list-langs`; undefined if it does not say. */
+async function systemTessdata(binary: string): Promise<string | undefined> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(binary, ['--list-langs'], { timeout: 10_000 });
+    return tessdataDirFrom(`${stdout}\n${stderr}`);
   } catch {
     return undefined;
   }
@@ -86,7 +101,8 @@ export class NativeTesseractEngine implements OcrEngine {
         { field: 'engine' },
       );
     }
-    const langData = await resolveNativeLangData(resolved.languages, { langDataDir: options.langDataDir, cacheDir: options.cacheDir });
+    const systemDir = options.systemModels === false ? undefined : await systemTessdata(binary.binary);
+    const langData = await resolveNativeLangData(resolved.languages, { langDataDir: options.langDataDir, cacheDir: options.cacheDir, systemDir });
     const engine = new NativeTesseractEngine(binary, langData, resolved, log);
     await engine.#read(TINY_PNG, 300, resolved.workerStartTimeoutMs).catch((err: unknown) => {
       throw new ConfigError('OCR_START_FAILED',

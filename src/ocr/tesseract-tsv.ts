@@ -63,3 +63,8 @@ export function orientationFromOsd(output: string): OrientationResult {
 export function tesseractVersionFrom(output: string): string | undefined {
   return /^tesseract v?(\d+\.\d+(?:\.\d+)?\S*)/imu.exec(output)?.[1];
 }
+
+/** The folder `tesseract --list-langs` names ("List of available languages in "/usr/share/…/tessdata/" (3):"). */
+export function tessdataDirFrom(listLangs: string): string | undefined {
+  return /available languages in "([^"]+)"/u.exec(listLangs)?.[1]?.replace(/\/+$/u, '');
+}

@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../../src/domain/errors.ts';
 import { characterErrorRate, pooledCer, type CerResult } from '../../src/domain/text-metrics.ts';
 import { findTesseract, NativeTesseractEngine } from '../../src/ocr/native-tesseract-engine.ts';
+import { tessdataDirFrom } from '../../src/ocr/tesseract-tsv.ts';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { OcrEngine, OcrResult } from '../../src/ocr/ocr-engine.ts';
 import { startOcrEngine } from '../../src/ocr/select-engine.ts';
 import { TesseractEngine } from '../../src/ocr/tesseract-engine.ts';
@@ -50,7 +54,8 @@ describe.skipIf(tesseract === undefined)('NativeTesseractEngine (needs a Tessera
 
   beforeAll(async () => {
     cacheDir = await mkdtemp(join(tmpdir(), 'sohoa-native-engine-'));
-    native = await NativeTesseractEngine.create({ poolSize: 2, languages: ['vie'], cacheDir });
+    // The npm models, as tesseract.js reads them: the engines are compared on the same models.
+    native = await NativeTesseractEngine.create({ poolSize: 2, languages: ['vie'], cacheDir, systemModels: false });
     js = await TesseractEngine.create({ poolSize: 2, languages: ['vie'], cacheDir });
   });
   afterAll(async () => {
@@ -61,6 +66,17 @@ describe.skipIf(tesseract === undefined)('NativeTesseractEngine (needs a Tessera
   it('describes itself: the command, its version and the npm best_int model unpacked as plain files', () => {
     expect(native.info).toMatchObject({ engine: 'tesseract', engineVersion: tesseract?.version, languages: ['vie'], model: '4.0.0_best_int' });
     expect(native.info.langPath.startsWith(cacheDir)).toBe(true);
+  });
+
+  it('reads the models installed with the command by default, when they hold every language', async () => {
+    const system = tessdataDirFrom((await promisify(execFile)(tesseract!.binary, ['--list-langs'])).stdout);
+    const installed = system !== undefined && existsSync(join(system, 'vie.traineddata'));
+    const engine = await NativeTesseractEngine.create({ poolSize: 1, languages: ['vie'], cacheDir });
+    try {
+      expect(engine.info.langPath).toBe(installed ? system : native.info.langPath);
+    } finally {
+      await engine.close();
+    }
   });
 
   it('reads a committed page: words with boxes inside the image, whole-number confidences, text rebuilt from its words', async () => {

@@ -1,6 +1,6 @@
 // Conversions from the tesseract command's TSV, OSD and --version answers, on hand-made answers shaped like Tesseract 5.3's.
 import { describe, expect, it } from 'vitest';
-import { ocrResultFromTsv, orientationFromOsd, tesseractVersionFrom } from '../../../src/ocr/tesseract-tsv.ts';
+import { ocrResultFromTsv, orientationFromOsd, tessdataDirFrom, tesseractVersionFrom } from '../../../src/ocr/tesseract-tsv.ts';
 
 const HEADER = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
 
@@ -181,5 +181,12 @@ describe('tesseractVersionFrom', () => {
     expect(tesseractVersionFrom('')).toBeUndefined();
     expect(tesseractVersionFrom('bash: tesseract: command not found\n')).toBeUndefined();
     expect(tesseractVersionFrom('GNU bash, version 5.2.15\n')).toBeUndefined();
+  });
+});
+
+describe('tessdataDirFrom', () => {
+  it('reads the folder --list-langs names, without its trailing slash, and nothing from other text', () => {
+    expect(tessdataDirFrom('List of available languages in "/usr/share/tesseract-ocr/5/tessdata/" (3):\neng\nosd\nvie\n')).toBe('/usr/share/tesseract-ocr/5/tessdata');
+    expect(tessdataDirFrom('Error opening data file')).toBeUndefined();
   });
 });
