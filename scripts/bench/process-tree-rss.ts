@@ -42,10 +42,12 @@ function vmRssKiB(pid: number): number {
 }
 
 /**
- * Summed VmRSS of the tree in MiB. Pages shared between processes (a library mapped by each tesseract) count once
- * per process, as a system monitor would add them up. `includeRoot: false` leaves out a wrapper such as GNU time.
+ * The tree's summed VmRSS and that of its top process alone (the command itself, below a wrapper such as GNU time),
+ * in MiB, from one listing of /proc.
  */
-export function treeRssMiB(root: number, options: { includeRoot: boolean }): number {
-  const pids = processTree(root).filter((pid) => options.includeRoot || pid !== root);
-  return pids.reduce((sum, pid) => sum + vmRssKiB(pid), 0) / 1024;
+export function treeAndTopRssMiB(root: number, options: { includeRoot: boolean }): { tree: number; top: number } {
+  const parents = parentsByPid();
+  const pids = processTree(root, parents).filter((pid) => options.includeRoot || pid !== root);
+  const top = options.includeRoot ? root : [...parents].find(([, ppid]) => ppid === root)?.[0];
+  return { tree: pids.reduce((sum, pid) => sum + vmRssKiB(pid), 0) / 1024, top: top === undefined ? 0 : vmRssKiB(top) / 1024 };
 }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { treeRssMiB } from './process-tree-rss.ts';
+import { treeAndTopRssMiB } from './process-tree-rss.ts';
 
 export interface CommandResult {
   code: number | null;
@@ -17,6 +17,8 @@ export interface RssSample {
   /** `Date.now()` of the reading, the clock a caller has when a log line arrives. */
   atMs: number;
   rssMiB: number;
+  /** The command's own process, without its children (for sohoa: Node, without the tesseract processes). */
+  topRssMiB: number;
 }
 
 export interface MeasuredCommand extends CommandResult {
@@ -61,7 +63,9 @@ export async function measureCommand(command: string, args: string[], env: NodeJ
       : spawn(command, args, { env: { ...process.env, ...env } });
     const rssSamples: RssSample[] = [];
     const sample = () => {
-      if (child.pid !== undefined) rssSamples.push({ atMs: Date.now(), rssMiB: treeRssMiB(child.pid, { includeRoot: !timed }) });
+      if (child.pid === undefined) return;
+      const { tree, top } = treeAndTopRssMiB(child.pid, { includeRoot: !timed });
+      rssSamples.push({ atMs: Date.now(), rssMiB: tree, topRssMiB: top });
     };
     sample();
     const sampler = setInterval(sample, rssIntervalMs);
@@ -79,11 +83,6 @@ export async function measureCommand(command: string, args: string[], env: NodeJ
 export function cpuSecondsOf(timesFile: string): number {
   const [, user, system] = (timesFile.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   return user === undefined || system === undefined ? NaN : user + system;
-}
-
-/** The RSS of the last sample taken at or before `atMs`: what the tree held at that moment, to 100 ms. */
-export function rssAt(samples: readonly RssSample[], atMs: number): number {
-  return samples.findLast((s) => s.atMs <= atMs)?.rssMiB ?? NaN;
 }
 
 function collect(child: ChildProcessWithoutNullStreams, onStdoutLine?: (line: string) => void): Promise<CommandResult> {
