@@ -66,9 +66,8 @@ export class NativeTesseractEngine implements OcrEngine {
   readonly #pageSegMode: number;
   readonly #pageTimeoutMs: number;
   readonly #log: Logger;
+  /** Recognition and orientation alike: never more tesseract processes than slots, so they never outnumber the cores. */
   readonly #pool: Limiter;
-  /** Orientation is asked once per page on a small image: one process at a time, beside the pool. */
-  readonly #osd: Limiter = createLimiter(1);
   readonly #running = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -137,7 +136,7 @@ export class NativeTesseractEngine implements OcrEngine {
   /** Detects the page's orientation with Tesseract's OSD (legacy engine, osd model). */
   detectOrientation(image: Buffer | string): Promise<OrientationResult> {
     if (this.#closed) return Promise.reject(closedError());
-    return this.#track(this.#osd(async () => {
+    return this.#track(this.#pool(async () => {
       await checkImage(image);
       // No debug_file here: Tesseract prints "Too few characters" through it, and that line is what tells a page
       // with too little text from a failure. The first page only, as tesseract.js reads a multi-page TIFF.

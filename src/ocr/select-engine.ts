@@ -3,7 +3,6 @@ import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { findTesseract, NativeTesseractEngine } from './native-tesseract-engine.ts';
 import type { OcrEngine } from './ocr-engine.ts';
-import { TesseractEngine } from './tesseract-engine.ts';
 import type { TesseractEngineOptions } from './tesseract-engine-options.ts';
 
 export const engineChoices = ['auto', 'tesseract.js', 'tesseract'] as const;
@@ -15,12 +14,14 @@ export type EngineChoice = (typeof engineChoices)[number];
  */
 export async function startOcrEngine(choice: EngineChoice, options: TesseractEngineOptions & { binary?: string }): Promise<OcrEngine> {
   const log: Logger = options.logger ?? silentLogger;
-  if (choice === 'tesseract.js') return TesseractEngine.create(options);
+  // tesseract.js is loaded only when it is the engine.
+  const embedded = async () => (await import('./tesseract-engine.ts')).TesseractEngine.create(options);
+  if (choice === 'tesseract.js') return embedded();
   if (choice === 'tesseract') return NativeTesseractEngine.create(options);
   const found = await findTesseract(options.binary);
   if (found === undefined) {
-    log.info({ event: 'ocr.engine', engine: 'tesseract.js', choice }, 'ocr.engine: tesseract.js (embedded): no Tesseract 5 command on PATH or in SOHOA_TESSERACT; install tesseract-ocr for about twice the speed');
-    return TesseractEngine.create(options);
+    log.info({ event: 'ocr.engine', engine: 'tesseract.js', choice }, 'ocr.engine: tesseract.js (embedded): no Tesseract 5 command on PATH or in SOHOA_TESSERACT; install tesseract-ocr for a faster engine');
+    return embedded();
   }
   log.info({ event: 'ocr.engine', engine: 'tesseract', choice, binary: found.binary, version: found.version }, `ocr.engine: tesseract ${found.version} (native, ${found.binary}); --engine tesseract.js for the embedded engine`);
   return NativeTesseractEngine.create({ ...options, binary: found.binary });
