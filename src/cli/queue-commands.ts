@@ -110,11 +110,11 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
   const loadNamed = jobPipelineLoader();
   const pipelineOf = (job: DossierJob): Promise<Pipeline> | undefined => (job.pipeline ? loadNamed(job.pipeline) : undefined);
 
-  queue = await openQueue(config, log, () => metrics.queueError());
-  const jobs = queue;
-  metrics.observeJobs(() => jobs.jobCounts());
   let ocr: OcrEngine | undefined;
   try {
+    queue = await openQueue(config, log, () => metrics.queueError());
+    const jobs = queue;
+    metrics.observeJobs(() => jobs.jobCounts());
     await queue.start();
     await checkQueuedPipelines(queue, loadNamed, log);
     ocr = await createOcrEngine(config, defaultPipelines('component'), log);
@@ -154,7 +154,7 @@ async function workerCommand(flags: Record<string, unknown>): Promise<number> {
     await untilStopped(worker, queue, log);
     return ExitCode.ok;
   } finally {
-    await queue.close();
+    await queue?.close();
     await ocr?.close();
     await observed.server.close();
     await Promise.all([...stores.values()].map((store) => store.close()));

@@ -143,7 +143,7 @@ export class NativeTesseractEngine implements OcrEngine {
       const args = [imageArg(image), 'stdout', '--tessdata-dir', this.#langData.osdDir, '-l', 'osd', '--psm', '0', '-c', 'tessedit_page_number=0'];
       const out = await runTesseract({ binary: this.#binary, args, input: imageInput(image), timeoutMs: this.#pageTimeoutMs }).catch(asPageFailure('orientation detection'));
       // Too little text to tell is an answer (upright, confidence 0), as tesseract.js gives it.
-      if (out.code !== 0 && !/Too few characters/u.test(out.stderr)) failWith(out.stderr, 'orientation detection');
+      if (out.code !== 0 && !/Too few characters/u.test(out.stderr)) failWith(out.stderr, 'orientation detection', image);
       return orientationFromOsd(out.stdout);
     }));
   }
@@ -165,7 +165,7 @@ export class NativeTesseractEngine implements OcrEngine {
       '-c', 'tessedit_page_number=0',
     ];
     const out = await runTesseract({ binary: this.#binary, args, input: imageInput(image), timeoutMs }).catch(asPageFailure('recognition'));
-    if (out.code !== 0) failWith(out.stderr, 'recognition');
+    if (out.code !== 0) failWith(out.stderr, 'recognition', image);
     return ocrResultFromTsv(out.stdout);
   }
 
@@ -187,11 +187,11 @@ function imageInput(image: Buffer | string): Buffer | undefined {
 }
 
 /** Exit code 1: an image Tesseract could not decode is the input's fault; anything else is the engine's. */
-function failWith(stderr: string, what: string): never {
+function failWith(stderr: string, what: string, image: Buffer | string): never {
   if (isUnreadableImage(stderr)) {
     throw new InputError('IMAGE_UNREADABLE',
-      `Tesseract could not decode the page image${lastLine(stderr)}: pass a PNG, JPEG, TIFF, BMP or PNM image.`,
-      {},
+      `Tesseract could not decode the page image${typeof image === 'string' ? ` ${image}` : ''}${lastLine(stderr)}: pass a PNG, JPEG, TIFF, BMP or PNM image.`,
+      typeof image === 'string' ? { file: image } : {},
     );
   }
   throw new Error(`Tesseract failed on this page (${what})${lastLine(stderr)}`);

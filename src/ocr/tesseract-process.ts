@@ -32,6 +32,9 @@ export function runTesseract({ binary, args, input, timeoutMs }: RunTesseractOpt
   return new Promise((resolve, reject) => {
     const child = spawn(binary, [...args], {
       env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      // Its own process group: Ctrl-C in a terminal reaches sohoa, which lets the pages in OCR finish (see
+      // cli/interrupt.ts), instead of killing them in the middle and failing those pages.
+      detached: true,
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const stdout: Buffer[] = [];

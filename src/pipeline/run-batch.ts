@@ -45,12 +45,17 @@ async function runPlannedBatch(batch: Batch, ctx: BatchRunContext & Required<Pic
 
   const limiter = createLimiter(ctx.pageConcurrency);
   const dossierSlots = createLimiter(DOSSIERS_AT_ONCE);
+  // A dossier that fails for a bug or an outage stops the batch as before: no dossier starts after it.
+  let failed = false;
   const runOne = async (planned: (typeof plan)[number]): Promise<DossierReport> => {
-    if (ctx.signal?.aborted) return notStartedDossier(planned, 'the run was stopped before this dossier began; run the same command again to do it');
+    if (ctx.signal?.aborted || failed) return notStartedDossier(planned, 'the run was stopped before this dossier began; run the same command again to do it');
     try {
       return await runDossier(batch, planned, { ...ctx, log }, limiter, progress);
     } catch (err) {
-      if (!ctx.signal?.aborted) throw err;
+      if (!ctx.signal?.aborted) {
+        failed = true;
+        throw err;
+      }
       // Abandoned: documents it finished may be stored, but without dossier.json nothing of it is published.
       log.warn({ event: 'dossier.abandoned', dossierId: planned.dossier.id }, 'dossier.abandoned: the run was stopped; the next run redoes this dossier');
       return notStartedDossier(planned, 'the run was stopped while this dossier was in progress; nothing of it is published, and the next run redoes it');

@@ -3,8 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { errorReport, SohoaError } from '../domain/errors.ts';
-import type { PageStep, RecognizedPage, StepTimes, Word } from '../domain/page.ts';
-import { roundedSteps, stepClock } from '../common/step-clock.ts';
+import type { NormalizedPage, PageCode, PageStep, RecognizedPage, StepTimes, Word } from '../domain/page.ts';
+import { roundedSteps, stepClock, type StepClock } from '../common/step-clock.ts';
+import type { RawImage } from '../image/raw-image.ts';
 import type { PageReport, PageWarning } from '../domain/record.ts';
 import { blankHeadingParts } from '../extract/blank-heading.ts';
 import type { ScannedPdf } from '../pdf/read-scanned-pdf.ts';
@@ -81,22 +82,29 @@ export async function readPage(
   // A page whose PDF text is kept must not move under that text: no turn, no deskew.
   const keepText = input.text !== undefined;
   const options = keepText ? { ...pipeline.stages.normalize, orientation: false, deskew: false } : pipeline.stages.normalize;
-  // The decoded page goes to the QR search only: held by the page that carries on, it would stay until assembly.
-  const { upright, ...normalized } = await normalizeStage.run(input.source, stageContext(ctx, options, log, workDir));
+  // The decoded page goes to the QR search only, and is let go of once the search has it: held by the page that
+  // carries on, it would stay through OCR and until assembly.
+  let { upright, ...normalized } = await normalizeStage.run(input.source, stageContext(ctx, options, log, workDir));
   normalized.warnings.unshift(...input.warnings);
   for (const warning of normalized.warnings) log.warn({ event: 'page.warning', stage: at.stage }, warning);
   // A PDF page's picture for report.html, from the page just taken out: the report need not take it out again.
   const picture = input.source.path === source.path ? undefined : ctx.thumbnails?.add(source.ref.file, source.ref.filePageNumber, input.source.path, pictureTurn(normalized));
   at.stage = 'recognize';
   const clock = stepClock<PageStep>();
-  const codes = pipeline.stages.extract.qr ? clock.time('qr', () => findPageCodes(normalized, upright)) : Promise.resolve(undefined);
+  const codes = pipeline.stages.extract.qr ? findCodes(clock, normalized, upright) : Promise.resolve(undefined);
   codes.catch(() => undefined); // awaited below; a rejection must not go unhandled while OCR runs
+  upright = undefined; // the search holds its own reference until it is done; OCR does not need the pixels
   const recognized = input.text ? keptTextPage(normalized, input.text, input.widthPx) : await recognizeStage.run(normalized, stageContext(ctx, pipeline.stages.recognize, log, workDir));
   at.stage = 'extract';
   const found = await codes;
   await picture;
   const stepsMs: StepTimes = { ...(extractMs === undefined ? {} : { extract: extractMs }), ...normalized.stepsMs, ...recognized.stepsMs, ...clock.ms };
   return { ...recognized, stepsMs, ...(found ? { codes: found } : {}) };
+}
+
+/** Outside `readPage`, so that no closure of it keeps the decoded page alive while the page waits for OCR. */
+function findCodes(clock: StepClock<PageStep>, page: NormalizedPage, upright: RawImage | undefined): Promise<PageCode[]> {
+  return clock.time('qr', () => findPageCodes(page, upright));
 }
 
 interface PageInput {

@@ -36,11 +36,11 @@ export class LazyObjectStore implements ObjectStore {
     return this.#use().then((store) => store.delete(keys));
   }
 
-  /** Closes the store if it was ever opened; never loads it only to close it. */
+  /** Closes the store if it was ever opened; never loads it only to close it. A store that failed to open has nothing to close. */
   async close(): Promise<void> {
     this.#closed = true;
-    const store = this.#store;
-    if (store !== undefined) await (await store).close();
+    const store = await this.#store?.catch(() => undefined);
+    await store?.close();
   }
 
   #use(): Promise<ObjectStore> {

@@ -90,4 +90,35 @@ describe('the runners', () => {
     await expect(runBatch(batch, await context(store))).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED', retryable: true, message: expect.stringMatching(/the store refused it/) });
     expect(await store.exists(objectKeys.dossierRecord(batch.id, 'HS-01'))).toBe(false);
   });
+
+  it('start no dossier after one fails for a store fault, though two run at once', async () => {
+    const folder = path.join(root, 'outage');
+    const png = await sharp({ create: { width: 620, height: 877, channels: 3, background: '#fff' } }).withMetadata({ density: 75 }).png().toBuffer();
+    for (const dossier of ['HS-01', 'HS-02', 'HS-03', 'HS-04']) {
+      await mkdir(path.join(folder, dossier), { recursive: true });
+      await writeFile(path.join(folder, dossier, 'cv-01.png'), png);
+    }
+    // The other dossiers' pages are read only once HS-01's store write has failed, so none can finish before it.
+    let storeFailed: () => void = () => {};
+    const failure = new Promise<void>((resolve) => (storeFailed = resolve));
+    const store = new MemoryObjectStore();
+    store.failPut = (key) => {
+      if (!key.includes('HS-01/')) return undefined;
+      storeFailed();
+      return new TransientError('STORE_WRITE_FAILED', `could not write ${key}: the store refused it`, {});
+    };
+    const read: string[] = [];
+    const ocr = new (class extends ScriptedOcrEngine {
+      override async recognize(image: Buffer | string) {
+        read.push(String(image).split(path.sep).find((part) => part.startsWith('HS-')) ?? '?');
+        if (!String(image).includes(`${path.sep}HS-01${path.sep}`)) await failure;
+        return super.recognize(image);
+      }
+    })();
+    const { batch } = await loadBatch(folder);
+    await expect(runBatch(batch, await context(store, ocr))).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+    // HS-02 was under way beside HS-01; HS-03 and HS-04 were never started.
+    expect(read.sort()).toEqual(['HS-01', 'HS-02']);
+    for (const dossier of ['HS-03', 'HS-04']) expect(await store.exists(objectKeys.dossierRecord(batch.id, dossier))).toBe(false);
+  });
 });

@@ -70,3 +70,22 @@ describe('openObjectStore', () => {
     }
   });
 });
+
+describe('LazyObjectStore', () => {
+  it('opens its store once, on first use, and closes cleanly even when opening failed', async () => {
+    let opened = 0;
+    const failing = new LazyObjectStore('s3://nowhere', async () => {
+      opened++;
+      throw new Error('the SDK could not load');
+    });
+    expect(opened).toBe(0);
+    await expect(failing.exists('a')).rejects.toThrow('the SDK could not load');
+    await expect(failing.get('a')).rejects.toThrow('the SDK could not load');
+    expect(opened).toBe(1);
+    await expect(failing.close()).resolves.toBeUndefined();
+    const unused = new LazyObjectStore('s3://unused', async () => {
+      throw new Error('never opened');
+    });
+    await expect(unused.close()).resolves.toBeUndefined();
+  });
+});
