@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { errorReport, SohoaError } from '../domain/errors.ts';
 import type { NormalizedPage, PageCode, PageStep, RecognizedPage, StepTimes, Word } from '../domain/page.ts';
 import { roundedSteps, stepClock, type StepClock } from '../common/step-clock.ts';
-import type { RawImage } from '../image/raw-image.ts';
 import type { PageReport, PageWarning } from '../domain/record.ts';
 import { blankHeadingParts } from '../extract/blank-heading.ts';
 import type { ScannedPdf } from '../pdf/read-scanned-pdf.ts';
@@ -103,7 +102,7 @@ export async function readPage(
 }
 
 /** Outside `readPage`, so that no closure of it keeps the decoded page alive while the page waits for OCR. */
-function findCodes(clock: StepClock<PageStep>, page: NormalizedPage, upright: RawImage | undefined): Promise<PageCode[]> {
+function findCodes(clock: StepClock<PageStep>, page: NormalizedPage, upright: NormalizedPageResult['upright']): Promise<PageCode[]> {
   return clock.time('qr', () => findPageCodes(page, upright));
 }
 
