@@ -40,13 +40,13 @@ export interface NativeLangDataOptions {
  */
 export async function resolveNativeLangData(languages: readonly string[], options: NativeLangDataOptions = {}): Promise<NativeLangData> {
   checkLanguageCodes(languages);
-  const system = options.langDataDir === undefined && options.systemDir !== undefined && (await holdsPlain(options.systemDir, languages));
-  if (system) return resolveNativeLangData(languages, { ...options, langDataDir: options.systemDir, systemDir: undefined });
-  if (options.langDataDir === undefined) {
+  const { systemDir } = options;
+  const langDataDir = options.langDataDir ?? (systemDir !== undefined && (await holdsPlain(systemDir, languages)) ? systemDir : undefined);
+  if (langDataDir === undefined) {
     const tessdataDir = await unpackNpmModels([...languages.map((lang) => ({ lang, model: NPM_MODEL })), { lang: 'osd', model: NPM_OSD_MODEL }], options.cacheDir);
     return { tessdataDir, osdDir: tessdataDir, model: NPM_MODEL, languages: [...languages] };
   }
-  const given = await useLangDataDir(options.langDataDir, languages);
+  const given = await useLangDataDir(langDataDir, languages);
   if (given.gzip) {
     throw new ConfigError('LANG_DATA_INVALID',
       `Language data folder ${given.langPath} holds only gzipped traineddata for ${languages.join(', ')}: the tesseract ` +

@@ -4,26 +4,22 @@ import { promisify } from 'node:util';
 import { createLimiter, type Limiter } from '../common/limiter.ts';
 import { ConfigError, InputError, InternalError, SohoaError } from '../domain/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { dpiError, TINY_PNG } from './engine-checks.ts';
 import { resolveNativeLangData, type NativeLangData } from './native-lang-data.ts';
 import type { OcrEngine, OcrEngineInfo, OcrResult, OrientationResult, RecognizeOptions } from './ocr-engine.ts';
 import { resolveEngineOptions, type TesseractEngineOptions } from './tesseract-engine-options.ts';
 import { checkImage, isUnreadableImage, lastLine, runTesseract } from './tesseract-process.ts';
 import { ocrResultFromTsv, orientationFromOsd, tessdataDirFrom, tesseractVersionFrom } from './tesseract-tsv.ts';
 
-const MIN_DPI = 70;
-const MAX_DPI = 2400;
 /** The oldest Tesseract whose LSTM engine reads the same models and prints the same TSV. */
 const MIN_MAJOR_VERSION = 5;
 
-/** A 1×1 white PNG: reading it proves that the binary starts and loads the models. */
-const TINY_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAACklEQVQImWP4DwABAQEADeY2wwAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 export interface NativeTesseractEngineOptions extends Omit<TesseractEngineOptions, 'createWorker' | 'recyclePages'> {
   /** The tesseract command: a path, or a name looked up on PATH. */
   binary?: string;
+  /** The command as `findTesseract` already found it, so that it is not asked again. */
+  found?: TesseractBinary;
   /**
    * Without `langDataDir`: read the models installed with the binary when they hold every language (the default),
    * or always the npm packages' models, the ones tesseract.js reads (false: both engines on the same models).
@@ -39,11 +35,16 @@ export interface TesseractBinary {
 
 /** The tesseract command named by SOHOA_TESSERACT or found on PATH, if it is Tesseract 5 or later; undefined otherwise. */
 export async function findTesseract(binary = process.env['SOHOA_TESSERACT'] || 'tesseract'): Promise<TesseractBinary | undefined> {
+  const version = tesseractVersionFrom((await ask(binary, ['--version'])) ?? '');
+  if (version === undefined || Number(version.split('.')[0]) < MIN_MAJOR_VERSION) return undefined;
+  return { binary, version };
+}
+
+/** What the command prints (both streams) for a question such as `--version`; undefined when it does not answer. */
+async function ask(binary: string, args: string[]): Promise<string | undefined> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(binary, ['--version'], { timeout: 10_000 });
-    const version = tesseractVersionFrom(`${stdout}\n${stderr}`);
-    if (version === undefined || Number(version.split('.')[0]) < MIN_MAJOR_VERSION) return undefined;
-    return { binary, version };
+    const { stdout, stderr } = await promisify(execFile)(binary, args, { timeout: 10_000 });
+    return `${stdout}\n${stderr}`;
   } catch {
     return undefined;
   }
@@ -51,12 +52,7 @@ export async function findTesseract(binary = process.env['SOHOA_TESSERACT'] || '
 
 /** The folder the binary reads models from when given none, from `--list-langs`; undefined if it does not say. */
 async function systemTessdata(binary: string): Promise<string | undefined> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(binary, ['--list-langs'], { timeout: 10_000 });
-    return tessdataDirFrom(`${stdout}\n${stderr}`);
-  } catch {
-    return undefined;
-  }
+  return tessdataDirFrom((await ask(binary, ['--list-langs'])) ?? '');
 }
 
 export class NativeTesseractEngine implements OcrEngine {
@@ -92,7 +88,7 @@ export class NativeTesseractEngine implements OcrEngine {
     const startedAt = performance.now();
     const log = options.logger ?? silentLogger;
     const resolved = resolveEngineOptions(options);
-    const binary = await findTesseract(options.binary);
+    const binary = options.found ?? (await findTesseract(options.binary));
     if (binary === undefined) {
       throw new ConfigError('OCR_START_FAILED',
         `No Tesseract ${MIN_MAJOR_VERSION} command was found (${options.binary ?? (process.env['SOHOA_TESSERACT'] || 'tesseract on PATH')}): ` +
@@ -118,12 +114,8 @@ export class NativeTesseractEngine implements OcrEngine {
   /** Recognizes one upright page; pages wait in FIFO order for a free slot. */
   recognize(image: Buffer | string, options: RecognizeOptions): Promise<OcrResult> {
     if (this.#closed) return Promise.reject(closedError());
-    if (!Number.isInteger(options.dpi) || options.dpi < MIN_DPI || options.dpi > MAX_DPI) {
-      return Promise.reject(new RangeError(
-        `Expected an integer ${MIN_DPI}–${MAX_DPI} for dpi but received ${JSON.stringify(options.dpi)}: ` +
-          'pass the resolution of the normalized page image.',
-      ));
-    }
+    const badDpi = dpiError(options.dpi);
+    if (badDpi) return Promise.reject(badDpi);
     return this.#track(this.#pool(async () => {
       const startedAt = performance.now();
       const result = await this.#read(image, options.dpi, this.#pageTimeoutMs);

@@ -24,5 +24,5 @@ export async function startOcrEngine(choice: EngineChoice, options: TesseractEng
     return embedded();
   }
   log.info({ event: 'ocr.engine', engine: 'tesseract', choice, binary: found.binary, version: found.version }, `ocr.engine: tesseract ${found.version} (native, ${found.binary}); --engine tesseract.js for the embedded engine`);
-  return NativeTesseractEngine.create({ ...options, binary: found.binary });
+  return NativeTesseractEngine.create({ ...options, found });
 }

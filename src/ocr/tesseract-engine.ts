@@ -3,14 +3,12 @@ import { createWorker, OEM } from 'tesseract.js';
 import { ConfigError, InputError, InternalError, SohoaError } from '../domain/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { OcrEngine, OcrEngineInfo, OcrResult, OrientationResult, RecognizeOptions } from './ocr-engine.ts';
+import { dpiError } from './engine-checks.ts';
 import { resolveLangData, tesseractJsVersion } from './lang-data.ts';
 import { resolveEngineOptions, type TesseractEngineOptions } from './tesseract-engine-options.ts';
 import { TesseractOsdWorker } from './tesseract-osd-worker.ts';
 import { TesseractWorker, tesseractReason, type TesseractWorkerSpec } from './tesseract-worker.ts';
 import { startWorkers, WorkerPool, type WorkerPoolEvents } from './worker-pool.ts';
-
-const MIN_DPI = 70;
-const MAX_DPI = 2400;
 
 export class TesseractEngine implements OcrEngine {
   readonly info: OcrEngineInfo;
@@ -78,14 +76,8 @@ export class TesseractEngine implements OcrEngine {
   /** Recognizes one upright page; pages wait in FIFO order for a free worker. */
   recognize(image: Buffer | string, options: RecognizeOptions): Promise<OcrResult> {
     if (this.#closed) return Promise.reject(closedError());
-    if (!Number.isInteger(options.dpi) || options.dpi < MIN_DPI || options.dpi > MAX_DPI) {
-      return Promise.reject(
-        new RangeError(
-          `Expected an integer ${MIN_DPI}–${MAX_DPI} for dpi but received ${JSON.stringify(options.dpi)}: ` +
-            'pass the resolution of the normalized page image.',
-        ),
-      );
-    }
+    const badDpi = dpiError(options.dpi);
+    if (badDpi) return Promise.reject(badDpi);
     return this.#pool.run((worker) => this.#recognizeOn(worker, image, options.dpi)).catch(asPageFailure);
   }
 

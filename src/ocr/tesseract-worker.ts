@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import type { createWorker, RecognizeOptions as TesseractRecognizeOptions, Worker as TesseractJsWorker } from 'tesseract.js';
 import { describeError, InputError } from '../domain/errors.ts';
+import { TINY_PNG } from './engine-checks.ts';
 import type { OcrResult, OrientationResult } from './ocr-engine.ts';
 import { ocrResultFromBlocks, orientationFromDetect } from './tesseract-result.ts';
 import type { PoolWorker } from './worker-pool.ts';
@@ -27,12 +28,6 @@ export interface TesseractWorkerSpec {
  * stderr; sending its debug output to the wasm file system's /dev/null keeps stderr for real errors.
  */
 const QUIET_DEBUG_FILE = '/dev/null';
-
-/** A 1×1 white PNG: recognizing it with every output off returns the core's version and nothing else. */
-const TINY_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAACklEQVQImWP4DwABAQEADeY2wwAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 let nextWorkerId = 1;
 
